@@ -1,0 +1,91 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from liaison.models import Cadre, Category, ContactAssignment, Household, Organization, Position
+from liaison.permissions import VIEW
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """A FilterSet with a free-text `q` over `search_fields` and Bootstrap widgets."""
+
+    search_fields: tuple[str, ...] = ()
+    q = django_filters.CharFilter(label="搜索", method="search")
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        for f in self.form.fields.values():
+            css = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
+            f.widget.attrs.setdefault("class", css + " form-control-sm")
+        user = getattr(request, "user", None)
+        for f in self.filters.values():
+            queryset = getattr(f, "queryset", None)
+            if user is not None and queryset is not None and hasattr(queryset, "restrict"):
+                self.form.fields[f.field_name].queryset = queryset.restrict(user, VIEW)
+
+    def search(self, queryset, name, value):
+        q = Q()
+        for field in self.search_fields:
+            q |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(q)
+
+
+class OrganizationFilterSet(SearchFilterSet):
+    search_fields = ("code", "name")
+    type = django_filters.ChoiceFilter(label="单位类型", choices=Organization.Type.choices)
+
+    class Meta:
+        model = Organization
+        fields = ["q", "type"]
+
+
+class CadreFilterSet(SearchFilterSet):
+    search_fields = ("code", "name")
+    organization = django_filters.ModelChoiceFilter(
+        label="单位（含下级）", queryset=Organization.objects.all(), method="in_unit"
+    )
+    category = django_filters.ChoiceFilter(label="类别", choices=Category.choices,
+                                           method="with_category")
+
+    class Meta:
+        model = Cadre
+        fields = ["q", "organization", "category"]
+
+    def in_unit(self, queryset, name, org):
+        return queryset.filter(
+            pk__in=Position.objects.filter(organization__path__startswith=org.path)
+            .values("cadre")
+        )
+
+    def with_category(self, queryset, name, value):
+        return queryset.filter(pk__in=Position.objects.filter(category=value).values("cadre"))
+
+
+class HouseholdFilterSet(SearchFilterSet):
+    search_fields = ("code", "head_name", "address")
+    community = django_filters.ModelChoiceFilter(
+        label="社区", queryset=Organization.objects.filter(type=Organization.Type.COMMUNITY)
+    )
+    is_poor = django_filters.BooleanFilter(label="贫困户")
+
+    class Meta:
+        model = Household
+        fields = ["q", "community", "is_poor"]
+
+
+class AssignmentFilterSet(SearchFilterSet):
+    search_fields = ("cadre__name", "cadre__code", "unit__name", "unit__code",
+                     "target_org__name", "target_org__code", "target_household__code")
+    kind = django_filters.ChoiceFilter(label="联系类型", choices=ContactAssignment.Kind.choices)
+    active = django_filters.BooleanFilter(label="目前有效", method="active_today")
+
+    class Meta:
+        model = ContactAssignment
+        fields = ["q", "kind", "active"]
+
+    def active_today(self, queryset, name, value):
+        from django.utils import timezone
+
+        active = queryset.active_on(timezone.localdate())
+        return active if value else queryset.exclude(pk__in=active.values("pk"))

@@ -1,0 +1,364 @@
+"""Import framework on top of django-import-export (spec/import.md).
+
+Each import kind is an `ImportResource` registered with `@register_import`. `import_file` reads
+an .xlsx or .csv file, checks headers and required cells, lets the resource import every row
+through django-import-export (one transaction), and turns every error into a Chinese message
+naming the spreadsheet row and column. If any row fails, or on a dry run, nothing is kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import openpyxl
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from import_export import resources, widgets
+from import_export.results import RowResult
+
+from liaison.services import record_validate
+
+ROW_COLUMN = "__row__"  # the spreadsheet row number carried through the dataset
+
+IMPORT_KINDS: dict[str, type[ImportResource]] = {}
+
+
+def register_import(resource_class: type[ImportResource]) -> type[ImportResource]:
+    IMPORT_KINDS[resource_class.kind] = resource_class
+    return resource_class
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (bad format, missing columns)."""
+
+
+def cell_error(row_number: int, column: str | None, message: str) -> str:
+    if column:
+        return f"第{row_number}行 「{column}」: {message}"
+    return f"第{row_number}行: {message}"
+
+
+# --- widgets with Chinese messages -----------------------------------------------------------
+
+
+class DateWidget(widgets.Widget):
+    """YYYY-MM-DD text or a real Excel date cell."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            text = str(value)
+            if len(text) != 10:
+                raise ValueError
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError("日期格式应为 YYYY-MM-DD") from None
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class ChoiceLabelWidget(widgets.Widget):
+    """A choice given by its Chinese label; exported as the label."""
+
+    def __init__(self, choices, **kwargs):
+        self.by_label = {str(label): code for code, label in choices}
+        self.by_code = {code: str(label) for code, label in choices}
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        try:
+            return self.by_label[str(value)]
+        except KeyError:
+            allowed = "、".join(self.by_label)
+            raise ValueError(f"「{value}」不是有效值，应为 {allowed} 之一") from None
+
+    def render(self, value, obj=None, **kwargs):
+        return self.by_code.get(value, "")
+
+
+class YesNoWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, "", "否"):
+            return False
+        if value == "是":
+            return True
+        raise ValueError(f"「{value}」不是有效值，应为 是 或 否")
+
+    def render(self, value, obj=None, **kwargs):
+        return "是" if value else "否"
+
+
+class CodeWidget(widgets.ForeignKeyWidget):
+    """A reference by code to a row in the database (or created earlier in this file)."""
+
+    def __init__(self, model, noun: str, **kwargs):
+        self.noun = noun
+        super().__init__(model, field="code", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        try:
+            return self.get_queryset(value, row, **kwargs).get(code=value)
+        except self.model.DoesNotExist:
+            raise ValueError(f"{self.noun}编码「{value}」不存在") from None
+
+
+# --- resources -------------------------------------------------------------------------------
+
+
+class ImportResource(resources.ModelResource):
+    """Base of every import kind: natural keys, Chinese headers, service-layer validation."""
+
+    kind: str = ""
+    label: str = ""
+    required_columns: tuple[str, ...] = ()
+    # Error keys that are not resource field attributes, mapped to their column.
+    extra_error_columns: dict[str, str] = {}
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        skip_html_diff = True
+        clean_model_instances = False  # record_validate runs full_clean and the service rules
+        use_transactions = True
+
+    def __init__(self, *, acting_user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.acting_user = acting_user
+
+    @classmethod
+    def headers(cls) -> list[str]:
+        return [f.column_name for f in cls().get_import_fields()]
+
+    def natural_key_lookup(self, row) -> dict | None:
+        """Filter kwargs finding the existing row, or None when the key cannot be resolved."""
+        raise NotImplementedError
+
+    def get_instance(self, instance_loader, row):
+        try:
+            lookup = self.natural_key_lookup(row)
+        except ValueError:
+            return None  # import_instance reports the bad cell with its column
+        if lookup is None:
+            return None
+        return self._meta.model.objects.filter(**lookup).first()
+
+    def file_errors(self, rows: list[dict]) -> list[tuple[int, str]]:
+        """Cross-row checks of the whole file: (row number, message); those rows are not
+        imported, the others still are, so that every error is reported at once."""
+        return []
+
+    def order_rows(self, rows: list[dict]) -> list[dict]:
+        """Rows in the order they must be written (row order in the file does not matter)."""
+        return rows
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        try:
+            # Cross-row rules need sound cells; single-row checks run on the other cells.
+            record_validate(instance, exclude=errors.keys(), rules=not errors)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        instance._history_user = self.acting_user
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def column_for(self, key: str) -> str | None:
+        if key == NON_FIELD_ERRORS:
+            return None
+        for f in self.get_import_fields():
+            if f.attribute == key or f.column_name == key:
+                return f.column_name
+        return self.extra_error_columns.get(key)
+
+
+# --- reading files ---------------------------------------------------------------------------
+
+
+def _normalize(value):
+    if isinstance(value, str):
+        return value.strip()  # str.strip() also removes the full-width space U+3000
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date()
+    return value
+
+
+def read_table(filename: str, content: bytes) -> tuple[list[str], list[tuple[int, list]]]:
+    """Headers and non-empty data rows with their spreadsheet row numbers (header = 1)."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:
+            raise ImportFileError("无法读取该 Excel 文件，请确认是 .xlsx 格式") from exc
+        raw_rows: Iterable = workbook.worksheets[0].iter_rows(values_only=True)
+    elif name.endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError("CSV 文件应为 UTF-8 编码（可在 Excel 中另存为「CSV UTF-8」）") from exc
+        raw_rows = csv.reader(io.StringIO(text))
+    else:
+        raise ImportFileError("只支持 .xlsx 或 .csv 文件")
+    rows = iter(raw_rows)
+    try:
+        header_row = next(rows)
+    except StopIteration:
+        raise ImportFileError("文件为空，第1行应为表头") from None
+    headers = [str(_normalize(h) or "") for h in header_row]
+    data = []
+    for number, values in enumerate(rows, start=2):
+        values = [_normalize(v) for v in values]
+        values = ["" if v is None else v for v in values]
+        if all(v == "" for v in values):
+            continue
+        values = (values + [""] * len(headers))[: len(headers)]
+        data.append((number, values))
+    return headers, data
+
+
+# --- running an import -----------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    kind: str
+    dry_run: bool
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+    rows: list[tuple[int, str, str]] = field(default_factory=list)  # (row, 新增/更新/不变, text)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def total(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        return f"新增 {self.new} 行，更新 {self.updated} 行，不变 {self.unchanged} 行"
+
+
+class _Rollback(Exception):
+    pass
+
+
+ROW_TYPE_LABELS = {
+    RowResult.IMPORT_TYPE_NEW: "新增",
+    RowResult.IMPORT_TYPE_UPDATE: "更新",
+    RowResult.IMPORT_TYPE_SKIP: "不变",
+}
+
+
+def import_file(*, kind: str, filename: str, content: bytes, acting_user=None,
+                dry_run: bool = False) -> ImportOutcome:
+    """Import one file of `kind`; all or nothing. Never raises for bad data: see .errors."""
+    resource_class = IMPORT_KINDS.get(kind)
+    if resource_class is None:
+        raise ImportFileError(f"未知的导入类型「{kind}」，可选：{'、'.join(IMPORT_KINDS)}")
+    resource = resource_class(acting_user=acting_user)
+    outcome = ImportOutcome(kind=kind, dry_run=dry_run)
+    try:
+        headers, data = read_table(filename, content)
+    except ImportFileError as exc:
+        outcome.errors.append(str(exc))
+        return outcome
+
+    known = set(resource.headers())
+    missing = [c for c in resource.required_columns if c not in headers]
+    if missing:
+        outcome.errors.extend(cell_error(1, c, "缺少必填列") for c in missing)
+        return outcome
+    # Duplicate or unknown header names: keep the first occurrence of each known column.
+    columns = [h for i, h in enumerate(headers) if h in known and h not in headers[:i]]
+    index = {h: headers.index(h) for h in columns}
+    rows = []
+    for number, values in data:
+        row = {h: values[index[h]] for h in columns}
+        row[ROW_COLUMN] = number
+        for column in resource.required_columns:
+            if row.get(column) in (None, ""):
+                outcome.errors.append(cell_error(number, column, "不能为空"))
+        rows.append(row)
+    if outcome.errors:
+        return outcome
+    file_errors = resource.file_errors(rows)
+    failed = {number for number, _ in file_errors}
+    rows = resource.order_rows([row for row in rows if row[ROW_COLUMN] not in failed])
+    dataset = tablib.Dataset(headers=columns + [ROW_COLUMN])
+    for row in rows:
+        dataset.append([row[h] for h in columns] + [row[ROW_COLUMN]])
+
+    try:
+        with transaction.atomic():
+            result = resource.import_data(dataset, dry_run=False, use_transactions=True)
+            _collect(outcome, resource, dataset, result, file_errors)
+            if dry_run or outcome.errors:
+                raise _Rollback
+    except _Rollback:
+        pass
+    return outcome
+
+
+def _collect(outcome: ImportOutcome, resource: ImportResource, dataset, result,
+             file_errors: list[tuple[int, str]]) -> None:
+    def row_number(i: int) -> int:
+        return dataset[i - 1][-1]
+
+    errors: list[tuple[int, str]] = list(file_errors)
+    for error in result.base_errors:
+        errors.append((0, f"导入失败：{error.error}"))
+    for number, row_errors in result.row_errors():
+        for error in row_errors:
+            n = row_number(number)
+            errors.append((n, cell_error(n, None, f"处理失败：{error.error}")))
+    for invalid in result.invalid_rows:
+        n = row_number(invalid.number)
+        for key, messages in invalid.error_dict.items():
+            column = resource.column_for(key)
+            for message in messages:
+                errors.append((n, cell_error(n, column, message)))
+    errors.sort(key=lambda pair: pair[0])  # stable: a row's errors keep their column order
+    outcome.errors.extend(message for _, message in errors)
+
+    for i, row_result in enumerate(result.rows, start=1):
+        label = ROW_TYPE_LABELS.get(row_result.import_type)
+        if label is None:
+            continue
+        if row_result.import_type == RowResult.IMPORT_TYPE_NEW:
+            outcome.new += 1
+        elif row_result.import_type == RowResult.IMPORT_TYPE_UPDATE:
+            outcome.updated += 1
+        else:
+            outcome.unchanged += 1
+        outcome.rows.append((row_number(i), label, row_result.object_repr or ""))
+    outcome.rows.sort()
+
+
+def template_dataset(kind: str) -> tablib.Dataset:
+    """An empty sheet with the kind's headers, offered as a download."""
+    return tablib.Dataset(headers=IMPORT_KINDS[kind].headers())

@@ -1,0 +1,351 @@
+"""Shared core: the organization tree, the cadre roster, households, contact assignments,
+users and their scoped role grants. Rules that span rows live in liaison/services.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Substr
+from simple_history.models import HistoricalRecords
+
+from liaison.permissions import RestrictedQuerySet
+
+
+class User(AbstractUser):
+    must_change_password = models.BooleanField(
+        "首次登录须修改密码", default=False,
+        help_text="由组织部批量开通的账号在首次登录时必须修改初始密码。",
+    )
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+
+class Category(models.TextChoices):
+    """Cadre categories of spec/compliance.md §1; the label is the import value."""
+
+    DISTRICT_PRINCIPAL = "district_principal", "区委区政府主要领导"
+    STANDING_COMMITTEE = "standing_committee", "区委常委"
+    DISTRICT_LEADER = "district_leader", "其他区级领导干部"
+    DEPARTMENT_HEAD = "department_head", "区直单位主要负责人"
+    SUBDISTRICT_HEAD = "subdistrict_head", "办事处主要负责人"
+    SUBDISTRICT_LEADER = "subdistrict_leader", "办事处班子成员"
+    SECTION_CADRE = "section_cadre", "科级干部"
+    COMMUNITY_CADRE = "community_cadre", "社区干部"
+    PARTY_MEMBER = "party_member", "党员"
+
+
+DISTRICT_LEVEL = frozenset(
+    {Category.DISTRICT_PRINCIPAL, Category.STANDING_COMMITTEE, Category.DISTRICT_LEADER}
+)
+# Who may hold a 领导联系点 (spec/import.md, assignments).
+LEADER_POINT_CATEGORIES = DISTRICT_LEVEL | {Category.SUBDISTRICT_HEAD, Category.SUBDISTRICT_LEADER}
+
+
+def active_on_q(day: dt.date, prefix: str = "") -> Q:
+    """Rows whose [start_date, end_date] period (end open when empty) contains `day`."""
+    return Q(**{f"{prefix}start_date__lte": day}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
+    )
+
+
+class PeriodQuerySet(RestrictedQuerySet):
+    def active_on(self, day: dt.date):
+        return self.filter(active_on_q(day))
+
+
+class Organization(models.Model):
+    class Type(models.TextChoices):
+        DISTRICT = "district", "区"
+        SUBDISTRICT = "subdistrict", "办事处"
+        CLUSTER = "cluster", "集聚区"
+        DEPARTMENT = "department", "区直单位"
+        COMMUNITY = "community", "社区"
+
+    # Allowed parent types per type (spec/import.md, organizations).
+    PARENT_TYPES = {
+        Type.DISTRICT: (),
+        Type.SUBDISTRICT: (Type.DISTRICT,),
+        Type.CLUSTER: (Type.DISTRICT,),
+        Type.DEPARTMENT: (Type.DISTRICT,),
+        Type.COMMUNITY: (Type.SUBDISTRICT, Type.CLUSTER),
+    }
+
+    code = models.CharField("单位编码", max_length=32, unique=True)
+    name = models.CharField("单位名称", max_length=100)
+    type = models.CharField("单位类型", max_length=16, choices=Type.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级单位", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    # Materialized path of primary keys, "/1/5/9/": a subtree is one indexed prefix query.
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+
+    history = HistoricalRecords(excluded_fields=["path"])
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["code"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("organization_detail", args=[self.pk])
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+    def clean(self) -> None:
+        allowed = self.PARENT_TYPES.get(self.type, ())
+        if self.type == self.Type.DISTRICT:
+            if self.parent_id:
+                raise ValidationError({"parent": "「区」是根单位，不能有上级单位"})
+            return
+        if self.parent is None:
+            raise ValidationError({"parent": "除「区」外必须填写上级单位"})
+        if self.parent.type not in allowed:
+            labels = "或".join(self.Type(t).label for t in allowed)
+            raise ValidationError(
+                {"parent": f"{self.get_type_display()}的上级单位应为{labels}，"
+                           f"「{self.parent.code}」是{self.parent.get_type_display()}"}
+            )
+        if self.pk and self.parent.path.startswith(self.path or "\0"):
+            raise ValidationError({"parent": "上级单位不能是本单位或其下级单位（循环引用）"})
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        if path != self.path:
+            old = self.path
+            # Update the row and, when it moved, every descendant's prefix, without a history row.
+            Organization.objects.filter(pk=self.pk).update(path=path)
+            if old:
+                Organization.objects.filter(path__startswith=old).exclude(pk=self.pk).update(
+                    path=Concat(Value(path), Substr("path", len(old) + 1))
+                )
+            self.path = path
+
+    def subtree(self):
+        return Organization.objects.filter(path__startswith=self.path)
+
+
+class Cadre(models.Model):
+    code = models.CharField("干部编码", max_length=32, unique=True)
+    name = models.CharField("姓名", max_length=50)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    user = models.OneToOneField(
+        User, verbose_name="登录账号", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="cadre",
+    )
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "干部"
+        verbose_name_plural = "干部"
+        ordering = ["code"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("cadre_detail", args=[self.pk])
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class Position(models.Model):
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="positions"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="单位", on_delete=models.PROTECT, related_name="positions"
+    )
+    category = models.CharField("类别", max_length=32, choices=Category.choices)
+    start_date = models.DateField("任职开始日期")
+    end_date = models.DateField("任职结束日期", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "职务"
+        verbose_name_plural = "职务"
+        ordering = ["cadre__code", "start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cadre", "organization", "category", "start_date"],
+                name="position_natural_key",
+                violation_error_message="该干部在该单位同一类别同一开始日期的任职已存在",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="position_end_after_start",
+                violation_error_message="任职结束日期不能早于开始日期",
+            ),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("cadre_detail", args=[self.cadre_id])
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} · {self.organization.name} · {self.get_category_display()}"
+
+    def clean(self) -> None:
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "任职结束日期不能早于开始日期"})
+
+
+class Household(models.Model):
+    code = models.CharField("住户编码", max_length=32, unique=True)
+    head_name = models.CharField("户主姓名", max_length=50)
+    community = models.ForeignKey(
+        Organization, verbose_name="社区", on_delete=models.PROTECT, related_name="households"
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    is_poor = models.BooleanField("贫困户", default=False)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "住户"
+        verbose_name_plural = "住户"
+        ordering = ["code"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("household_detail", args=[self.pk])
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.head_name}"
+
+    @property
+    def poor_label(self) -> str:
+        return "是" if self.is_poor else "否"
+
+    @property
+    def masked_name(self) -> str:
+        """The head's name, or only its first character where the list may not show it."""
+        if getattr(self, "details_visible", True):
+            return self.head_name
+        return self.head_name[:1] + "*" * max(len(self.head_name) - 1, 1)
+
+    def clean(self) -> None:
+        if self.community_id and self.community.type != Organization.Type.COMMUNITY:
+            raise ValidationError(
+                {"community": f"「{self.community.code}」不是社区，住户只能属于社区"}
+            )
+
+
+class ContactAssignment(models.Model):
+    class Kind(models.TextChoices):
+        LEADER_POINT = "leader_point", "领导联系点"
+        UNIT_COMMUNITY = "unit_community", "单位联系社区"
+        HOUSEHOLD = "household", "党员联户"
+
+    kind = models.CharField("联系类型", max_length=16, choices=Kind.choices)
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="联系干部", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="assignments",
+    )
+    unit = models.ForeignKey(
+        Organization, verbose_name="联系单位", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="unit_assignments",
+    )
+    target_org = models.ForeignKey(
+        Organization, verbose_name="联系对象（单位）", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="assignments_as_target",
+    )
+    target_household = models.ForeignKey(
+        Household, verbose_name="联系对象（住户）", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="assignments",
+    )
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("结束日期", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "联系关系"
+        verbose_name_plural = "联系关系"
+        ordering = ["kind", "start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="leader_point", cadre__isnull=False, unit__isnull=True,
+                      target_org__isnull=False, target_household__isnull=True)
+                    | Q(kind="unit_community", cadre__isnull=True, unit__isnull=False,
+                        target_org__isnull=False, target_household__isnull=True)
+                    | Q(kind="household", cadre__isnull=False, unit__isnull=True,
+                        target_org__isnull=True, target_household__isnull=False)
+                ),
+                name="assignment_parties_match_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="assignment_end_after_start",
+                violation_error_message="结束日期不能早于开始日期",
+            ),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("assignment_detail", args=[self.pk])
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.contact} → {self.target}"
+
+    @property
+    def contact(self):
+        return self.unit if self.kind == self.Kind.UNIT_COMMUNITY else self.cadre
+
+    @property
+    def target(self):
+        return self.target_household if self.kind == self.Kind.HOUSEHOLD else self.target_org
+
+    @property
+    def contact_code(self) -> str:
+        return self.contact.code if self.contact else ""
+
+    @property
+    def target_code(self) -> str:
+        return self.target.code if self.target else ""
+
+    def clean(self) -> None:
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "结束日期不能早于开始日期"})
+
+
+class RoleGrant(models.Model):
+    """A user holds a role (a Django group) over an organization subtree (DESIGN.md §1)."""
+
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="role_grants"
+    )
+    group = models.ForeignKey(Group, verbose_name="角色", on_delete=models.PROTECT)
+    organization = models.ForeignKey(
+        Organization, verbose_name="范围（含下级）", on_delete=models.PROTECT,
+        related_name="role_grants",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "角色授权"
+        verbose_name_plural = "角色授权"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "group", "organization"], name="unique_grant")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.group.name} · {self.organization}"

@@ -1,0 +1,257 @@
+"""Import/export of the roster kinds of spec/import.md: organizations, cadres, households,
+assignments. The same resources export the lists, so an export re-imports unchanged."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from import_export.fields import Field
+
+from liaison.imports import (
+    ROW_COLUMN,
+    ChoiceLabelWidget,
+    CodeWidget,
+    DateWidget,
+    ImportResource,
+    YesNoWidget,
+    cell_error,
+    register_import,
+)
+from liaison.models import Cadre, Category, ContactAssignment, Household, Organization, Position
+from liaison.services import record_save
+
+
+@register_import
+class OrganizationResource(ImportResource):
+    kind = "organizations"
+    label = "单位"
+    required_columns = ("单位编码", "单位名称", "单位类型")
+
+    code = Field(attribute="code", column_name="单位编码")
+    name = Field(attribute="name", column_name="单位名称")
+    type = Field(attribute="type", column_name="单位类型",
+                 widget=ChoiceLabelWidget(Organization.Type.choices))
+    parent = Field(attribute="parent", column_name="上级单位编码",
+                   widget=CodeWidget(Organization, "上级单位"))
+
+    class Meta(ImportResource.Meta):
+        model = Organization
+        fields = ("code", "name", "type", "parent")
+        import_id_fields = ("code",)
+
+    def natural_key_lookup(self, row):
+        return {"code": row["单位编码"]}
+
+    def before_import_row(self, row, **kwargs):
+        if row.get("单位类型") != "区" and not row.get("上级单位编码"):
+            raise ValidationError({"parent": "除「区」外必须填写上级单位编码"})
+
+    def order_rows(self, rows):
+        """Parents before children, whatever the order in the file."""
+        by_code = {r["单位编码"]: r for r in rows}
+        ordered, placed = [], set()
+
+        def place(row, trail=()):
+            code = row["单位编码"]
+            if code in placed or code in trail:
+                return
+            parent = by_code.get(row.get("上级单位编码") or "")
+            if parent is not None:
+                place(parent, trail + (code,))
+            placed.add(code)
+            ordered.append(row)
+
+        for row in rows:
+            place(row)
+        return ordered
+
+    def file_errors(self, rows):
+        errors = []
+        by_code: dict[str, dict] = {}
+        for row in rows:
+            code = row["单位编码"]
+            if code in by_code:
+                errors.append((row[ROW_COLUMN], cell_error(
+                    row[ROW_COLUMN], "单位编码", f"「{code}」与第{by_code[code][ROW_COLUMN]}行重复")))
+            by_code.setdefault(code, row)
+        roots = [r for r in rows if r["单位类型"] == "区"]
+        for extra in roots[1:]:
+            errors.append((extra[ROW_COLUMN], cell_error(
+                extra[ROW_COLUMN], "单位类型", f"只能有一个「区」，第{roots[0][ROW_COLUMN]}行已是「区」")))
+        for row in rows:
+            seen, code = [], row["单位编码"]
+            while code in by_code and code not in seen:
+                seen.append(code)
+                code = by_code[code].get("上级单位编码") or ""
+            if code in seen:
+                chain = " → ".join(seen + [code])
+                errors.append((row[ROW_COLUMN], cell_error(
+                    row[ROW_COLUMN], "上级单位编码", f"上级关系形成循环：{chain}")))
+        return errors
+
+
+@register_import
+class CadreResource(ImportResource):
+    """One row per position; the cadre is created or renamed from the same rows."""
+
+    kind = "cadres"
+    label = "干部"
+    required_columns = ("干部编码", "姓名", "单位编码", "类别", "任职开始日期")
+    extra_error_columns = {"name": "姓名"}
+
+    cadre = Field(attribute="cadre", column_name="干部编码", widget=CodeWidget(Cadre, "干部"))
+    cadre_name = Field(attribute="cadre__name", column_name="姓名", readonly=True)
+    organization = Field(attribute="organization", column_name="单位编码",
+                         widget=CodeWidget(Organization, "单位"))
+    category = Field(attribute="category", column_name="类别",
+                     widget=ChoiceLabelWidget(Category.choices))
+    start_date = Field(attribute="start_date", column_name="任职开始日期", widget=DateWidget())
+    end_date = Field(attribute="end_date", column_name="任职结束日期", widget=DateWidget())
+
+    class Meta(ImportResource.Meta):
+        model = Position
+        fields = ("cadre", "cadre_name", "organization", "category", "start_date", "end_date")
+        import_id_fields = ("cadre", "organization", "category", "start_date")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.renamed_cadres: set[str] = set()
+
+    def natural_key_lookup(self, row):
+        return {
+            "cadre__code": row["干部编码"],
+            "organization__code": row["单位编码"],
+            "category": self.fields["category"].clean(row),
+            "start_date": self.fields["start_date"].clean(row),
+        }
+
+    def file_errors(self, rows):
+        errors, first_name = [], {}
+        for row in rows:
+            code, name = row["干部编码"], row["姓名"]
+            first = first_name.setdefault(code, (name, row[ROW_COLUMN]))
+            if first[0] != name:
+                errors.append((row[ROW_COLUMN], cell_error(
+                    row[ROW_COLUMN], "姓名",
+                    f"干部「{code}」的姓名与第{first[1]}行「{first[0]}」不一致",
+                )))
+        return errors
+
+    def before_import_row(self, row, **kwargs):
+        code, name = row["干部编码"], row["姓名"]
+        cadre = Cadre.objects.filter(code=code).first()
+        if cadre is None:
+            record_save(instance=Cadre(code=code, name=name), acting_user=self.acting_user)
+        elif cadre.name != name:
+            cadre.name = name
+            record_save(instance=cadre, acting_user=self.acting_user)
+            self.renamed_cadres.add(code)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if row["干部编码"] in self.renamed_cadres:
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+
+@register_import
+class HouseholdResource(ImportResource):
+    kind = "households"
+    label = "住户"
+    required_columns = ("住户编码", "户主姓名", "社区编码")
+
+    code = Field(attribute="code", column_name="住户编码")
+    head_name = Field(attribute="head_name", column_name="户主姓名")
+    community = Field(attribute="community", column_name="社区编码",
+                      widget=CodeWidget(Organization, "社区"))
+    address = Field(attribute="address", column_name="地址")
+    is_poor = Field(attribute="is_poor", column_name="贫困户", widget=YesNoWidget())
+
+    class Meta(ImportResource.Meta):
+        model = Household
+        fields = ("code", "head_name", "community", "address", "is_poor")
+        import_id_fields = ("code",)
+
+    def natural_key_lookup(self, row):
+        return {"code": row["住户编码"]}
+
+    def import_instance(self, instance, row, **kwargs):
+        row.setdefault("地址", "")
+        row["地址"] = row["地址"] or ""
+        super().import_instance(instance, row, **kwargs)
+
+
+@register_import
+class AssignmentResource(ImportResource):
+    kind = "assignments"
+    label = "联系关系"
+    required_columns = ("联系类型", "联系人编码", "联系对象编码", "开始日期")
+    extra_error_columns = {
+        "cadre": "联系人编码", "unit": "联系人编码",
+        "target_org": "联系对象编码", "target_household": "联系对象编码",
+    }
+
+    kind_field = Field(attribute="kind", column_name="联系类型",
+                       widget=ChoiceLabelWidget(ContactAssignment.Kind.choices))
+    contact = Field(column_name="联系人编码")
+    target = Field(column_name="联系对象编码")
+    start_date = Field(attribute="start_date", column_name="开始日期", widget=DateWidget())
+    end_date = Field(attribute="end_date", column_name="结束日期", widget=DateWidget())
+
+    class Meta(ImportResource.Meta):
+        model = ContactAssignment
+        fields = ("kind_field", "contact", "target", "start_date", "end_date")
+        import_id_fields = ()
+
+    def dehydrate_contact(self, obj):
+        return obj.contact_code
+
+    def dehydrate_target(self, obj):
+        return obj.target_code
+
+    def _parties(self, row) -> dict:
+        """The contact and target of the row, resolved by its kind; ValueError per column."""
+        kind = self.fields["kind_field"].clean(row)
+        contact_code, target_code = row["联系人编码"], row["联系对象编码"]
+        Kind = ContactAssignment.Kind
+        parties: dict = {"kind": kind}
+        errors: dict[str, str] = {}
+        if kind == Kind.UNIT_COMMUNITY:
+            parties["unit"] = Organization.objects.filter(code=contact_code).first()
+            if parties["unit"] is None:
+                errors["unit"] = f"单位编码「{contact_code}」不存在"
+        else:
+            parties["cadre"] = Cadre.objects.filter(code=contact_code).first()
+            if parties["cadre"] is None:
+                errors["cadre"] = f"干部编码「{contact_code}」不存在"
+        if kind == Kind.HOUSEHOLD:
+            parties["target_household"] = Household.objects.filter(code=target_code).first()
+            if parties["target_household"] is None:
+                errors["target_household"] = f"住户编码「{target_code}」不存在"
+        else:
+            parties["target_org"] = Organization.objects.filter(code=target_code).first()
+            if parties["target_org"] is None:
+                errors["target_org"] = f"单位编码「{target_code}」不存在"
+        if errors:
+            raise ValidationError(errors)
+        return parties
+
+    def natural_key_lookup(self, row):
+        try:
+            parties = self._parties(row)
+        except ValidationError:
+            return None
+        return {**parties, "start_date": self.fields["start_date"].clean(row)}
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if "kind" not in errors:
+            try:
+                for name, value in self._parties(row).items():
+                    setattr(instance, name, value)
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)

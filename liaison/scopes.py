@@ -1,0 +1,94 @@
+"""Scope functions of the core models (see liaison/permissions.py)."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from liaison.models import Cadre, ContactAssignment, Household, Organization, Position
+from liaison.permissions import CHANGE, Role, grants_with, scope_for, subtree_q
+
+READERS = (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN)
+ROSTER_KEEPERS = (Role.ORG_DEPT, Role.UNIT_ADMIN)
+
+
+def _roles_for(action: str, readers=READERS, writers=ROSTER_KEEPERS):
+    return writers if action == CHANGE else readers
+
+
+def _is_cadre(user) -> bool:
+    return bool(grants_with(user, Role.CADRE))
+
+
+@scope_for(Organization)
+def organization_scope(user, action: str) -> Q:
+    if action == CHANGE:
+        return subtree_q(grants_with(user, Role.ORG_DEPT), "path")
+    return subtree_q(grants_with(user, *Role.ALL), "path")
+
+
+def cadres_under(grants) -> Q:
+    if not grants:
+        return Q(pk__in=[])
+    positions = Position.objects.filter(cadre=OuterRef("pk")).filter(
+        subtree_q(grants, "organization__path")
+    )
+    return Q(Exists(positions))
+
+
+@scope_for(Cadre)
+def cadre_scope(user, action: str) -> Q:
+    q = cadres_under(grants_with(user, *_roles_for(action)))
+    if action != CHANGE and _is_cadre(user):
+        q |= Q(user=user)
+    return q
+
+
+@scope_for(Position)
+def position_scope(user, action: str) -> Q:
+    q = subtree_q(grants_with(user, *_roles_for(action)), "organization__path")
+    if action != CHANGE and _is_cadre(user):
+        q |= Q(cadre__user=user)
+    return q
+
+
+@scope_for(Household)
+def household_scope(user, action: str) -> Q:
+    q = subtree_q(grants_with(user, *_roles_for(action)), "community__path")
+    if action != CHANGE and _is_cadre(user):
+        today = timezone.localdate()
+        # A cadre sees the households assigned to them and those of communities they serve in.
+        assigned = ContactAssignment.objects.filter(
+            target_household=OuterRef("pk"), cadre__user=user
+        )
+        own_community = Position.objects.active_on(today).filter(
+            cadre__user=user, organization=OuterRef("community")
+        )
+        q |= Q(Exists(assigned)) | Q(Exists(own_community))
+    return q
+
+
+@scope_for(ContactAssignment)
+def assignment_scope(user, action: str) -> Q:
+    grants = grants_with(user, *_roles_for(action, writers=(Role.ORG_DEPT,)))
+    q = (
+        subtree_q(grants, "target_org__path")
+        | subtree_q(grants, "target_household__community__path")
+        | subtree_q(grants, "unit__path")
+    )
+    if action != CHANGE and _is_cadre(user):
+        q |= Q(cadre__user=user)
+    return q
+
+
+def household_details_visible(user, household: Household) -> bool:
+    """Names, phones and addresses: roster keepers, inspectors and the assigned cadre only."""
+    from liaison.permissions import is_unrestricted
+
+    if is_unrestricted(user):
+        return True
+    if Household.objects.filter(pk=household.pk).filter(
+        subtree_q(grants_with(user, *READERS), "community__path")
+    ).exists():
+        return True
+    return household.assignments.filter(cadre__user=user).exists()

@@ -1,0 +1,104 @@
+"""Reads beyond a plain get: the tree with counts, coverage gaps and overlaps."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from liaison.models import (
+    DISTRICT_LEVEL,
+    ContactAssignment,
+    Household,
+    Organization,
+    Position,
+    active_on_q,
+)
+from liaison.permissions import VIEW
+
+
+def organizations_with_counts(queryset, day: dt.date):
+    """Annotate each organization with its children, active cadres and households in subtree."""
+    cadres = (
+        Position.objects.filter(active_on_q(day), organization__path__startswith=OuterRef("path"))
+        .order_by().values("organization__path")
+    )
+    households = (
+        Household.objects.filter(community__path__startswith=OuterRef("path"))
+        .order_by().values("community__path")
+    )
+    return queryset.annotate(
+        child_count=Coalesce(
+            Subquery(Organization.objects.filter(parent=OuterRef("pk")).order_by()
+                     .values("parent").annotate(n=Count("pk")).values("n")[:1],
+                     output_field=IntegerField()), 0),
+        cadre_count=Coalesce(
+            Subquery(cadres.annotate(n=Count("cadre", distinct=True)).values("n")[:1],
+                     output_field=IntegerField()), 0),
+        household_count=Coalesce(
+            Subquery(households.annotate(n=Count("pk")).values("n")[:1],
+                     output_field=IntegerField()), 0),
+    )
+
+
+def organization_tree_level(*, user, parent: Organization | None, day: dt.date):
+    """The visible organizations one level below `parent` (the top visible ones if None)."""
+    visible = Organization.objects.restrict(user, VIEW)
+    if parent is not None:
+        level = visible.filter(parent=parent)
+    else:
+        level = visible.exclude(parent__in=visible)
+    return organizations_with_counts(level.select_related("parent"), day).order_by("type", "code")
+
+
+def coverage_gaps(*, user, day: dt.date) -> dict:
+    """Who is left without a contact on `day`, and overlapping assignments (spec §6)."""
+    Kind, Type = ContactAssignment.Kind, Organization.Type
+    active = ContactAssignment.objects.filter(active_on_q(day))
+    leader_points = active.filter(
+        kind=Kind.LEADER_POINT,
+        target_org__path__startswith=OuterRef("path"),
+    ).filter(
+        Exists(Position.objects.filter(active_on_q(day), cadre=OuterRef("cadre"),
+                                       category__in=DISTRICT_LEVEL))
+    )
+    subdistricts = (
+        Organization.objects.restrict(user, VIEW)
+        .filter(type__in=[Type.SUBDISTRICT, Type.CLUSTER])
+        .exclude(Exists(leader_points))
+    )
+    communities = (
+        Organization.objects.restrict(user, VIEW)
+        .filter(type=Type.COMMUNITY)
+        .exclude(Exists(active.filter(kind=Kind.UNIT_COMMUNITY, target_org=OuterRef("pk"))))
+        .select_related("parent")
+    )
+    households = (
+        Household.objects.restrict(user, VIEW)
+        .filter(is_poor=True)
+        .exclude(Exists(active.filter(kind=Kind.HOUSEHOLD, target_household=OuterRef("pk"))))
+        .select_related("community")
+    )
+    overlaps = (
+        active.restrict(user, VIEW)
+        .values("kind", "target_org__code", "target_org__name", "target_household__code")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .order_by("kind", "target_org__code", "target_household__code")
+    )
+    return {
+        "subdistricts": subdistricts.order_by("code"),
+        "communities": communities.order_by("code"),
+        "households": households.order_by("code"),
+        "overlaps": overlaps,
+    }
+
+
+def cadre_active_positions(cadre, day: dt.date):
+    return cadre.positions.filter(active_on_q(day)).select_related("organization")
+
+
+def user_cadre(user):
+    return getattr(user, "cadre", None) if user.is_authenticated else None
+

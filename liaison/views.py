@@ -1,0 +1,509 @@
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from liaison import filters, forms, selectors
+from liaison.generic_views import (
+    Column,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectHistoryView,
+    ObjectListView,
+    PageView,
+    RoleRequiredMixin,
+)
+from liaison.imports import IMPORT_KINDS, ImportFileError, import_file, template_dataset
+from liaison.models import Cadre, ContactAssignment, Household, Organization, Position
+from liaison.permissions import CHANGE, VIEW, Role, user_roles
+from liaison.resources import (
+    AssignmentResource,
+    CadreResource,
+    HouseholdResource,
+    OrganizationResource,
+)
+from liaison.scopes import household_details_visible
+from liaison.services import cadre_logins_create
+
+EVERYONE = Role.ALL
+READERS = (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN)
+ROSTER_EDITORS = (Role.ORG_DEPT, Role.UNIT_ADMIN)
+ORG_EDITORS = (Role.ORG_DEPT,)
+
+
+class HomeView(PageView):
+    allowed_roles = EVERYONE
+    template_name = "liaison/home.html"
+    title = "首页"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        today = timezone.localdate()
+        cadre = selectors.user_cadre(user)
+        return super().get_context_data(
+            cadre=cadre,
+            positions=selectors.cadre_active_positions(cadre, today) if cadre else [],
+            counts={
+                "单位": Organization.objects.restrict(user, VIEW).count(),
+                "干部": Cadre.objects.restrict(user, VIEW).count(),
+                "住户": Household.objects.restrict(user, VIEW).count(),
+                "联系关系": ContactAssignment.objects.restrict(user, VIEW).count(),
+            },
+            **kwargs,
+        )
+
+
+# --- organizations ---------------------------------------------------------------------------
+
+
+class OrganizationTreeView(PageView):
+    """The tree, one level at a time, with counts; search switches to a flat list."""
+
+    allowed_roles = EVERYONE
+    template_name = "liaison/organization_tree.html"
+    title = "组织架构"
+
+    def get_context_data(self, **kwargs):
+        user, today = self.request.user, timezone.localdate()
+        parent = None
+        if self.request.GET.get("parent"):
+            parent = get_object_or_404(Organization.objects.restrict(user, VIEW),
+                                       pk=self.request.GET["parent"])
+        return super().get_context_data(
+            parent=parent,
+            ancestors=_ancestors(parent, user),
+            nodes=selectors.organization_tree_level(user=user, parent=parent, day=today),
+            can_edit=bool(user_roles(user) & {Role.ORG_DEPT, Role.SYSADMIN}),
+            **kwargs,
+        )
+
+
+def _ancestors(org, user):
+    if org is None:
+        return []
+    ids = [int(pk) for pk in org.path.strip("/").split("/")[:-1]]
+    found = {o.pk: o for o in Organization.objects.restrict(user, VIEW).filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+class OrganizationListView(ObjectListView):
+    allowed_roles = EVERYONE
+    editor_roles = ORG_EDITORS
+    model = Organization
+    filterset_class = filters.OrganizationFilterSet
+    export_resource = OrganizationResource
+    import_kind = "organizations"
+    create_url_name = "organization_create"
+    title = "单位列表"
+    columns = (
+        Column("单位编码", "code", link=True),
+        Column("单位名称", "name", link=True),
+        Column("类型", "get_type_display"),
+        Column("上级单位", "parent.name"),
+    )
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("parent")
+
+
+class OrganizationDetailView(ObjectDetailView):
+    allowed_roles = EVERYONE
+    editor_roles = ORG_EDITORS
+    model = Organization
+    template_name = "liaison/organization_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        org, user, today = context["object"], self.request.user, timezone.localdate()
+        context.update(
+            ancestors=_ancestors(org, user),
+            children=selectors.organization_tree_level(user=user, parent=org, day=today),
+            positions=Position.objects.restrict(user, VIEW).active_on(today)
+            .filter(organization=org).select_related("cadre").order_by("category", "cadre__code"),
+        )
+        return context
+
+
+class OrganizationEditView(ObjectEditView):
+    allowed_roles = ORG_EDITORS
+    model = Organization
+    form_class = forms.OrganizationForm
+
+
+class OrganizationDeleteView(ObjectDeleteView):
+    allowed_roles = ORG_EDITORS
+    model = Organization
+    success_url_name = "organization_list"
+
+
+class OrganizationHistoryView(ObjectHistoryView):
+    model = Organization
+
+
+# --- cadres ----------------------------------------------------------------------------------
+
+
+class CadreListView(ObjectListView):
+    allowed_roles = READERS
+    editor_roles = ROSTER_EDITORS
+    model = Cadre
+    filterset_class = filters.CadreFilterSet
+    export_resource = CadreResource
+    import_kind = "cadres"
+    create_url_name = "cadre_create"
+    title = "干部名册"
+    columns = (
+        Column("干部编码", "code", link=True),
+        Column("姓名", "name", link=True),
+        Column("联系电话", "phone"),
+        Column("登录账号", "user.username"),
+    )
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("user")
+
+    def export_queryset(self, queryset):
+        # One row per position (the cadres import format), for the listed cadres.
+        return Position.objects.filter(cadre__in=queryset).select_related(
+            "cadre", "organization").order_by("cadre__code", "start_date")
+
+
+class CadreDetailView(ObjectDetailView):
+    allowed_roles = EVERYONE
+    editor_roles = ROSTER_EDITORS
+    model = Cadre
+    template_name = "liaison/cadre_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cadre, user = context["object"], self.request.user
+        context.update(
+            positions=Position.objects.restrict(user, VIEW).filter(cadre=cadre)
+            .select_related("organization").order_by("-start_date"),
+            assignments=ContactAssignment.objects.restrict(user, VIEW).filter(cadre=cadre)
+            .select_related("target_org", "target_household").order_by("-start_date"),
+            today=timezone.localdate(),
+        )
+        return context
+
+
+class CadreEditView(ObjectEditView):
+    allowed_roles = ROSTER_EDITORS
+    model = Cadre
+    form_class = forms.CadreForm
+
+    def post(self, request, *args, **kwargs):
+        if "pk" not in self.kwargs and not user_roles(request.user) & {Role.ORG_DEPT,
+                                                                        Role.SYSADMIN}:
+            # A new cadre is in nobody's unit until a position is added; unit admins add
+            # cadres through the cadres import, which creates the position with the cadre.
+            raise PermissionDenied("单位管理员请通过「干部导入」新增干部（需同时填写任职）")
+        return super().post(request, *args, **kwargs)
+
+
+class CadreDeleteView(ObjectDeleteView):
+    allowed_roles = ROSTER_EDITORS
+    model = Cadre
+    success_url_name = "cadre_list"
+
+
+class CadreHistoryView(ObjectHistoryView):
+    model = Cadre
+
+
+class PositionEditView(ObjectEditView):
+    allowed_roles = ROSTER_EDITORS
+    model = Position
+    form_class = forms.PositionForm
+
+    def get_initial(self):
+        return {"cadre": self.request.GET.get("cadre")}
+
+
+class PositionDeleteView(ObjectDeleteView):
+    allowed_roles = ROSTER_EDITORS
+    model = Position
+    success_url_name = "cadre_list"
+
+
+class CadreLoginsView(RoleRequiredMixin, View):
+    """组织部 opens logins for roster cadres in bulk; initial passwords shown once."""
+
+    allowed_roles = ORG_EDITORS
+    template_name = "liaison/cadre_logins.html"
+
+    def queryset(self):
+        return Cadre.objects.restrict(self.request.user, CHANGE).filter(user__isnull=True)
+
+    def get(self, request):
+        form = forms.CadreLoginsForm(queryset=self.queryset())
+        return TemplateResponse(request, self.template_name, {"form": form, "title": "开通干部账号"})
+
+    def post(self, request):
+        form = forms.CadreLoginsForm(request.POST, queryset=self.queryset())
+        if not form.is_valid():
+            return TemplateResponse(request, self.template_name,
+                                    {"form": form, "title": "开通干部账号"})
+        created = cadre_logins_create(cadres=form.cleaned_data["cadres"], acting_user=request.user,
+                                      make_password=lambda: secrets.token_urlsafe(9))
+        messages.success(request, f"已开通 {len(created)} 个账号，初始密码仅显示这一次。")
+        return TemplateResponse(request, "liaison/cadre_logins_done.html",
+                                {"created": created, "title": "账号已开通"})
+
+
+# --- households ------------------------------------------------------------------------------
+
+
+class HouseholdListView(ObjectListView):
+    allowed_roles = EVERYONE
+    editor_roles = ROSTER_EDITORS
+    model = Household
+    filterset_class = filters.HouseholdFilterSet
+    export_resource = HouseholdResource
+    import_kind = "households"
+    create_url_name = "household_create"
+    title = "住户"
+    columns = (
+        Column("住户编码", "code", link=True),
+        Column("户主姓名", "masked_name", link=True),
+        Column("社区", "community.name"),
+        Column("贫困户", "poor_label"),
+    )
+
+    def get_queryset(self):
+        user = self.request.user
+        queryset = super().get_queryset().select_related("community")
+        if user_roles(user) & {Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN, Role.SYSADMIN}:
+            return queryset
+        # A cadre sees the names of the households assigned to them only.
+        return queryset.annotate(details_visible=Exists(
+            ContactAssignment.objects.filter(target_household=OuterRef("pk"), cadre__user=user)
+        ))
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") and not user_roles(request.user) & {
+            Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN, Role.SYSADMIN
+        }:
+            raise PermissionDenied("无权导出住户信息")
+        return super().get(request, *args, **kwargs)
+
+
+class HouseholdDetailView(ObjectDetailView):
+    allowed_roles = EVERYONE
+    editor_roles = ROSTER_EDITORS
+    model = Household
+    template_name = "liaison/household_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        household, user = context["object"], self.request.user
+        context.update(
+            show_details=household_details_visible(user, household),
+            assignments=ContactAssignment.objects.restrict(user, VIEW)
+            .filter(target_household=household).select_related("cadre"),
+        )
+        return context
+
+
+class HouseholdEditView(ObjectEditView):
+    allowed_roles = ROSTER_EDITORS
+    model = Household
+    form_class = forms.HouseholdForm
+
+
+class HouseholdDeleteView(ObjectDeleteView):
+    allowed_roles = ROSTER_EDITORS
+    model = Household
+    success_url_name = "household_list"
+
+
+class HouseholdHistoryView(ObjectHistoryView):
+    model = Household
+
+
+# --- assignments -----------------------------------------------------------------------------
+
+
+class AssignmentListView(ObjectListView):
+    allowed_roles = EVERYONE
+    editor_roles = ORG_EDITORS
+    model = ContactAssignment
+    filterset_class = filters.AssignmentFilterSet
+    export_resource = AssignmentResource
+    import_kind = "assignments"
+    create_url_name = "assignment_create"
+    title = "联系关系"
+    columns = (
+        Column("联系类型", "get_kind_display", link=True),
+        Column("联系人", "contact"),
+        Column("联系对象", "target"),
+        Column("开始日期", "start_date"),
+        Column("结束日期", "end_date"),
+    )
+
+    def get_queryset(self):
+        return super().get_queryset().select_related(
+            "cadre", "unit", "target_org", "target_household")
+
+
+class AssignmentDetailView(ObjectDetailView):
+    allowed_roles = EVERYONE
+    editor_roles = ORG_EDITORS
+    model = ContactAssignment
+    template_name = "liaison/assignment_detail.html"
+
+
+class AssignmentEditView(ObjectEditView):
+    allowed_roles = ORG_EDITORS
+    model = ContactAssignment
+    form_class = forms.AssignmentForm
+
+
+class AssignmentDeleteView(ObjectDeleteView):
+    allowed_roles = ORG_EDITORS
+    model = ContactAssignment
+    success_url_name = "assignment_list"
+
+
+class AssignmentHistoryView(ObjectHistoryView):
+    model = ContactAssignment
+
+
+class CoverageView(PageView):
+    allowed_roles = READERS
+    template_name = "liaison/coverage.html"
+    title = "联系覆盖情况"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        return super().get_context_data(
+            today=today, **selectors.coverage_gaps(user=self.request.user, day=today), **kwargs
+        )
+
+
+# --- imports ---------------------------------------------------------------------------------
+
+# Which roles may import which kinds; rows outside the user's scope are rejected row by row.
+IMPORT_ROLES = {
+    "organizations": ORG_EDITORS,
+    "cadres": ROSTER_EDITORS,
+    "households": ROSTER_EDITORS,
+    "assignments": ORG_EDITORS,
+}
+
+
+def import_kinds_for(user) -> list[tuple[str, str]]:
+    roles = user_roles(user)
+    return [
+        (kind, resource.label) for kind, resource in IMPORT_KINDS.items()
+        if Role.SYSADMIN in roles or roles & set(IMPORT_ROLES.get(kind, ORG_EDITORS))
+    ]
+
+
+class ImportIndexView(PageView):
+    allowed_roles = ROSTER_EDITORS
+    template_name = "liaison/import_index.html"
+    title = "数据导入"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(kinds=import_kinds_for(self.request.user), **kwargs)
+
+
+class ImportKindMixin(RoleRequiredMixin):
+    allowed_roles = ROSTER_EDITORS
+
+    def dispatch(self, request, *args, kind, **kwargs):
+        if kind not in IMPORT_KINDS:
+            raise Http404
+        if kind not in dict(import_kinds_for(request.user)):
+            raise PermissionDenied("您的角色无权导入此类数据")
+        self.kind = kind
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ImportTemplateView(ImportKindMixin, View):
+    def get(self, request):
+        label = IMPORT_KINDS[self.kind].label
+        response = HttpResponse(
+            template_dataset(self.kind).export("xlsx"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"{self.kind}.xlsx\"; "
+            f"filename*=UTF-8''{label}-template.xlsx"
+        )
+        return response
+
+
+SESSION_KEY = "pending_import"
+
+
+class ImportUploadView(ImportKindMixin, View):
+    """Upload → preview (a dry run listing every row and every error) → confirm."""
+
+    template_name = "liaison/import_upload.html"
+
+    def context(self, **extra):
+        return {"kind": self.kind, "label": IMPORT_KINDS[self.kind].label,
+                "headers": IMPORT_KINDS[self.kind].headers(),
+                "title": f"导入{IMPORT_KINDS[self.kind].label}", **extra}
+
+    def get(self, request):
+        return TemplateResponse(request, self.template_name, self.context())
+
+    def post(self, request):
+        from django.conf import settings
+
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的 .xlsx 或 .csv 文件")
+            return redirect("import_upload", kind=self.kind)
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            messages.error(request, "文件过大（上限 20 MB）")
+            return redirect("import_upload", kind=self.kind)
+        content = upload.read()
+        try:
+            outcome = import_file(kind=self.kind, filename=upload.name, content=content,
+                                  acting_user=request.user, dry_run=True)
+        except ImportFileError as exc:
+            messages.error(request, str(exc))
+            return redirect("import_upload", kind=self.kind)
+        if outcome.ok:
+            request.session[SESSION_KEY] = {
+                "kind": self.kind, "name": upload.name, "content": content.hex(),
+            }
+        return TemplateResponse(request, self.template_name,
+                                self.context(outcome=outcome, filename=upload.name))
+
+
+class ImportConfirmView(ImportKindMixin, View):
+    def post(self, request):
+        pending = request.session.pop(SESSION_KEY, None)
+        if not pending or pending["kind"] != self.kind:
+            messages.error(request, "没有待确认的导入，请重新上传文件")
+            return redirect("import_upload", kind=self.kind)
+        outcome = import_file(kind=self.kind, filename=pending["name"],
+                              content=bytes.fromhex(pending["content"]),
+                              acting_user=request.user)
+        if outcome.ok:
+            messages.success(request, f"导入完成：{outcome.summary()}")
+        else:
+            messages.error(request, "导入失败，未写入任何数据：" + "；".join(outcome.errors[:20]))
+        return redirect("import_upload", kind=self.kind)
+
+
+def history_url_name(model) -> str:
+    return f"{model._meta.model_name}_history"
+
+
+__all__ = ["reverse"]

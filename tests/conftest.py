@@ -1,0 +1,89 @@
+import datetime as dt
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from liaison.models import Category, ContactAssignment, Organization
+from liaison.permissions import Role
+from tests.factories import (
+    AssignmentFactory,
+    CadreFactory,
+    HouseholdFactory,
+    OrganizationFactory,
+    PositionFactory,
+    UserFactory,
+    grant,
+)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server browser tests
+
+
+@pytest.fixture
+def example_dir() -> Path:
+    path = EXAMPLES / "basic"
+    assert path.is_dir(), f"shared examples not found at {path}"
+    return path
+
+
+def make_user(role: str, organization, *, with_totp: bool = True, **kwargs):
+    user = UserFactory(**kwargs)
+    grant(user, role, organization)
+    if role in Role.MFA_REQUIRED and with_totp:
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
+def tree(db):
+    """Two sub-districts with a community each, a unit, and people in both halves.
+
+    Everything named `*_in` lies under 东城 (BSC01); everything `*_out` under 西城 (BSC02),
+    outside the scope of every scoped test user.
+    """
+    T = Organization.Type
+    district = OrganizationFactory(code="QD", name="示范区", type=T.DISTRICT)
+    east = OrganizationFactory(code="BSC01", name="东城办事处", type=T.SUBDISTRICT, parent=district)
+    west = OrganizationFactory(code="BSC02", name="西城办事处", type=T.SUBDISTRICT, parent=district)
+    unit = OrganizationFactory(code="BM01", name="区委组织部", type=T.DEPARTMENT, parent=district)
+    community_in = OrganizationFactory(code="SQ0101", name="东城一社区", parent=east)
+    community_out = OrganizationFactory(code="SQ0201", name="西城一社区", parent=west)
+    cadre_in = CadreFactory(code="GB001", name="张三")
+    position_in = PositionFactory(cadre=cadre_in, organization=community_in,
+                                  category=Category.COMMUNITY_CADRE)
+    cadre_out = CadreFactory(code="GB002", name="李四")
+    position_out = PositionFactory(cadre=cadre_out, organization=community_out,
+                                   category=Category.COMMUNITY_CADRE)
+    household_in = HouseholdFactory(code="HH001", community=community_in, is_poor=True)
+    household_out = HouseholdFactory(code="HH002", community=community_out, is_poor=True)
+    K = ContactAssignment.Kind
+    assignment_in = AssignmentFactory(kind=K.HOUSEHOLD, cadre=cadre_in,
+                                      target_household=household_in,
+                                      start_date=dt.date(2024, 1, 1))
+    assignment_out = AssignmentFactory(kind=K.HOUSEHOLD, cadre=cadre_out,
+                                       target_household=household_out,
+                                       start_date=dt.date(2024, 1, 1))
+    return SimpleNamespace(**locals())
+
+
+@pytest.fixture
+def users(tree):
+    """One user per role, all scoped to 东城 (the cadre is GB001 of 东城一社区)."""
+    cadre_user = make_user(Role.CADRE, tree.community_in, username="ganbu")
+    tree.cadre_in.user = cadre_user
+    tree.cadre_in.save()
+    return SimpleNamespace(
+        cadre=cadre_user,
+        unit_admin=make_user(Role.UNIT_ADMIN, tree.east, username="dwgly"),
+        org_dept=make_user(Role.ORG_DEPT, tree.east, username="zzb"),
+        inspector=make_user(Role.INSPECTOR, tree.east, username="jjjc"),
+        sysadmin=make_user(Role.SYSADMIN, tree.district, username="sysadmin"),
+    )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

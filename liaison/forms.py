@@ -74,7 +74,7 @@ class PositionForm(ScopedModelForm):
 
 
 class HouseholdForm(ScopedModelForm):
-    scoped_fields = {"community": CHANGE}
+    scoped_fields = {"community": VIEW}  # the saved row is checked against CHANGE scope
 
     class Meta:
         model = Household

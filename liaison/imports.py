@@ -21,6 +21,7 @@ from django.db import transaction
 from import_export import resources, widgets
 from import_export.results import RowResult
 
+from liaison.permissions import CHANGE, can
 from liaison.services import record_validate
 
 ROW_COLUMN = "__row__"  # the spreadsheet row number carried through the dataset
@@ -41,6 +42,11 @@ def cell_error(row_number: int, column: str | None, message: str) -> str:
     if column:
         return f"第{row_number}行 「{column}」: {message}"
     return f"第{row_number}行: {message}"
+
+
+def row_error(row: dict, column: str | None, message: str) -> tuple[int, str]:
+    """A file-level error about one row of the file, as `ImportResource.file_errors` returns."""
+    return row[ROW_COLUMN], cell_error(row[ROW_COLUMN], column, message)
 
 
 # --- widgets with Chinese messages -----------------------------------------------------------
@@ -170,7 +176,7 @@ class ImportResource(resources.ModelResource):
         errors = dict(import_validation_errors or {})
         try:
             # Cross-row rules need sound cells; single-row checks run on the other cells.
-            record_validate(instance, exclude=errors.keys(), rules=not errors)
+            record_validate(instance, exclude=errors.keys())
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         if errors:
@@ -179,6 +185,9 @@ class ImportResource(resources.ModelResource):
     def save_instance(self, instance, is_create, row, **kwargs):
         instance._history_user = self.acting_user
         super().save_instance(instance, is_create, row, **kwargs)
+        # The command line is trusted; a web user writes only inside their scope.
+        if self.acting_user is not None and not can(self.acting_user, CHANGE, instance):
+            raise ValidationError("该记录超出您的管理范围")
 
     def column_for(self, key: str) -> str | None:
         if key == NON_FIELD_ERRORS:
@@ -217,7 +226,8 @@ def read_table(filename: str, content: bytes) -> tuple[list[str], list[tuple[int
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ImportFileError("CSV 文件应为 UTF-8 编码（可在 Excel 中另存为「CSV UTF-8」）") from exc
+            raise ImportFileError(
+                "CSV 文件应为 UTF-8 编码（可在 Excel 中另存为「CSV UTF-8」）") from exc
         raw_rows = csv.reader(io.StringIO(text))
     else:
         raise ImportFileError("只支持 .xlsx 或 .csv 文件")

@@ -21,6 +21,6 @@ class AccountSetupMiddleware:
                 messages.warning(request, "首次登录请先修改初始密码。")
                 return redirect(reverse("account_change_password"))
             if mfa_missing(user):
-                messages.warning(request, "您的角色须启用双因素认证（TOTP 动态口令），请先完成设置。")
+                messages.warning(request, "您的角色须启用双因素认证（TOTP 动态口令），请先设置。")
                 return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

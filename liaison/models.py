@@ -8,9 +8,9 @@ import datetime as dt
 from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Substr
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from liaison.permissions import RestrictedQuerySet
@@ -95,15 +95,24 @@ class Organization(models.Model):
         verbose_name_plural = "单位"
         ordering = ["code"]
 
-    def get_absolute_url(self) -> str:
-        return reverse("organization_detail", args=[self.pk])
-
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def depth(self) -> int:
-        return self.path.count("/") - 1
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        if path != self.path:
+            old = self.path
+            # Set the row's path and, after a move, its descendants' (no history rows).
+            Organization.objects.filter(pk=self.pk).update(path=path)
+            if old:
+                Organization.objects.filter(path__startswith=old).exclude(pk=self.pk).update(
+                    path=Concat(Value(path), Substr("path", len(old) + 1))
+                )
+            self.path = path
+
+    def get_absolute_url(self) -> str:
+        return reverse("organization_detail", args=[self.pk])
 
     def clean(self) -> None:
         allowed = self.PARENT_TYPES.get(self.type, ())
@@ -121,19 +130,6 @@ class Organization(models.Model):
             )
         if self.pk and self.parent.path.startswith(self.path or "\0"):
             raise ValidationError({"parent": "上级单位不能是本单位或其下级单位（循环引用）"})
-
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
-        if path != self.path:
-            old = self.path
-            # Update the row and, when it moved, every descendant's prefix, without a history row.
-            Organization.objects.filter(pk=self.pk).update(path=path)
-            if old:
-                Organization.objects.filter(path__startswith=old).exclude(pk=self.pk).update(
-                    path=Concat(Value(path), Substr("path", len(old) + 1))
-                )
-            self.path = path
 
     def subtree(self):
         return Organization.objects.filter(path__startswith=self.path)
@@ -156,12 +152,12 @@ class Cadre(models.Model):
         verbose_name_plural = "干部"
         ordering = ["code"]
 
-    def get_absolute_url(self) -> str:
-        return reverse("cadre_detail", args=[self.pk])
-
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
 
+
+    def get_absolute_url(self) -> str:
+        return reverse("cadre_detail", args=[self.pk])
 
 class Position(models.Model):
     cadre = models.ForeignKey(
@@ -194,11 +190,11 @@ class Position(models.Model):
             ),
         ]
 
-    def get_absolute_url(self) -> str:
-        return reverse("cadre_detail", args=[self.cadre_id])
-
     def __str__(self) -> str:
         return f"{self.cadre.name} · {self.organization.name} · {self.get_category_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cadre_detail", args=[self.cadre_id])
 
     def clean(self) -> None:
         if self.end_date and self.start_date and self.end_date < self.start_date:
@@ -223,11 +219,11 @@ class Household(models.Model):
         verbose_name_plural = "住户"
         ordering = ["code"]
 
-    def get_absolute_url(self) -> str:
-        return reverse("household_detail", args=[self.pk])
-
     def __str__(self) -> str:
         return f"{self.code} {self.head_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("household_detail", args=[self.pk])
 
     @property
     def poor_label(self) -> str:
@@ -299,11 +295,11 @@ class ContactAssignment(models.Model):
             ),
         ]
 
-    def get_absolute_url(self) -> str:
-        return reverse("assignment_detail", args=[self.pk])
-
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.contact} → {self.target}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assignment_detail", args=[self.pk])
 
     @property
     def contact(self):

@@ -13,8 +13,8 @@ from liaison.imports import (
     DateWidget,
     ImportResource,
     YesNoWidget,
-    cell_error,
     register_import,
+    row_error,
 )
 from liaison.models import Cadre, Category, ContactAssignment, Household, Organization, Position
 from liaison.services import record_save
@@ -70,13 +70,13 @@ class OrganizationResource(ImportResource):
         for row in rows:
             code = row["单位编码"]
             if code in by_code:
-                errors.append((row[ROW_COLUMN], cell_error(
-                    row[ROW_COLUMN], "单位编码", f"「{code}」与第{by_code[code][ROW_COLUMN]}行重复")))
+                first = by_code[code][ROW_COLUMN]
+                errors.append(row_error(row, "单位编码", f"「{code}」与第{first}行重复"))
             by_code.setdefault(code, row)
         roots = [r for r in rows if r["单位类型"] == "区"]
         for extra in roots[1:]:
-            errors.append((extra[ROW_COLUMN], cell_error(
-                extra[ROW_COLUMN], "单位类型", f"只能有一个「区」，第{roots[0][ROW_COLUMN]}行已是「区」")))
+            first = roots[0][ROW_COLUMN]
+            errors.append(row_error(extra, "单位类型", f"只能有一个「区」，第{first}行已是「区」"))
         for row in rows:
             seen, code = [], row["单位编码"]
             while code in by_code and code not in seen:
@@ -84,8 +84,7 @@ class OrganizationResource(ImportResource):
                 code = by_code[code].get("上级单位编码") or ""
             if code in seen:
                 chain = " → ".join(seen + [code])
-                errors.append((row[ROW_COLUMN], cell_error(
-                    row[ROW_COLUMN], "上级单位编码", f"上级关系形成循环：{chain}")))
+                errors.append(row_error(row, "上级单位编码", f"上级关系形成循环：{chain}"))
         return errors
 
 
@@ -130,10 +129,8 @@ class CadreResource(ImportResource):
             code, name = row["干部编码"], row["姓名"]
             first = first_name.setdefault(code, (name, row[ROW_COLUMN]))
             if first[0] != name:
-                errors.append((row[ROW_COLUMN], cell_error(
-                    row[ROW_COLUMN], "姓名",
-                    f"干部「{code}」的姓名与第{first[1]}行「{first[0]}」不一致",
-                )))
+                errors.append(row_error(
+                    row, "姓名", f"干部「{code}」的姓名与第{first[1]}行「{first[0]}」不一致"))
         return errors
 
     def before_import_row(self, row, **kwargs):

@@ -34,13 +34,29 @@ def rules_for(model: type[models.Model]):
 
 
 def record_validate(instance: models.Model, *, exclude=(), rules: bool = True) -> None:
-    """Single-row checks (full_clean) then the model's cross-row rules; all errors together."""
+    """Single-row checks, then the model's cross-row rules; all errors together.
+
+    `exclude` names fields already known to be wrong (e.g. an unknown code in an import):
+    their checks, the model's clean() and the cross-row rules, which need them, are skipped.
+    """
+    exclude = list(exclude)
     errors: dict = {}
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        errors = exc.update_error_dict(errors)
-    if rules and not errors:
+    steps = [lambda: instance.clean_fields(exclude=exclude)]
+    if not exclude:
+        steps.append(instance.clean)
+    steps.append(lambda: instance.validate_unique(exclude=exclude))
+    for step in steps:
+        try:
+            step()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if not errors:
+        # The database constraints are the safety net of clean(); report them only once.
+        try:
+            instance.validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if rules and not errors and not exclude:
         for rule in _RULES.get(type(instance), ()):
             try:
                 rule(instance)

@@ -247,7 +247,8 @@ class CadreLoginsView(RoleRequiredMixin, View):
 
     def get(self, request):
         form = forms.CadreLoginsForm(queryset=self.queryset())
-        return TemplateResponse(request, self.template_name, {"form": form, "title": "开通干部账号"})
+        return TemplateResponse(request, self.template_name,
+                                {"form": form, "title": "开通干部账号"})
 
     def post(self, request):
         form = forms.CadreLoginsForm(request.POST, queryset=self.queryset())
@@ -308,6 +309,7 @@ class HouseholdDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         household, user = context["object"], self.request.user
         context.update(
+            title=f"住户 {household.code}",  # the head's name only where show_details allows
             show_details=household_details_visible(user, household),
             assignments=ContactAssignment.objects.restrict(user, VIEW)
             .filter(target_household=household).select_related("cadre"),

@@ -22,13 +22,22 @@ from liaison.models import (
 )
 from liaison.permissions import Role
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬斌宇浩凯健俊帆帅旭宁婷雪琳晶欣建国志强海燕春梅立新红梅丽华文博子涵雨欣"
-STREETS = ["东风路", "人民路", "解放路", "建设路", "和平路", "光明街", "幸福里", "新华街", "文化路", "团结路"]
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬斌宇浩凯健"
+    "俊帆帅旭宁婷雪琳晶欣建国志强海燕春梅立新红梅丽华文博子涵雨欣"
+)
+STREETS = ["东风路", "人民路", "解放路", "建设路", "和平路", "光明街", "幸福里", "新华街", "文化路",
+           "团结路"]
 SUBDISTRICTS = ["东城", "西城", "南关", "北关", "城关", "新华"]
 CLUSTERS = ["先进制造业集聚区", "高新技术集聚区", "临港物流集聚区"]
 UNITS = [
-    "区委办公室", "区政府办公室", "区委组织部", "区委宣传部", "区委统战部", "区委政法委", "区纪委监委",
+    "区委办公室", "区政府办公室", "区委组织部", "区委宣传部", "区委统战部", "区委政法委",
+    "区纪委监委",
     "区发展改革委", "区教育局", "区科技局", "区工信局", "区民政局", "区司法局", "区财政局",
     "区人社局", "区自然资源局", "区生态环境局", "区住建局", "区交通运输局", "区农业农村局",
     "区商务局", "区文旅局", "区卫健委", "区退役军人事务局", "区应急管理局", "区审计局",
@@ -45,7 +54,7 @@ DEMO_LOGINS = [
 
 
 class Command(BaseCommand):
-    help = "生成演示数据：9 个办事处/集聚区、54 个社区、30 个区直单位、1000 名干部、10000 户住户。"
+    help = "生成演示数据：9 个办事处/集聚区、54 个社区、30 个区直单位、1000 名干部、1 万户住户。"
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true",
@@ -67,7 +76,7 @@ class Command(BaseCommand):
         self.print_logins()
 
     def print_logins(self):
-        self.stdout.write("演示账号（密码均为 %s）：" % PASSWORD)
+        self.stdout.write(f"演示账号（密码均为 {PASSWORD}）：")
         for username, _, _, note in DEMO_LOGINS:
             self.stdout.write(f"  {username:<6} {note}")
 
@@ -96,7 +105,8 @@ class Command(BaseCommand):
 
         def name():
             while True:
-                n = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+                given = "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+                n = rng.choice(SURNAMES) + given
                 if n not in used_names or len(used_names) > 5000:
                     used_names.add(n)
                     return n

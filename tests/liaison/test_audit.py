@@ -1,0 +1,66 @@
+"""Every create, update and delete records who, when, and the values before and after."""
+
+from django.urls import reverse
+
+from liaison.imports import import_file
+from liaison.models import Household, Organization
+
+
+def test_a_web_edit_is_recorded_with_its_user_and_values(client, users, tree):
+    client.force_login(users.unit_admin)
+    household = tree.household_in
+    response = client.post(reverse("household_edit", args=[household.pk]), {
+        "code": household.code, "head_name": "新户主", "community": tree.community_in.pk,
+        "address": "新地址", "phone": "", "is_poor": "on"})
+    assert response.status_code == 302
+    last = household.history.first()
+    assert last.history_type == "~"
+    assert last.history_user == users.unit_admin
+    delta = last.diff_against(last.prev_record)
+    changed = {c.field: (c.old, c.new) for c in delta.changes}
+    assert changed["head_name"] == (household.head_name, "新户主")
+
+
+def test_a_delete_is_recorded(client, users, tree):
+    client.force_login(users.org_dept)
+    pk = tree.assignment_in.pk
+    client.post(reverse("assignment_delete", args=[pk]))
+    record = tree.assignment_in.history.model.objects.filter(id=pk).first()
+    assert record.history_type == "-"
+    assert record.history_user == users.org_dept
+
+
+def test_imports_are_audited_with_the_importing_user(users, tree):
+    text = "住户编码,户主姓名,社区编码,地址,贫困户\nHH777,王大爷,SQ0101,,是\n"
+    outcome = import_file(kind="households", filename="h.csv", content=text.encode(),
+                          acting_user=users.unit_admin)
+    assert outcome.ok, outcome.errors
+    record = Household.history.get(code="HH777")
+    assert (record.history_type, record.history_user) == ("+", users.unit_admin)
+
+
+def test_org_dept_and_inspectors_read_an_objects_history(client, users, tree):
+    tree.community_in.name = "东城第一社区"
+    tree.community_in._history_user = users.org_dept
+    tree.community_in.save()
+    for user in (users.org_dept, users.inspector):
+        client.force_login(user)
+        page = client.get(reverse("organization_history", args=[tree.community_in.pk]))
+        text = page.content.decode()
+        assert "东城一社区 → 东城第一社区" in text
+        assert users.org_dept.username in text
+
+
+def test_cadres_cannot_read_history(client, users, tree):
+    client.force_login(users.cadre)
+    assert client.get(reverse("organization_history",
+                              args=[tree.community_in.pk])).status_code == 403
+
+
+def test_a_unit_admins_import_cannot_write_outside_its_scope(users, tree):
+    text = "住户编码,户主姓名,社区编码,地址,贫困户\nHH778,王大爷,SQ0201,,是\n"
+    outcome = import_file(kind="households", filename="h.csv", content=text.encode(),
+                          acting_user=users.unit_admin)
+    assert outcome.errors == ["第2行: 该记录超出您的管理范围"]
+    assert not Household.objects.filter(code="HH778").exists()
+    assert Organization.objects.count() == 6

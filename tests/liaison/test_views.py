@@ -1,0 +1,154 @@
+import datetime as dt
+import io
+
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from liaison.imports import import_file
+from liaison.models import ContactAssignment, Household, Organization
+from tests.factories import AssignmentFactory, CadreFactory, HouseholdFactory, PositionFactory
+
+
+def test_the_tree_drills_down_with_counts(client, users, tree):
+    client.force_login(users.org_dept)
+    page = client.get(reverse("organization_tree"))
+    assert [n.code for n in page.context["nodes"]] == ["BSC01"]  # the user's scope
+    node = page.context["nodes"][0]
+    assert (node.child_count, node.cadre_count, node.household_count) == (1, 1, 1)
+    deeper = client.get(reverse("organization_tree"), {"parent": tree.east.pk})
+    assert [n.code for n in deeper.context["nodes"]] == ["SQ0101"]
+
+
+def test_the_tree_page_query_count_does_not_grow_with_the_data(client, users, tree,
+                                                               django_assert_max_num_queries):
+    client.force_login(users.org_dept)
+    client.get(reverse("organization_tree"), {"parent": tree.east.pk})
+    for i in range(5):
+        community = Organization.objects.create(code=f"SQX{i}", name=f"新社区{i}",
+                                                type="community", parent=tree.east)
+        PositionFactory(organization=community)
+        HouseholdFactory(community=community)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("organization_tree"), {"parent": tree.east.pk})
+    assert len(page.context["nodes"]) == 6
+
+
+def test_lists_search_filter_and_paginate(client, users, tree):
+    for i in range(60):
+        HouseholdFactory(community=tree.community_in, head_name=f"测试{i:02d}")
+    client.force_login(users.unit_admin)
+    page = client.get(reverse("household_list"))
+    assert page.context["page"].paginator.count == 61
+    assert len(page.context["rows"]) == 50
+    assert client.get(reverse("household_list"), {"q": "测试07"}).context["page"].paginator.count == 1
+    assert client.get(reverse("household_list"), {"is_poor": "true"}).context[
+        "page"].paginator.count == 1
+
+
+def test_an_export_reimports_unchanged(client, users, tree):
+    client.force_login(users.org_dept)
+    response = client.get(reverse("household_list"), {"export": "xlsx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]] == ["住户编码", "户主姓名", "社区编码", "地址", "贫困户"]
+    outcome = import_file(kind="households", filename="h.xlsx", content=response.content)
+    assert (outcome.ok, outcome.unchanged, outcome.new) == (True, 1, 0)  # only the user's scope
+    csv_response = client.get(reverse("cadre_list"), {"export": "csv"})
+    assert csv_response.content.decode("utf-8-sig").startswith("干部编码,姓名,单位编码,类别")
+
+
+def test_a_unit_admin_creates_a_household_in_scope(client, users, tree):
+    client.force_login(users.unit_admin)
+    response = client.post(reverse("household_create"), {
+        "code": "HH100", "head_name": "赵大爷", "community": tree.community_in.pk,
+        "address": "", "phone": ""})
+    assert response.status_code == 302
+    assert Household.objects.filter(code="HH100").exists()
+
+
+def test_a_unit_admin_cannot_create_a_household_outside_scope(client, users, tree):
+    client.force_login(users.unit_admin)
+    response = client.post(reverse("household_create"), {
+        "code": "HH101", "head_name": "赵大爷", "community": tree.community_out.pk})
+    assert response.status_code == 200
+    assert "community" in response.context["form"].errors
+    assert not Household.objects.filter(code="HH101").exists()
+
+
+def test_forms_explain_errors_in_chinese(client, users, tree):
+    client.force_login(users.org_dept)
+    response = client.post(reverse("organization_create"), {
+        "code": "SQ9", "name": "社区", "type": "community", "parent": tree.community_in.pk})
+    assert "社区的上级单位应为办事处或集聚区" in response.content.decode()
+
+
+def test_a_delete_asks_for_confirmation_first(client, users, tree):
+    client.force_login(users.org_dept)
+    url = reverse("assignment_delete", args=[tree.assignment_in.pk])
+    assert "确定要删除" in client.get(url).content.decode()
+    assert ContactAssignment.objects.filter(pk=tree.assignment_in.pk).exists()
+    client.post(url)
+    assert not ContactAssignment.objects.filter(pk=tree.assignment_in.pk).exists()
+
+
+def test_a_unit_in_use_cannot_be_deleted(client, users, tree):
+    client.force_login(users.org_dept)
+    response = client.post(reverse("organization_delete", args=[tree.community_in.pk]),
+                           follow=True)
+    assert "仍被其他记录引用" in response.content.decode()
+    assert Organization.objects.filter(pk=tree.community_in.pk).exists()
+
+
+def test_a_cadre_sees_names_only_of_their_own_households(client, users, tree):
+    neighbour = HouseholdFactory(community=tree.community_in, head_name="钱多多",
+                                 address="秘密地址")
+    client.force_login(users.cadre)
+    own = client.get(reverse("household_detail", args=[tree.household_in.pk])).content.decode()
+    assert tree.household_in.address in own
+    other = client.get(reverse("household_detail", args=[neighbour.pk])).content.decode()
+    assert "钱多多" not in other and "秘密地址" not in other
+    listing = client.get(reverse("household_list")).content.decode()
+    assert "钱多多" not in listing and "钱**" in listing
+
+
+def test_coverage_shows_gaps_and_overlaps(client, users, tree):
+    second = CadreFactory()
+    PositionFactory(cadre=second, organization=tree.community_in)
+    AssignmentFactory(kind="household", cadre=second, target_household=tree.household_in,
+                      start_date=dt.date(2024, 1, 1))
+    client.force_login(users.org_dept)
+    page = client.get(reverse("coverage"))
+    assert [o.code for o in page.context["subdistricts"]] == ["BSC01"]
+    assert [o.code for o in page.context["communities"]] == ["SQ0101"]
+    assert list(page.context["households"]) == []
+    assert [o["target_household__code"] for o in page.context["overlaps"]] == ["HH001"]
+
+
+def test_the_web_import_previews_then_confirms(client, users, tree):
+    client.force_login(users.unit_admin)
+    text = "住户编码,户主姓名,社区编码,地址,贫困户\nHH200,孙大娘,SQ0101,,否\n"
+    upload = SimpleUploadedFile("h.csv", text.encode(), content_type="text/csv")
+    preview = client.post(reverse("import_upload", args=["households"]), {"file": upload})
+    assert preview.context["outcome"].ok and preview.context["outcome"].new == 1
+    assert not Household.objects.filter(code="HH200").exists()
+    client.post(reverse("import_confirm", args=["households"]))
+    assert Household.objects.filter(code="HH200").exists()
+
+
+def test_the_web_import_lists_every_row_error_and_writes_nothing(client, users, tree):
+    client.force_login(users.unit_admin)
+    text = "住户编码,户主姓名,社区编码,地址,贫困户\nHH201,孙大娘,SQ0101,,否\nHH202,,SQ0101,,否\n"
+    upload = SimpleUploadedFile("h.csv", text.encode(), content_type="text/csv")
+    preview = client.post(reverse("import_upload", args=["households"]), {"file": upload})
+    assert "第3行 「户主姓名」: 不能为空" in preview.content.decode()
+    response = client.post(reverse("import_confirm", args=["households"]), follow=True)
+    assert "没有待确认的导入" in response.content.decode()
+    assert not Household.objects.filter(code="HH201").exists()
+
+
+def test_each_kind_offers_a_template(client, users, tree):
+    client.force_login(users.org_dept)
+    response = client.get(reverse("import_template", args=["households"]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [c.value for c in sheet[1]] == ["住户编码", "户主姓名", "社区编码", "地址", "贫困户"]

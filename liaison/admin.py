@@ -1,0 +1,65 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from liaison.models import (
+    Cadre,
+    ContactAssignment,
+    Household,
+    Organization,
+    Position,
+    RoleGrant,
+    User,
+)
+
+admin.site.site_header = "联系服务群众平台 · 系统管理"
+
+
+class RoleGrantInline(admin.TabularInline):
+    model = RoleGrant
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(User)
+class LiaisonUserAdmin(UserAdmin):
+    inlines = [RoleGrantInline]
+    fieldsets = UserAdmin.fieldsets + (("账号设置", {"fields": ["must_change_password"]}),)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "type", "parent"]
+    list_filter = ["type"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(Cadre)
+class CadreAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "phone", "user"]
+    search_fields = ["code", "name"]
+    inlines = [PositionInline]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Household)
+class HouseholdAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "head_name", "community", "is_poor"]
+    list_filter = ["is_poor"]
+    search_fields = ["code", "head_name"]
+    autocomplete_fields = ["community"]
+
+
+@admin.register(ContactAssignment)
+class ContactAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "cadre", "unit", "target_org", "target_household", "start_date",
+                    "end_date"]
+    list_filter = ["kind"]
+    raw_id_fields = ["cadre", "unit", "target_org", "target_household"]

@@ -12,3 +12,4 @@ class LiaisonConfig(AppConfig):
         # Domain apps plug in the way admin.py does: resources.py registers import kinds,
         # metrics.py registers compliance metrics.
         autodiscover_modules("resources")
+        autodiscover_modules("metrics")

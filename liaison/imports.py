@@ -22,7 +22,7 @@ from import_export import resources, widgets
 from import_export.results import RowResult
 
 from liaison.permissions import CHANGE, can
-from liaison.services import record_validate
+from liaison.services import record_stamp, record_validate
 
 ROW_COLUMN = "__row__"  # the spreadsheet row number carried through the dataset
 
@@ -183,7 +183,7 @@ class ImportResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        instance._history_user = self.acting_user
+        record_stamp(instance, self.acting_user)
         super().save_instance(instance, is_create, row, **kwargs)
         # The command line is trusted; a web user writes only inside their scope.
         if self.acting_user is not None and not can(self.acting_user, CHANGE, instance):

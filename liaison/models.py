@@ -345,3 +345,60 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.group.name} · {self.organization}"
+
+
+class ClosedYear(models.Model):
+    """A year closed by 组织部: its ledger records can no longer be created, changed or deleted.
+    Reopening deletes the row; both actions are in the history."""
+
+    year = models.PositiveIntegerField("年度", unique=True)
+    closed_by = models.ForeignKey(User, verbose_name="关闭人", on_delete=models.PROTECT,
+                                  related_name="+")
+    closed_at = models.DateTimeField("关闭时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "已关闭年度"
+        verbose_name_plural = "已关闭年度"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年"
+
+
+class LedgerRecord(models.Model):
+    """Base of every activity record: who it is for is the subclass's business; who entered it
+    and when is kept here. `ledger_date_fields` are checked against closed years."""
+
+    ledger_date_fields: tuple[str, ...] = ()
+
+    entered_by = models.ForeignKey(User, verbose_name="录入人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Quota(models.Model):
+    """A yearly quota (spec/compliance.md §2); `category` is empty for metrics not by category.
+    A year without rows of its own uses the latest earlier year's, else the policy defaults."""
+
+    year = models.PositiveIntegerField("年度")
+    metric = models.CharField("指标", max_length=40)
+    category = models.CharField("干部类别", max_length=32, blank=True, choices=Category.choices)
+    value = models.PositiveIntegerField("年度要求")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "年度指标要求"
+        verbose_name_plural = "年度指标要求"
+        ordering = ["year", "metric", "category"]
+        constraints = [models.UniqueConstraint(fields=["year", "metric", "category"],
+                                               name="quota_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.metric} {self.category or '—'} = {self.value}"

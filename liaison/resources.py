@@ -176,27 +176,22 @@ class HouseholdResource(ImportResource):
         super().import_instance(instance, row, **kwargs)
 
 
-@register_import
-class AssignmentResource(ImportResource):
-    kind = "assignments"
-    label = "联系关系"
+class ContactPartiesResource(ImportResource):
+    """Rows naming a contact (a cadre, or a 区直单位 for 单位联系社区) and a target (an
+    organization, or a household for household kinds) by code: assignments and visits."""
+
     required_columns = ("联系类型", "联系人编码", "联系对象编码", "开始日期")
     extra_error_columns = {
         "cadre": "联系人编码", "unit": "联系人编码",
         "target_org": "联系对象编码", "target_household": "联系对象编码",
     }
+    UNIT_KIND = "unit_community"
+    HOUSEHOLD_KIND = "household"
 
-    kind_field = Field(attribute="kind", column_name="联系类型",
-                       widget=ChoiceLabelWidget(ContactAssignment.Kind.choices))
     contact = Field(column_name="联系人编码")
     target = Field(column_name="联系对象编码")
     start_date = Field(attribute="start_date", column_name="开始日期", widget=DateWidget())
     end_date = Field(attribute="end_date", column_name="结束日期", widget=DateWidget())
-
-    class Meta(ImportResource.Meta):
-        model = ContactAssignment
-        fields = ("kind_field", "contact", "target", "start_date", "end_date")
-        import_id_fields = ()
 
     def dehydrate_contact(self, obj):
         return obj.contact_code
@@ -205,13 +200,12 @@ class AssignmentResource(ImportResource):
         return obj.target_code
 
     def _parties(self, row) -> dict:
-        """The contact and target of the row, resolved by its kind; ValueError per column."""
+        """The contact and target of the row, resolved by its kind; errors per column."""
         kind = self.fields["kind_field"].clean(row)
         contact_code, target_code = row["联系人编码"], row["联系对象编码"]
-        Kind = ContactAssignment.Kind
         parties: dict = {"kind": kind}
         errors: dict[str, str] = {}
-        if kind == Kind.UNIT_COMMUNITY:
+        if kind == self.UNIT_KIND:
             parties["unit"] = Organization.objects.filter(code=contact_code).first()
             if parties["unit"] is None:
                 errors["unit"] = f"单位编码「{contact_code}」不存在"
@@ -219,7 +213,7 @@ class AssignmentResource(ImportResource):
             parties["cadre"] = Cadre.objects.filter(code=contact_code).first()
             if parties["cadre"] is None:
                 errors["cadre"] = f"干部编码「{contact_code}」不存在"
-        if kind == Kind.HOUSEHOLD:
+        if kind == self.HOUSEHOLD_KIND:
             parties["target_household"] = Household.objects.filter(code=target_code).first()
             if parties["target_household"] is None:
                 errors["target_household"] = f"住户编码「{target_code}」不存在"
@@ -252,3 +246,17 @@ class AssignmentResource(ImportResource):
                 errors = exc.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+
+@register_import
+class AssignmentResource(ContactPartiesResource):
+    kind = "assignments"
+    label = "联系关系"
+
+    kind_field = Field(attribute="kind", column_name="联系类型",
+                       widget=ChoiceLabelWidget(ContactAssignment.Kind.choices))
+
+    class Meta(ImportResource.Meta):
+        model = ContactAssignment
+        fields = ("kind_field", "contact", "target", "start_date", "end_date")
+        import_id_fields = ()

@@ -92,3 +92,26 @@ def household_details_visible(user, household: Household) -> bool:
     ).exists():
         return True
     return household.assignments.filter(cadre__user=user).exists()
+
+
+LEDGER_EDITORS = (Role.ORG_DEPT, Role.UNIT_ADMIN)
+
+
+def cadre_records_scope(user, action: str, cadre_field: str = "cadre") -> Q:
+    """Records kept for a cadre (trips, reports, visits): a cadre reads and writes their own;
+    unit admins and 组织部 those of cadres in their subtree; 纪检监察 reads them."""
+    grants = grants_with(user, *(LEDGER_EDITORS if action == CHANGE else READERS))
+    q = Q(pk__in=[])
+    if grants:
+        positions = Position.objects.filter(cadre=OuterRef(cadre_field)).filter(
+            subtree_q(grants, "organization__path"))
+        q = Q(Exists(positions))
+    if _is_cadre(user):
+        q |= Q(**{f"{cadre_field}__user": user})
+    return q
+
+
+def unit_records_scope(user, action: str, unit_field: str = "unit") -> Q:
+    """Records kept for a unit (unit visits): its subtree's admins, 组织部 and 纪检监察."""
+    grants = grants_with(user, *(LEDGER_EDITORS if action == CHANGE else READERS))
+    return subtree_q(grants, f"{unit_field}__path")

@@ -57,7 +57,7 @@ def record_validate(instance: models.Model, *, exclude=(), rules: bool = True) -
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
     if rules and not errors and not exclude:
-        for rule in _RULES.get(type(instance), ()):
+        for rule in (*_RULES.get(type(instance), ()), ensure_years_open):
             try:
                 rule(instance)
             except ValidationError as exc:
@@ -66,17 +66,45 @@ def record_validate(instance: models.Model, *, exclude=(), rules: bool = True) -
         raise ValidationError(errors)
 
 
+def record_stamp(instance: models.Model, acting_user) -> None:
+    """Who is writing: for the history row, and as the entering user of a new ledger record."""
+    if hasattr(instance, "entered_by_id") and instance.pk is None and acting_user is not None:
+        instance.entered_by = acting_user
+    instance._history_user = acting_user
+
+
+def ensure_years_open(instance: models.Model) -> None:
+    """A ledger record dated in a closed year cannot be created, changed or deleted, nor be
+    moved into or out of one (its stored dates are checked as well as the new ones)."""
+    fields = getattr(instance, "ledger_date_fields", ())
+    if not fields:
+        return
+    from liaison.models import ClosedYear
+
+    dates = [getattr(instance, f) for f in fields]
+    if instance.pk:
+        stored = type(instance)._default_manager.filter(pk=instance.pk).values(*fields).first()
+        if stored:
+            dates += list(stored.values())
+    years = sorted({d.year for d in dates if d})
+    closed = list(ClosedYear.objects.filter(year__in=years).values_list("year", flat=True))
+    if closed:
+        listed = "、".join(f"{y}年" for y in sorted(closed))
+        raise ValidationError(f"{listed}已关闭，该年度的记录不能新增、修改或删除")
+
+
 @transaction.atomic
 def record_save(*, instance: models.Model, acting_user, validate: bool = True) -> models.Model:
     if validate:
         record_validate(instance)
-    instance._history_user = acting_user
+    record_stamp(instance, acting_user)
     instance.save()
     return instance
 
 
 @transaction.atomic
 def record_delete(*, instance: models.Model, acting_user) -> None:
+    ensure_years_open(instance)
     instance._history_user = acting_user
     try:
         instance.delete()
@@ -182,3 +210,44 @@ def cadre_logins_create(*, cadres, acting_user, make_password) -> list[tuple[Cad
         record_save(instance=cadre, acting_user=acting_user)
         created.append((cadre, username, password))
     return created
+
+
+@transaction.atomic
+def year_close(*, year: int, acting_user) -> None:
+    from liaison.models import ClosedYear
+
+    if ClosedYear.objects.filter(year=year).exists():
+        raise ValidationError(f"{year}年已经关闭")
+    record_save(instance=ClosedYear(year=year, closed_by=acting_user), acting_user=acting_user)
+
+
+@transaction.atomic
+def year_reopen(*, year: int, acting_user) -> None:
+    from liaison.models import ClosedYear
+
+    closed = ClosedYear.objects.filter(year=year).first()
+    if closed is None:
+        raise ValidationError(f"{year}年没有关闭")
+    closed._history_user = acting_user
+    closed.delete()  # the history row records who reopened it and when
+
+
+def activity_dates_check(start, end, *, start_field="start_date", end_field="end_date",
+                         max_days: int | None = None) -> None:
+    """Activity dates (spec/import.md): none in the future, the end not before the start, and
+    at most `max_days` days from start to end."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    errors = {}
+    if start and start > today:
+        errors[start_field] = f"日期 {start:%Y-%m-%d} 在今天之后，不能登记未来的活动"
+    if end and end > today:
+        errors[end_field] = f"日期 {end:%Y-%m-%d} 在今天之后，不能登记未来的活动"
+    if start and end and end < start:
+        errors[end_field] = "结束日期不能早于开始日期"
+    elif start and end and max_days is not None and (end - start).days > max_days:
+        span = (end - start).days
+        errors[end_field] = f"结束日期最多在开始日期后 {max_days} 天（本条为 {span} 天）"
+    if errors:
+        raise ValidationError(errors)

@@ -1,0 +1,65 @@
+"""Contact-point and household visit metrics (spec §4) and the places visits reach."""
+
+from contactpoints.models import Visit
+from liaison.metrics import (
+    CADRE,
+    ORGANIZATION,
+    Context,
+    Metric,
+    by_category,
+    cadre_household_periods,
+    counts,
+    distinct_days,
+    register_household_places,
+    register_metric,
+    register_places,
+    unit_community_periods,
+)
+
+K = Visit.Kind
+
+
+def contact_point_visits(ctx: Context) -> dict:
+    return counts(ctx.in_window(Visit.objects.filter(kind=K.LEADER_POINT)), ("cadre_id",))
+
+
+def household_visits(ctx: Context) -> dict:
+    return counts(ctx.in_window(Visit.objects.filter(kind=K.HOUSEHOLD)), ("cadre_id",))
+
+
+def household_visit_days(ctx: Context) -> dict:
+    return distinct_days(ctx, Visit.objects.filter(kind=K.HOUSEHOLD), ("cadre_id",))
+
+
+def unit_community_visits(ctx: Context) -> dict:
+    return counts(ctx.in_window(Visit.objects.filter(kind=K.UNIT_COMMUNITY)),
+                  ("unit_id", "target_org_id"))
+
+
+def unit_community_days(ctx: Context) -> dict:
+    return distinct_days(ctx, Visit.objects.filter(kind=K.UNIT_COMMUNITY),
+                         ("unit_id", "target_org_id"))
+
+
+register_metric(Metric("contact_point_visits", "到联系点次数", CADRE, by_category,
+                       contact_point_visits))
+register_metric(Metric("household_visits", "入户次数", CADRE, cadre_household_periods,
+                       household_visits))
+register_metric(Metric("household_visit_days", "入户天数", CADRE, cadre_household_periods,
+                       household_visit_days, unit="天"))
+register_metric(Metric("unit_community_visits", "单位进社区次数", ORGANIZATION,
+                       unit_community_periods, unit_community_visits))
+register_metric(Metric("unit_community_days", "单位进社区天数", ORGANIZATION,
+                       unit_community_periods, unit_community_days, unit="天"))
+
+
+@register_places
+def contact_point_targets(ctx: Context, cadre_ids):
+    return ctx.touching_window(Visit.objects.filter(kind=K.LEADER_POINT, cadre_id__in=cadre_ids)) \
+        .values_list("cadre_id", "target_org_id")
+
+
+@register_household_places
+def visited_households(ctx: Context, cadre_ids):
+    return ctx.touching_window(Visit.objects.filter(kind=K.HOUSEHOLD, cadre_id__in=cadre_ids)) \
+        .values_list("cadre_id", "target_household_id", "target_household__community_id")

@@ -1,0 +1,85 @@
+"""Grassroots contact points (基层联系点, policy 三(二)): the visits that cadres and units make."""
+
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from liaison.models import Cadre, Household, LedgerRecord, Organization, PeriodQuerySet
+
+
+class Visit(LedgerRecord):
+    class Kind(models.TextChoices):
+        LEADER_POINT = "leader_point", "领导联系点"
+        UNIT_COMMUNITY = "unit_community", "单位联系社区"
+        HOUSEHOLD = "household", "入户走访"
+
+    ledger_date_fields = ("start_date", "end_date")
+
+    kind = models.CharField("联系类型", max_length=16, choices=Kind.choices)
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="visits")
+    unit = models.ForeignKey(Organization, verbose_name="联系单位", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="unit_visits")
+    target_org = models.ForeignKey(Organization, verbose_name="联系点/社区", null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="visits")
+    target_household = models.ForeignKey(Household, verbose_name="住户", null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="visits")
+    participants = models.ManyToManyField(Cadre, verbose_name="参加干部", blank=True,
+                                          related_name="unit_visits_joined")
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("结束日期")
+    policy_explained = models.TextField("宣传政策", blank=True)
+    situation_learned = models.TextField("了解情况", blank=True)
+    problems_raised = models.TextField("反映问题", blank=True)
+    problems_solved = models.TextField("解决问题", blank=True)
+
+    history = HistoricalRecords(m2m_fields=[participants])
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "走访"
+        verbose_name_plural = "走访"
+        ordering = ["-start_date", "-pk"]
+        indexes = [
+            models.Index(fields=["kind", "cadre", "start_date"]),
+            models.Index(fields=["kind", "unit", "target_org", "start_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="leader_point", cadre__isnull=False, unit__isnull=True,
+                             target_org__isnull=False, target_household__isnull=True)
+                    | models.Q(kind="unit_community", cadre__isnull=True, unit__isnull=False,
+                               target_org__isnull=False, target_household__isnull=True)
+                    | models.Q(kind="household", cadre__isnull=False, unit__isnull=True,
+                               target_org__isnull=True, target_household__isnull=False)
+                ),
+                name="visit_parties_match_kind",
+            ),
+            models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
+                                   name="visit_end_after_start",
+                                   violation_error_message="结束日期不能早于开始日期"),
+        ]
+
+    def __str__(self) -> str:
+        return (f"{self.get_kind_display()} {self.contact} → {self.target} "
+                f"{self.start_date:%Y-%m-%d}")
+
+    def get_absolute_url(self) -> str:
+        return reverse("contactpoints:visit_detail", args=[self.pk])
+
+    @property
+    def contact(self):
+        return self.unit if self.kind == self.Kind.UNIT_COMMUNITY else self.cadre
+
+    @property
+    def target(self):
+        return self.target_household if self.kind == self.Kind.HOUSEHOLD else self.target_org
+
+    @property
+    def contact_code(self) -> str:
+        return self.contact.code if self.contact else ""
+
+    @property
+    def target_code(self) -> str:
+        return self.target.code if self.target else ""

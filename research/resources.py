@@ -1,0 +1,106 @@
+"""Imports research_trips and research_reports (spec/import.md) and the list exports."""
+
+from django.core.exceptions import ValidationError
+from import_export.fields import Field
+
+from liaison.imports import (
+    ChoiceLabelWidget,
+    CodeWidget,
+    DateWidget,
+    ImportResource,
+    register_import,
+)
+from liaison.models import Cadre, Organization
+from research.models import ResearchReport, ResearchTrip
+from research.services import trip_places_set
+
+PLACE_SEPARATORS = (";", "、", "；")
+
+
+def split_codes(text: str) -> list[str]:
+    for separator in PLACE_SEPARATORS[1:]:
+        text = text.replace(separator, PLACE_SEPARATORS[0])
+    return [code.strip() for code in text.split(PLACE_SEPARATORS[0]) if code.strip()]
+
+
+@register_import
+class ResearchTripResource(ImportResource):
+    kind = "research_trips"
+    label = "调研"
+    required_columns = ("干部编码", "开始日期", "调研地点编码", "调研主题")
+    extra_error_columns = {"places": "调研地点编码"}
+
+    cadre = Field(attribute="cadre", column_name="干部编码", widget=CodeWidget(Cadre, "干部"))
+    start_date = Field(attribute="start_date", column_name="开始日期", widget=DateWidget())
+    end_date = Field(attribute="end_date", column_name="结束日期", widget=DateWidget())
+    places = Field(column_name="调研地点编码")
+    title = Field(attribute="title", column_name="调研主题")
+    place_type = Field(attribute="place_type", column_name="地点类型",
+                       widget=ChoiceLabelWidget(ResearchTrip.PlaceType.choices))
+
+    class Meta(ImportResource.Meta):
+        model = ResearchTrip
+        fields = ("cadre", "start_date", "end_date", "places", "title", "place_type")
+        import_id_fields = ()
+
+    def dehydrate_places(self, trip):
+        return ";".join(sorted(tp.organization.code for tp in trip.trip_places.all()))
+
+    def natural_key_lookup(self, row):
+        start = self.fields["start_date"].clean(row)
+        return {"cadre__code": row["干部编码"], "start_date": start,
+                "end_date": self.fields["end_date"].clean(row) or start, "title": row["调研主题"]}
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if instance.end_date is None:
+            instance.end_date = instance.start_date  # empty = the same day
+        instance.place_type = instance.place_type or ""
+        codes = split_codes(row["调研地点编码"])
+        found = {o.code: o for o in Organization.objects.filter(code__in=codes)}
+        missing = [c for c in codes if c not in found]
+        if missing:
+            errors["places"] = [f"单位编码「{'、'.join(missing)}」不存在"]
+        instance._import_places = [found[c] for c in codes if c in found]
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not super().skip_row(instance, original, row, import_validation_errors):
+            return False
+        stored = set(original.trip_places.values_list("organization_id", flat=True))
+        return stored == {p.pk for p in instance._import_places}
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        super().save_instance(instance, is_create, row, **kwargs)
+        trip_places_set(trip=instance, places=instance._import_places,
+                        acting_user=self.acting_user)
+
+
+@register_import
+class ResearchReportResource(ImportResource):
+    kind = "research_reports"
+    label = "调研报告"
+    required_columns = ("干部编码", "报告标题", "提交日期")
+
+    cadre = Field(attribute="cadre", column_name="干部编码", widget=CodeWidget(Cadre, "干部"))
+    title = Field(attribute="title", column_name="报告标题")
+    submitted_on = Field(attribute="submitted_on", column_name="提交日期", widget=DateWidget())
+    status = Field(attribute="status", column_name="状态",
+                   widget=ChoiceLabelWidget(ResearchReport.Status.choices))
+
+    class Meta(ImportResource.Meta):
+        model = ResearchReport
+        fields = ("cadre", "title", "submitted_on", "status")
+        import_id_fields = ()
+
+    def natural_key_lookup(self, row):
+        return {"cadre__code": row["干部编码"], "title": row["报告标题"]}
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        instance.status = instance.status or ResearchReport.Status.SUBMITTED

@@ -1,0 +1,24 @@
+from django.db.models import Q
+
+from liaison.permissions import CHANGE, Role, grants_with, scope_for, subtree_q
+from liaison.scopes import READERS, cadre_records_scope
+from research.models import ResearchReport, ResearchTopic, ResearchTrip
+
+
+@scope_for(ResearchTrip)
+def trip_scope(user, action: str) -> Q:
+    return cadre_records_scope(user, action)
+
+
+@scope_for(ResearchReport)
+def report_scope(user, action: str) -> Q:
+    return cadre_records_scope(user, action)
+
+
+@scope_for(ResearchTopic)
+def topic_scope(user, action: str) -> Q:
+    """Topics are read by everyone in the proposing unit's subtree; 组织部 reviews them."""
+    if action == CHANGE:
+        return subtree_q(grants_with(user, Role.ORG_DEPT, Role.UNIT_ADMIN), "organization__path")
+    return subtree_q(grants_with(user, *READERS, Role.CADRE), "organization__path") | Q(
+        kind=ResearchTopic.Kind.MAJOR, status=ResearchTopic.Status.APPROVED)

@@ -139,6 +139,7 @@ class Context:
     window: Window
     org: Organization | None = None
     quotas: dict[str, dict[str, int]] = field(default_factory=dict)
+    cadre_id: int | None = None  # one cadre's own rows only (their workbench)
 
     def __post_init__(self):
         if not self.quotas:
@@ -160,7 +161,9 @@ class Context:
                                end_date__gte=self.window.start)
 
     def subject_filter(self, subject_type: str) -> Q:
-        """--org: subjects in that organization's subtree."""
+        """--org: subjects in that organization's subtree; or the one cadre asked for."""
+        if self.cadre_id is not None:
+            return Q(pk=self.cadre_id) if subject_type == CADRE else Q(pk__in=[])
         if self.org is None:
             return Q()
         path = self.org.path
@@ -381,11 +384,12 @@ def metric_rows(ctx: Context, metric: Metric, names: Names) -> list[Row]:
 
 
 def compute_compliance(*, year: int, as_of: dt.date | None = None,
-                       org: Organization | None = None) -> list[Row]:
-    """Every compliance row of spec/compliance.md for the year, sorted as §8 says."""
+                       org: Organization | None = None, cadre: Cadre | None = None) -> list[Row]:
+    """Every compliance row of spec/compliance.md for the year, sorted as §8 says
+    (only `org`'s subtree, or only one cadre's rows, when given)."""
     from liaison import coverage
 
-    ctx = Context(Window.for_year(year, as_of), org)
+    ctx = Context(Window.for_year(year, as_of), org, cadre_id=cadre.pk if cadre else None)
     names = Names(ctx)
     rows: list[Row] = []
     for metric in METRICS.values():

@@ -54,6 +54,9 @@ core_patterns = [
 
 urlpatterns = [
     path("", include(core_patterns)),
+    path("research/", include("research.urls")),
+    path("visits/", include("contactpoints.urls")),
+    path("supervision/", include("supervision.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,9 +1,5 @@
 """The roster kinds of ../shared/examples/basic import with exit 0, and again unchanged."""
 
-import subprocess
-import sys
-
-import pytest
 from django.core.management import call_command
 
 from liaison.models import Cadre, ContactAssignment, Household, Organization
@@ -27,14 +23,3 @@ def test_the_example_roster_imports_and_a_second_import_changes_nothing(db, exam
     assert all("新增 0 行，更新 0 行" in line for line in second)
     assert [m.objects.count() for m in (Organization, Cadre, Household, ContactAssignment)] == \
         counts
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_command_line_exits_1_on_a_bad_file(tmp_path, example_dir):
-    bad = tmp_path / "organizations.csv"
-    bad.write_text("单位编码,单位名称,单位类型,上级单位编码\nQD,示范区,区,\nX,坏,社区,QD\n",
-                   encoding="utf-8")
-    result = subprocess.run([sys.executable, "manage.py", "import_data", "organizations",
-                             str(bad)], capture_output=True, text=True)
-    assert result.returncode == 1
-    assert "第3行 「上级单位编码」" in result.stderr

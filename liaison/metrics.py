@@ -384,17 +384,21 @@ def metric_rows(ctx: Context, metric: Metric, names: Names) -> list[Row]:
 
 
 def compute_compliance(*, year: int, as_of: dt.date | None = None,
-                       org: Organization | None = None, cadre: Cadre | None = None) -> list[Row]:
+                       org: Organization | None = None, cadre: Cadre | None = None,
+                       progress: Callable[[float], None] | None = None) -> list[Row]:
     """Every compliance row of spec/compliance.md for the year, sorted as §8 says
     (only `org`'s subtree, or only one cadre's rows, when given)."""
     from liaison import coverage
 
     ctx = Context(Window.for_year(year, as_of), org, cadre_id=cadre.pk if cadre else None)
     names = Names(ctx)
+    steps = [*(lambda m=m: metric_rows(ctx, m, names) for m in METRICS.values()),
+             lambda: coverage.walkthrough_rows(ctx, names),
+             lambda: coverage.coverage_rows(ctx, names)]
     rows: list[Row] = []
-    for metric in METRICS.values():
-        rows.extend(metric_rows(ctx, metric, names))
-    rows.extend(coverage.walkthrough_rows(ctx, names))
-    rows.extend(coverage.coverage_rows(ctx, names))
+    for done, step in enumerate(steps, start=1):
+        rows.extend(step())
+        if progress is not None:
+            progress(done / len(steps))
     return sorted(rows, key=Row.sort_key)
 

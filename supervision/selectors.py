@@ -1,0 +1,104 @@
+"""Dashboard reads: all aggregation in the database, a fixed number of queries per page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, Q
+
+from liaison.metrics import BEHIND, MET, METRIC_LABELS, NOT_MET, ON_TRACK, STATUS_LABELS
+from liaison.models import Category, Organization
+from liaison.permissions import CHANGE, Role, grants_with, scope_for, subtree_q
+from liaison.scopes import READERS
+from supervision.models import ComplianceResult, ComplianceRun
+
+STATUSES = (MET, ON_TRACK, BEHIND, NOT_MET)
+LAGGING = (BEHIND, NOT_MET)
+
+
+@scope_for(ComplianceResult)
+def result_scope(user, action: str) -> Q:
+    """Results are read-only; readers see their subtree, a cadre their own rows."""
+    if action == CHANGE:
+        return Q(pk__in=[])
+    q = subtree_q(grants_with(user, *READERS), "org_path")
+    cadre = getattr(user, "cadre", None) if grants_with(user, Role.CADRE) else None
+    if cadre is not None:
+        q |= Q(subject_type="cadre", subject_id=cadre.pk)
+    return q
+
+
+def published_run(year: int, as_of: dt.date) -> ComplianceRun | None:
+    return (ComplianceRun.objects.filter(year=year, as_of=as_of,
+                                         status=ComplianceRun.Status.DONE)
+            .select_related("requested_by").order_by("-finished_at").first())
+
+
+def latest_runs(year: int):
+    return ComplianceRun.objects.filter(year=year).select_related("requested_by")[:10]
+
+
+def visible_results(user, run: ComplianceRun):
+    return ComplianceResult.objects.filter(run=run).restrict(user)
+
+
+def _pivot(rows, key: str) -> list[dict]:
+    """[{key, met, on_track, behind, not_met, total}] from (key, status, n) aggregates."""
+    table: dict = defaultdict(lambda: dict.fromkeys(STATUSES, 0))
+    for row in rows:
+        table[row[key]][row["status"]] += row["n"]
+    out = []
+    for value, counts in table.items():
+        total = sum(counts.values())
+        out.append({key: value, **counts, "total": total,
+                    "lagging": counts[BEHIND] + counts[NOT_MET],
+                    "met_rate": round(100 * counts[MET] / total) if total else 0})
+    return out
+
+
+def by_metric(results) -> list[dict]:
+    rows = results.order_by().values("metric", "status").annotate(n=Count("pk"))
+    table = _pivot(rows, "metric")
+    for row in table:
+        row["label"] = METRIC_LABELS.get(row["metric"], row["metric"])
+    return sorted(table, key=lambda r: r["metric"])
+
+
+def by_category(results) -> list[dict]:
+    rows = (results.filter(subject_type="cadre").order_by()
+            .values("category", "status").annotate(n=Count("pk")))
+    labels = dict(Category.choices)
+    table = _pivot(rows, "category")
+    order = {code: i for i, code in enumerate(Category.values)}
+    for row in table:
+        row["label"] = labels.get(row["category"], "未任职")
+    return sorted(table, key=lambda r: order.get(r["category"], 99))
+
+
+def by_unit(results, parent: Organization | None) -> list[dict]:
+    """Per unit under the district (when `parent` is None), else `parent` and its children."""
+    if parent is None:
+        field = "top_unit"
+        # The district itself (its leaders) and every unit directly under it.
+        units = Organization.objects.filter(Q(parent__isnull=True) | Q(parent__parent__isnull=True))
+    else:
+        field = "organization"
+        units = Organization.objects.filter(Q(parent=parent) | Q(pk=parent.pk))
+    rows = results.order_by().values(field, "status").annotate(n=Count("pk"))
+    table = {r[field]: r for r in _pivot(rows, field)}
+    out = []
+    for unit in units.order_by("type", "code"):
+        row = table.get(unit.pk)
+        if row:
+            out.append({**row, "unit": unit})
+    return out
+
+
+def lagging(results):
+    return results.filter(status__in=LAGGING).select_related("organization").order_by(
+        "organization__code", "subject_type", "subject_code", "metric")
+
+
+def labels() -> dict:
+    return {"metrics": METRIC_LABELS, "statuses": STATUS_LABELS}

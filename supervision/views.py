@@ -1,0 +1,340 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import tablib
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from liaison.generic_views import PageView, RoleRequiredMixin, export_response
+from liaison.metrics import METRIC_LABELS, STATUS_LABELS, Window
+from liaison.models import Cadre, Category, ClosedYear, Organization
+from liaison.pdf import render_pdf
+from liaison.permissions import VIEW, Role, has_role
+from liaison.services import year_close, year_reopen
+from supervision import charts, selectors, services
+from supervision.forms import QuotaTableForm
+from supervision.models import ComplianceResult, ComplianceRun, ReportFile
+
+READERS = (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN)
+RUNNERS = (Role.ORG_DEPT,)
+
+
+class ReportWindowMixin:
+    """Year and as-of date from the query string (defaults of spec §3)."""
+
+    def window(self) -> Window:
+        today = timezone.localdate()
+        try:
+            year = int(self.request.GET.get("year") or today.year)
+            as_of = self.request.GET.get("as_of")
+            return Window.for_year(year, dt.date.fromisoformat(as_of) if as_of else None,
+                                   today=today)
+        except ValueError:
+            return Window.for_year(today.year, today=today)
+
+
+def _row_labels(result) -> dict:
+    return {"metric_label": METRIC_LABELS.get(result.metric, result.metric),
+            "status_label": STATUS_LABELS.get(result.status, result.status)}
+
+
+class DashboardView(ReportWindowMixin, PageView):
+    """District overview, or one unit's when ?unit= is given (drill-down)."""
+
+    allowed_roles = READERS
+    template_name = "supervision/dashboard.html"
+    title = "督查看板"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        table = request.GET.get("export")
+        if table and context.get("run"):
+            return self.export(context, table)
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        window = self.window()
+        unit = None
+        if self.request.GET.get("unit"):
+            unit = get_object_or_404(Organization.objects.restrict(self.request.user, VIEW),
+                                     pk=self.request.GET["unit"])
+        run = selectors.published_run(window.year, window.as_of)
+        context = super().get_context_data(window=window, unit=unit, run=run,
+                                           can_run=has_role(self.request.user, *RUNNERS),
+                                           can_bulletin=has_role(self.request.user,
+                                                                 Role.ORG_DEPT, Role.INSPECTOR),
+                                           pending=ComplianceRun.objects.filter(
+                                               year=window.year, as_of=window.as_of,
+                                               status__in=["pending", "running"]).first(),
+                                           **kwargs)
+        if run is None:
+            return context
+        results = selectors.visible_results(self.request.user, run)
+        if unit is not None:
+            results = results.filter(org_path__startswith=unit.path)
+        metrics = selectors.by_metric(results)
+        context.update(
+            metrics=metrics,
+            metric_chart=charts.status_bars(metrics),
+            categories=selectors.by_category(results),
+            units=selectors.by_unit(results, unit),
+            lagging=[(r, _row_labels(r)) for r in selectors.lagging(results)[:50]],
+            lagging_count=results.filter(status__in=selectors.LAGGING).count(),
+        )
+        return context
+
+    def export(self, context, table: str) -> HttpResponse:
+        sheet = tablib.Dataset()
+        if table == "metrics":
+            sheet.headers = ["指标", "已完成", "进度正常", "进度落后", "未完成", "合计", "完成率%"]
+            for r in context["metrics"]:
+                sheet.append([r["label"], r["met"], r["on_track"], r["behind"], r["not_met"],
+                              r["total"], r["met_rate"]])
+        elif table == "categories":
+            sheet.headers = ["干部类别", "已完成", "进度正常", "进度落后", "未完成", "合计"]
+            for r in context["categories"]:
+                sheet.append([r["label"], r["met"], r["on_track"], r["behind"], r["not_met"],
+                              r["total"]])
+        elif table == "units":
+            sheet.headers = ["单位", "已完成", "进度正常", "进度落后", "未完成", "合计", "完成率%"]
+            for r in context["units"]:
+                sheet.append([r["unit"].name, r["met"], r["on_track"], r["behind"],
+                              r["not_met"], r["total"], r["met_rate"]])
+        else:
+            raise Http404
+        response = HttpResponse(sheet.export("xlsx"), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        response["Content-Disposition"] = f'attachment; filename="dashboard-{table}.xlsx"'
+        return response
+
+
+class RunCreateView(RoleRequiredMixin, View):
+    allowed_roles = RUNNERS
+
+    def post(self, request):
+        try:
+            year = int(request.POST["year"])
+            as_of = dt.date.fromisoformat(request.POST["as_of"])
+            with transaction.atomic():
+                run = services.compliance_run_request(year=year, as_of=as_of,
+                                                      acting_user=request.user)
+        except (KeyError, ValueError):
+            messages.error(request, "年度或截至日期无效")
+            return redirect("supervision:dashboard")
+        return redirect("supervision:run_detail", pk=run.pk)
+
+
+class RunDetailView(RoleRequiredMixin, View):
+    """Progress of a run: the page refreshes itself; ?format=json for scripts."""
+
+    allowed_roles = READERS
+
+    def get(self, request, pk):
+        run = get_object_or_404(ComplianceRun.objects.select_related("requested_by"), pk=pk)
+        if request.GET.get("format") == "json":
+            return JsonResponse({"id": run.pk, "status": run.status, "progress": run.progress,
+                                 "rows": run.row_count})
+        dashboard = (reverse("supervision:dashboard")
+                     + f"?year={run.year}&as_of={run.as_of:%Y-%m-%d}")
+        return TemplateResponse(request, "supervision/run_detail.html", {
+            "run": run, "title": str(run), "dashboard": dashboard,
+            "finished": run.status not in ("pending", "running")})
+
+
+class LaggingListView(ReportWindowMixin, PageView):
+    """Everyone behind or not met, filterable, paginated, exportable."""
+
+    allowed_roles = READERS
+    template_name = "supervision/lagging.html"
+    title = "进度落后及未完成名单"
+
+    def get(self, request, *args, **kwargs):
+        window = self.window()
+        run = selectors.published_run(window.year, window.as_of)
+        results = (selectors.lagging(selectors.visible_results(request.user, run))
+                   if run else ComplianceResult.objects.none())
+        metric, category = request.GET.get("metric"), request.GET.get("category")
+        if metric:
+            results = results.filter(metric=metric)
+        if category:
+            results = results.filter(category=category)
+        if request.GET.get("export"):
+            from supervision.resources import ResultResource
+
+            return export_response(ResultResource(), results, request.GET["export"], "落后名单")
+        page = Paginator(results, 50).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return TemplateResponse(request, self.template_name, {
+            "title": self.title, "window": window, "run": run, "page": page,
+            "rows": [(r, _row_labels(r)) for r in page.object_list],
+            "querystring": query.urlencode(), "metric": metric, "category": category,
+            "metric_choices": sorted(METRIC_LABELS.items()),
+            "category_choices": Category.choices})
+
+
+class CadreReportView(ReportWindowMixin, PageView):
+    allowed_roles = (*READERS, Role.CADRE)
+    template_name = "supervision/cadre_report.html"
+
+    def get_context_data(self, **kwargs):
+        cadre = get_object_or_404(Cadre.objects.restrict(self.request.user, VIEW),
+                                  pk=self.kwargs["pk"])
+        window = self.window()
+        run = selectors.published_run(window.year, window.as_of)
+        rows = []
+        if run:
+            rows = [(r, _row_labels(r)) for r in selectors.visible_results(
+                self.request.user, run).filter(subject_type="cadre", subject_id=cadre.pk)]
+        return super().get_context_data(cadre=cadre, window=window, run=run, rows=rows,
+                                        title=f"{cadre.name}的年度完成情况", **kwargs)
+
+
+class CadreReportPdfView(CadreReportView):
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        pdf = render_pdf("supervision/pdf/cadre.html", {
+            **context, "year": context["window"].year, "as_of": context["window"].as_of},
+            user=request.user)
+        return _pdf_response(pdf, f"cadre-{context['cadre'].code}-{context['window'].year}")
+
+
+class UnitReportPdfView(ReportWindowMixin, PageView):
+    allowed_roles = READERS
+
+    def get(self, request, pk):
+        unit = get_object_or_404(Organization.objects.restrict(request.user, VIEW), pk=pk)
+        window = self.window()
+        run = selectors.published_run(window.year, window.as_of)
+        if run is None:
+            messages.error(request, "该年度和截至日期尚未计算，请先计算")
+            return redirect(reverse("supervision:dashboard") + f"?unit={unit.pk}")
+        results = selectors.visible_results(request.user, run).filter(
+            org_path__startswith=unit.path)
+        metrics = selectors.by_metric(results)
+        pdf = render_pdf("supervision/pdf/unit.html", {
+            "title": f"{unit.name}联系服务群众工作完成情况", "unit": unit, "run": run,
+            "year": window.year, "as_of": window.as_of, "metrics": metrics,
+            "chart": charts.status_bars(metrics),
+            "units": selectors.by_unit(results, unit),
+            "lagging": [(r, _row_labels(r)) for r in selectors.lagging(results)]},
+            user=request.user)
+        return _pdf_response(pdf, f"unit-{unit.code}-{window.year}")
+
+
+class BulletinView(ReportWindowMixin, RoleRequiredMixin, View):
+    """The district bulletin (通报): built by a Celery task, downloaded when ready."""
+
+    allowed_roles = (Role.ORG_DEPT, Role.INSPECTOR)
+
+    def post(self, request):
+        window = self.window_from(request.POST)
+        if selectors.published_run(window.year, window.as_of) is None:
+            messages.error(request, "该年度和截至日期尚未计算，请先计算")
+            return redirect("supervision:dashboard")
+        with transaction.atomic():
+            report = services.bulletin_request(window=window, acting_user=request.user)
+        return redirect("supervision:report_detail", pk=report.pk)
+
+    def window_from(self, data) -> Window:
+        try:
+            return Window.for_year(int(data["year"]), dt.date.fromisoformat(data["as_of"]))
+        except (KeyError, ValueError):
+            return Window.for_year(timezone.localdate().year, today=timezone.localdate())
+
+
+class ReportDetailView(RoleRequiredMixin, View):
+    allowed_roles = (Role.ORG_DEPT, Role.INSPECTOR)
+
+    def get(self, request, pk):
+        report = get_object_or_404(ReportFile, pk=pk, requested_by=request.user)
+        if request.GET.get("download"):
+            if report.status != ReportFile.Status.DONE:
+                raise Http404
+            return FileResponse(report.file.open("rb"), as_attachment=True,
+                                filename=f"bulletin-{report.params.get('year')}.pdf",
+                                content_type="application/pdf")
+        return TemplateResponse(request, "supervision/report_detail.html", {
+            "report": report, "title": "区通报",
+            "finished": report.status != ReportFile.Status.PENDING})
+
+
+def _pdf_response(pdf: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+# --- quota tables and closed years (组织部) ------------------------------------------------------
+
+
+class QuotaTableView(RoleRequiredMixin, View):
+    allowed_roles = (Role.ORG_DEPT, Role.INSPECTOR)
+    template_name = "supervision/quotas.html"
+
+    def get_year(self) -> int:
+        try:
+            return int(self.request.GET.get("year") or self.request.POST.get("year")
+                       or timezone.localdate().year)
+        except ValueError:
+            raise Http404 from None
+
+    def get(self, request):
+        year = self.get_year()
+        return self.render(QuotaTableForm(year=year), year)
+
+    def post(self, request):
+        if not has_role(request.user, Role.ORG_DEPT):
+            raise PermissionDenied("只有组织部可以修改年度指标要求")
+        year = self.get_year()
+        form = QuotaTableForm(request.POST, year=year)
+        if form.is_valid():
+            changed = services.quota_table_save(year=year, values=form.values(),
+                                                acting_user=request.user)
+            messages.success(request, f"{year}年度指标要求已保存（修改 {changed} 项）")
+            return redirect(reverse("supervision:quotas") + f"?year={year}")
+        return self.render(form, year)
+
+    def render(self, form, year):
+        return TemplateResponse(self.request, self.template_name, {
+            "form": form, "year": year, "title": f"{year}年度指标要求",
+            "can_edit": has_role(self.request.user, Role.ORG_DEPT),
+            "has_own_table": form.has_own_table})
+
+
+class ClosedYearsView(RoleRequiredMixin, View):
+    allowed_roles = (Role.ORG_DEPT, Role.INSPECTOR)
+
+    def get(self, request):
+        this_year = timezone.localdate().year
+        closed = {c.year: c for c in ClosedYear.objects.select_related("closed_by")}
+        years = [(y, closed.get(y)) for y in range(this_year, this_year - 6, -1)]
+        return TemplateResponse(request, "supervision/years.html", {
+            "years": years, "title": "年度关闭", "can_edit": has_role(request.user, Role.ORG_DEPT),
+            "history": ClosedYear.history.select_related("history_user")[:20]})
+
+    def post(self, request):
+        if not has_role(request.user, Role.ORG_DEPT):
+            raise PermissionDenied("只有组织部可以关闭或重新开放年度")
+        try:
+            year = int(request.POST["year"])
+            if request.POST.get("action") == "reopen":
+                year_reopen(year=year, acting_user=request.user)
+                messages.success(request, f"{year}年已重新开放")
+            else:
+                year_close(year=year, acting_user=request.user)
+                messages.success(request, f"{year}年已关闭，该年度记录不能再修改")
+        except (KeyError, ValueError):
+            messages.error(request, "年度无效")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect("supervision:years")

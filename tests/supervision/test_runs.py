@@ -1,0 +1,104 @@
+"""The results table: filled by a run, published atomically, never mixed or rolled back."""
+
+import contextlib
+import csv
+import datetime as dt
+import io
+
+from django.core.management import call_command
+
+from supervision import services
+from supervision.models import ComplianceResult, ComplianceRun
+from tests.supervision.conftest import YEAR_END, run_now
+
+
+def command_rows(*args):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        call_command("compliance", *args)
+    return list(csv.DictReader(io.StringIO(out.getvalue())))
+
+
+def test_a_run_stores_exactly_the_rows_of_the_command(published):
+    expected = command_rows("--year", "2025", "--as-of", "2025-12-31")
+    stored = ComplianceResult.objects.filter(run=published).order_by(
+        "subject_type", "subject_code", "scope_code", "metric")
+    as_text = [{"subject_type": r.subject_type, "subject_code": r.subject_code,
+                "subject_name": r.subject_name, "scope_code": r.scope_code,
+                "metric": r.metric, "target": str(r.target), "actual": str(r.actual),
+                "expected_to_date": str(r.expected_to_date), "status": r.status}
+               for r in stored]
+    assert as_text == expected
+    assert published.row_count == len(expected) == 27
+    assert published.progress == 100
+
+
+def test_results_know_the_subjects_unit_and_category(published):
+    row = ComplianceResult.objects.get(run=published, subject_code="GB006",
+                                       metric="research_days")
+    assert (row.organization.code, row.top_unit.code, row.category) == (
+        "BSC01", "BSC01", "subdistrict_head")
+    community = ComplianceResult.objects.get(run=published, subject_code="SQ0101",
+                                             metric="unit_coverage")
+    assert (community.organization.code, community.top_unit.code) == ("SQ0101", "BSC01")
+
+
+def test_a_second_run_replaces_the_first_and_is_idempotent(
+        published, django_capture_on_commit_callbacks):
+    again = run_now(django_capture_on_commit_callbacks, year=2025, as_of=YEAR_END)
+    published.refresh_from_db()
+    assert (again.status, published.status) == ("done", "superseded")
+    assert not ComplianceResult.objects.filter(run=published).exists()
+    assert ComplianceResult.objects.filter(run=again).count() == 27
+
+
+def test_an_older_run_finishing_last_steps_aside(example):
+    older = ComplianceRun.objects.create(year=2025, as_of=YEAR_END)
+    newer = ComplianceRun.objects.create(year=2025, as_of=YEAR_END)
+    services.compliance_run_execute(newer.pk)
+    services.compliance_run_execute(older.pk)
+    older.refresh_from_db()
+    newer.refresh_from_db()
+    assert (newer.status, older.status) == ("done", "superseded")
+    assert ComplianceResult.objects.filter(run=newer).count() == 27
+    assert not ComplianceResult.objects.filter(run=older).exists()
+
+
+def test_a_duplicate_delivery_of_the_task_does_nothing(published):
+    services.compliance_run_execute(published.pk)
+    assert ComplianceResult.objects.filter(run=published).count() == 27
+
+
+def test_runs_of_different_dates_live_side_by_side(published,
+                                                  django_capture_on_commit_callbacks):
+    mid = run_now(django_capture_on_commit_callbacks, year=2025, as_of=dt.date(2025, 6, 30))
+    published.refresh_from_db()
+    assert published.status == mid.status == "done"
+    behind = ComplianceResult.objects.get(run=mid, subject_code="GB001",
+                                          metric="research_days")
+    assert (behind.expected_to_date, behind.status) == (17, "behind")
+
+
+def test_a_failing_run_is_marked_failed(example, monkeypatch):
+    import pytest
+
+    def boom(**kwargs):
+        raise RuntimeError("数据库不可用")
+
+    monkeypatch.setattr(services, "compute_compliance", boom)
+    run = ComplianceRun.objects.create(year=2025, as_of=YEAR_END)
+    with pytest.raises(RuntimeError):
+        services.compliance_run_execute(run.pk)
+    run.refresh_from_db()
+    assert (run.status, run.error) == ("failed", "数据库不可用")
+
+
+def test_the_nightly_task_computes_the_current_year(example, settings,
+                                                   django_capture_on_commit_callbacks):
+    from supervision.tasks import nightly_compliance
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_id = nightly_compliance()
+    run = ComplianceRun.objects.get(pk=run_id)
+    assert run.status == "done" and run.requested_by is None
+    assert "nightly-compliance" in settings.CELERY_BEAT_SCHEDULE

@@ -17,6 +17,7 @@ install: $(VENV)/.installed
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py compute_results
 	@echo "打开 http://127.0.0.1:8000 登录（账号见上）"
 	$(PY) manage.py runserver 127.0.0.1:8000
 

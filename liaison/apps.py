@@ -13,3 +13,4 @@ class LiaisonConfig(AppConfig):
         # metrics.py registers compliance metrics.
         autodiscover_modules("resources")
         autodiscover_modules("metrics")
+        autodiscover_modules("demo")

@@ -202,15 +202,22 @@ def distinct_days(ctx: Context, queryset: QuerySet, keys: tuple[str, ...],
     inner, params = rows.order_by().values(**aliases, s=F(start_field), e=F(end_field)) \
         .query.sql_with_params()
     key_columns = ", ".join(f"a.{alias}" for alias in aliases)
+    window = [ctx.window.start, ctx.window.as_of]
     if connection.vendor == "postgresql":
-        series = "SELECT generate_series(%s::date, %s::date, interval '1 day')::date"
+        # Each row expands to its own days inside the window only.
+        sql = (f"SELECT {key_columns}, COUNT(DISTINCT d.day) FROM ({inner}) AS a "
+               "CROSS JOIN LATERAL generate_series(GREATEST(a.s, %s::date), "
+               "LEAST(a.e, %s::date), interval '1 day') AS d(day) "
+               f"GROUP BY {key_columns}")
+        params = [*params, *window]
     else:
-        series = "SELECT %s UNION ALL SELECT date(day, '+1 day') FROM series WHERE day < %s"
-    sql = (f"WITH RECURSIVE series(day) AS ({series}) "
-           f"SELECT {key_columns}, COUNT(DISTINCT d.day) FROM ({inner}) AS a "
-           f"JOIN series AS d ON d.day BETWEEN a.s AND a.e GROUP BY {key_columns}")
+        sql = ("WITH RECURSIVE series(day) AS (SELECT %s UNION ALL "
+               "SELECT date(day, '+1 day') FROM series WHERE day < %s) "
+               f"SELECT {key_columns}, COUNT(DISTINCT d.day) FROM ({inner}) AS a "
+               f"JOIN series AS d ON d.day BETWEEN a.s AND a.e GROUP BY {key_columns}")
+        params = [*window, *params]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ctx.window.start, ctx.window.as_of, *params])
+        cursor.execute(sql, params)
         return {tuple(row[:-1]): row[-1] for row in cursor.fetchall()}
 
 

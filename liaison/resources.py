@@ -199,6 +199,14 @@ class ContactPartiesResource(ImportResource):
     def dehydrate_target(self, obj):
         return obj.target_code
 
+    def _by_code(self, model, code: str):
+        """A roster row by code, looked up once per import (files repeat the same codes)."""
+        cache = self.__dict__.setdefault("_code_cache", {})
+        key = (model, code)
+        if key not in cache:
+            cache[key] = model.objects.filter(code=code).first()
+        return cache[key]
+
     def _parties(self, row) -> dict:
         """The contact and target of the row, resolved by its kind; errors per column."""
         kind = self.fields["kind_field"].clean(row)
@@ -206,19 +214,19 @@ class ContactPartiesResource(ImportResource):
         parties: dict = {"kind": kind}
         errors: dict[str, str] = {}
         if kind == self.UNIT_KIND:
-            parties["unit"] = Organization.objects.filter(code=contact_code).first()
+            parties["unit"] = self._by_code(Organization, contact_code)
             if parties["unit"] is None:
                 errors["unit"] = f"单位编码「{contact_code}」不存在"
         else:
-            parties["cadre"] = Cadre.objects.filter(code=contact_code).first()
+            parties["cadre"] = self._by_code(Cadre, contact_code)
             if parties["cadre"] is None:
                 errors["cadre"] = f"干部编码「{contact_code}」不存在"
         if kind == self.HOUSEHOLD_KIND:
-            parties["target_household"] = Household.objects.filter(code=target_code).first()
+            parties["target_household"] = self._by_code(Household, target_code)
             if parties["target_household"] is None:
                 errors["target_household"] = f"住户编码「{target_code}」不存在"
         else:
-            parties["target_org"] = Organization.objects.filter(code=target_code).first()
+            parties["target_org"] = self._by_code(Organization, target_code)
             if parties["target_org"] is None:
                 errors["target_org"] = f"单位编码「{target_code}」不存在"
         if errors:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
 
 from liaison.models import (
     DISTRICT_LEVEL,
@@ -18,27 +17,26 @@ from liaison.models import (
 from liaison.permissions import VIEW
 
 
+class SubqueryCount(Subquery):
+    """COUNT over a whole correlated subquery (no GROUP BY), one scalar per outer row."""
+
+    template = "(SELECT COUNT(%(distinct)s_count.counted) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
+
+    def __init__(self, queryset, column: str, distinct: bool = False):
+        super().__init__(queryset.order_by().values(counted=F(column)))
+        self.extra["distinct"] = "DISTINCT " if distinct else ""
+
+
 def organizations_with_counts(queryset, day: dt.date):
     """Annotate each organization with its children, active cadres and households in subtree."""
-    cadres = (
-        Position.objects.filter(active_on_q(day), organization__path__startswith=OuterRef("path"))
-        .order_by().values("organization__path")
-    )
-    households = (
-        Household.objects.filter(community__path__startswith=OuterRef("path"))
-        .order_by().values("community__path")
-    )
+    positions = Position.objects.filter(active_on_q(day),
+                                        organization__path__startswith=OuterRef("path"))
+    households = Household.objects.filter(community__path__startswith=OuterRef("path"))
     return queryset.annotate(
-        child_count=Coalesce(
-            Subquery(Organization.objects.filter(parent=OuterRef("pk")).order_by()
-                     .values("parent").annotate(n=Count("pk")).values("n")[:1],
-                     output_field=IntegerField()), 0),
-        cadre_count=Coalesce(
-            Subquery(cadres.annotate(n=Count("cadre", distinct=True)).values("n")[:1],
-                     output_field=IntegerField()), 0),
-        household_count=Coalesce(
-            Subquery(households.annotate(n=Count("pk")).values("n")[:1],
-                     output_field=IntegerField()), 0),
+        child_count=SubqueryCount(Organization.objects.filter(parent=OuterRef("pk")), "id"),
+        cadre_count=SubqueryCount(positions, "cadre", distinct=True),
+        household_count=SubqueryCount(households, "id"),
     )
 
 

@@ -51,11 +51,14 @@ def record_validate(instance: models.Model, *, exclude=(), rules: bool = True) -
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
     if not errors:
-        # The database constraints are the safety net of clean(); report them only once.
-        try:
-            instance.validate_constraints(exclude=exclude)
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
+        # Natural keys (unique constraints) get a clear message; check constraints are the
+        # database's safety net behind clean(), which already reported them.
+        for constraint in type(instance)._meta.constraints:
+            if isinstance(constraint, models.UniqueConstraint):
+                try:
+                    constraint.validate(type(instance), instance, exclude=exclude)
+                except ValidationError as exc:
+                    errors = exc.update_error_dict(errors)
     if rules and not errors and not exclude:
         for rule in (*_RULES.get(type(instance), ()), ensure_years_open):
             try:

@@ -54,7 +54,7 @@ def compliance_run_execute(run_id: int) -> ComplianceRun:
             ComplianceResult.objects.filter(run_id__in=older).delete()
             ComplianceRun.objects.filter(pk__in=older).update(
                 status=ComplianceRun.Status.SUPERSEDED)
-            ComplianceResult.objects.bulk_create(results, batch_size=2000)
+            _store_results(results)
             ComplianceRun.objects.filter(pk=run.pk).update(
                 status=ComplianceRun.Status.DONE, progress=100, row_count=len(results),
                 finished_at=timezone.now())
@@ -66,8 +66,30 @@ def compliance_run_execute(run_id: int) -> ComplianceRun:
     return ComplianceRun.objects.get(pk=run.pk)
 
 
-def _results_for(run: ComplianceRun, rows) -> list[ComplianceResult]:
-    """Attach ids, organization and category to the engine's rows (roster look-ups only)."""
+RESULT_COLUMNS = ("run_id", "subject_type", "subject_id", "subject_code", "subject_name",
+                  "scope_code", "metric", "target", "actual", "expected_to_date", "status",
+                  "organization_id", "top_unit_id", "org_path", "category")
+
+
+def _store_results(results: list[tuple]) -> None:
+    """Insert result rows: COPY on PostgreSQL (tens of thousands per run), else bulk insert."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        table = ComplianceResult._meta.db_table
+        with connection.cursor() as cursor, cursor.copy(
+                f"COPY {table} ({', '.join(RESULT_COLUMNS)}) FROM STDIN") as copy:
+            for row in results:
+                copy.write_row(row)
+        return
+    ComplianceResult.objects.bulk_create(
+        [ComplianceResult(**dict(zip(RESULT_COLUMNS, row, strict=True))) for row in results],
+        batch_size=2000)
+
+
+def _results_for(run: ComplianceRun, rows) -> list[tuple]:
+    """Attach ids, organization and category to the engine's rows (roster look-ups only);
+    one tuple of RESULT_COLUMNS per row."""
     orgs = {code: (pk, path) for pk, code, path in
             Organization.objects.values_list("pk", "code", "path")}
     by_pk = {pk: path for pk, path in orgs.values()}
@@ -105,13 +127,10 @@ def _results_for(run: ComplianceRun, rows) -> list[ComplianceResult]:
         elif row.subject_type == HOUSEHOLD:
             subject_id, org_id = households[row.subject_code]
         path = by_pk.get(org_id, "")
-        results.append(ComplianceResult(
-            run=run, subject_type=row.subject_type, subject_id=subject_id,
-            subject_code=row.subject_code, subject_name=row.subject_name,
-            scope_code=row.scope_code, metric=row.metric, target=row.target,
-            actual=row.actual, expected_to_date=row.expected_to_date, status=row.status,
-            organization_id=org_id, top_unit_id=top_unit(path) if path else None,
-            org_path=path, category=category or ""))
+        results.append((run.pk, row.subject_type, subject_id, row.subject_code,
+                        row.subject_name, row.scope_code, row.metric, row.target, row.actual,
+                        row.expected_to_date, row.status, org_id,
+                        top_unit(path) if path else None, path, category or ""))
     return results
 
 

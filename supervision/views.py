@@ -69,6 +69,7 @@ class DashboardView(ReportWindowMixin, PageView):
                                      pk=self.request.GET["unit"])
         run = selectors.published_run(window.year, window.as_of)
         context = super().get_context_data(window=window, unit=unit, run=run,
+                                           scope_label=self.scope_label(),
                                            can_run=has_role(self.request.user, *RUNNERS),
                                            can_bulletin=has_role(self.request.user,
                                                                  Role.ORG_DEPT, Role.INSPECTOR),
@@ -91,6 +92,16 @@ class DashboardView(ReportWindowMixin, PageView):
             lagging_count=results.filter(status__in=selectors.LAGGING).count(),
         )
         return context
+
+    def scope_label(self) -> str:
+        """全区 for district-wide readers, else the units the user's grants cover."""
+        from liaison.permissions import grants_with, is_unrestricted
+
+        grants = grants_with(self.request.user, *READERS)
+        if is_unrestricted(self.request.user) or any(g.org_path.count("/") == 2 for g in grants):
+            return "全区"
+        names = Organization.objects.filter(pk__in=[g.org_id for g in grants])
+        return "、".join(names.values_list("name", flat=True))
 
     def export(self, context, table: str) -> HttpResponse:
         sheet = tablib.Dataset()

@@ -20,6 +20,18 @@ def test_the_tree_drills_down_with_counts(client, users, tree):
     assert [n.code for n in deeper.context["nodes"]] == ["SQ0101"]
 
 
+def test_tree_counts_cover_the_whole_subtree(client, users, tree):
+    second = Organization.objects.create(code="SQ0102", name="东城二社区", type="community",
+                                         parent=tree.east)
+    HouseholdFactory(community=second)
+    HouseholdFactory(community=second)
+    PositionFactory(cadre=tree.cadre_in, organization=second)  # the same cadre counts once
+    PositionFactory(organization=second)
+    client.force_login(users.org_dept)
+    node = client.get(reverse("organization_tree")).context["nodes"][0]
+    assert (node.child_count, node.cadre_count, node.household_count) == (2, 2, 3)
+
+
 def test_the_tree_page_query_count_does_not_grow_with_the_data(client, users, tree,
                                                                django_assert_max_num_queries):
     client.force_login(users.org_dept)

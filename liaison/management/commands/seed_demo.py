@@ -8,8 +8,10 @@ import random
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from liaison.demo import DEMO_BUILDERS
 from liaison.models import (
     Cadre,
     Category,
@@ -70,6 +72,9 @@ class Command(BaseCommand):
         rng = random.Random(20251126)
         with transaction.atomic():
             self.build(rng)
+            today = timezone.localdate()
+            for builder in DEMO_BUILDERS:  # each app's records (liaison/demo.py)
+                builder(rng, today)
         self.stdout.write(self.style.SUCCESS(
             f"演示数据已生成：单位 {Organization.objects.count()}，干部 {Cadre.objects.count()}，"
             f"住户 {Household.objects.count()}，联系关系 {ContactAssignment.objects.count()}"))

@@ -1,0 +1,22 @@
+"""Shared set-up of the benchmark scripts: Django on the DATABASE_URL given (PostgreSQL)."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
+    # Production-like: no DEBUG (Django would keep every query in memory).
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("bench: set DATABASE_URL to a PostgreSQL database, e.g. "
+                 "postgres://postgres@127.0.0.1:5432/liaison_bench")
+    import django
+
+    django.setup()

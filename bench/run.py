@@ -1,0 +1,248 @@
+"""Benchmark figures at scale N, one line each (median of several runs).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/liaison_bench python bench/run.py --scale 1
+
+Run bench/generate.py with the same --scale first. Nothing here asserts a time: the figures are
+printed, and bench/RESULTS.md records them with the targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import resource
+import statistics
+import time
+import tracemalloc
+
+from common import setup_django
+
+YEAR_END = dt.date(2025, 12, 31)
+
+
+def median_time(func, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def line(name: str, value, unit: str = "") -> None:
+    print(f"{name}: {value}{(' ' + unit) if unit else ''}", flush=True)
+
+
+# --- recomputation and its floor ---------------------------------------------------------------
+
+
+def recompute_once():
+    from supervision import services
+    from supervision.models import ComplianceRun
+
+    run = ComplianceRun.objects.create(year=2025, as_of=YEAR_END)
+    return services.compliance_run_execute(run.pk)
+
+
+FLOOR_SQL = {
+    # One hand-written statement per metric computing the same actual figures.
+    "research_days": """
+        SELECT t.cadre_id, COUNT(DISTINCT d) FROM research_researchtrip t
+        CROSS JOIN LATERAL generate_series(GREATEST(t.start_date, %(s)s::date),
+            LEAST(t.end_date, %(a)s::date), interval '1 day') d
+        WHERE t.start_date <= %(a)s AND t.end_date >= %(s)s GROUP BY t.cadre_id""",
+    "research_reports": """
+        SELECT cadre_id, COUNT(*) FROM research_researchreport
+        WHERE submitted_on BETWEEN %(s)s AND %(a)s AND status <> 'returned' GROUP BY cadre_id""",
+    "contact_point_visits": """
+        SELECT cadre_id, COUNT(*) FROM contactpoints_visit
+        WHERE kind = 'leader_point' AND start_date BETWEEN %(s)s AND %(a)s GROUP BY cadre_id""",
+    "household_visits": """
+        SELECT cadre_id, COUNT(*) FROM contactpoints_visit
+        WHERE kind = 'household' AND start_date BETWEEN %(s)s AND %(a)s GROUP BY cadre_id""",
+    "household_visit_days": """
+        SELECT v.cadre_id, COUNT(DISTINCT d) FROM contactpoints_visit v
+        CROSS JOIN LATERAL generate_series(GREATEST(v.start_date, %(s)s::date),
+            LEAST(v.end_date, %(a)s::date), interval '1 day') d
+        WHERE v.kind = 'household' AND v.start_date <= %(a)s AND v.end_date >= %(s)s
+        GROUP BY v.cadre_id""",
+    "unit_community_visits": """
+        SELECT unit_id, target_org_id, COUNT(*) FROM contactpoints_visit
+        WHERE kind = 'unit_community' AND start_date BETWEEN %(s)s AND %(a)s
+        GROUP BY unit_id, target_org_id""",
+    "unit_community_days": """
+        SELECT v.unit_id, v.target_org_id, COUNT(DISTINCT d) FROM contactpoints_visit v
+        CROSS JOIN LATERAL generate_series(GREATEST(v.start_date, %(s)s::date),
+            LEAST(v.end_date, %(a)s::date), interval '1 day') d
+        WHERE v.kind = 'unit_community' AND v.start_date <= %(a)s AND v.end_date >= %(s)s
+        GROUP BY v.unit_id, v.target_org_id""",
+    "walkthrough_places": """
+        SELECT DISTINCT t.cadre_id, p.organization_id FROM research_tripplace p
+        JOIN research_researchtrip t ON t.id = p.trip_id
+        WHERE t.start_date <= %(a)s AND t.end_date >= %(s)s
+        UNION SELECT DISTINCT cadre_id, target_org_id FROM contactpoints_visit
+        WHERE kind = 'leader_point' AND start_date <= %(a)s AND end_date >= %(s)s""",
+    "walkthrough_households": """
+        SELECT DISTINCT v.cadre_id, v.target_household_id FROM contactpoints_visit v
+        JOIN liaison_position p ON p.cadre_id = v.cadre_id AND p.category = 'community_cadre'
+            AND p.start_date <= %(a)s AND (p.end_date IS NULL OR p.end_date >= %(a)s)
+        JOIN liaison_household h ON h.id = v.target_household_id
+            AND h.community_id = p.organization_id
+        WHERE v.kind = 'household' AND v.start_date <= %(a)s AND v.end_date >= %(s)s""",
+    "coverage": """
+        SELECT kind, COALESCE(target_org_id, target_household_id), COUNT(DISTINCT
+            COALESCE(cadre_id, unit_id)) FROM liaison_contactassignment
+        WHERE start_date <= %(a)s AND (end_date IS NULL OR end_date >= %(a)s)
+        GROUP BY 1, 2""",
+}
+
+
+def floor_once() -> float:
+    from django.db import connection
+
+    total = 0.0
+    params = {"s": dt.date(2025, 1, 1), "a": YEAR_END}
+    with connection.cursor() as cursor:
+        for sql in FLOOR_SQL.values():
+            started = time.perf_counter()
+            cursor.execute(sql, params)
+            cursor.fetchall()
+            total += time.perf_counter() - started
+    return total
+
+
+# --- dashboard ---------------------------------------------------------------------------------
+
+
+def dashboard_figures(repeat: int = 20):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from liaison.models import Organization, RoleGrant, User
+
+    from allauth.mfa.models import Authenticator
+
+    user, _ = User.objects.get_or_create(username="bench-zzb")
+    RoleGrant.objects.get_or_create(user=user, group=Group.objects.get(name="组织部"),
+                                    organization=Organization.objects.get(code="QD"))
+    if not Authenticator.objects.filter(user=user).exists():
+        TOTP.activate(user, generate_totp_secret())
+    client = Client()
+    client.force_login(user)
+    unit = Organization.objects.filter(type="subdistrict").order_by("code").first()
+    pages = {"dashboard_district": "/supervision/?year=2025&as_of=2025-12-31",
+             "dashboard_unit": f"/supervision/?year=2025&as_of=2025-12-31&unit={unit.pk}"}
+    for name, url in pages.items():
+        assert client.get(url).status_code == 200
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            client.get(url)
+            times.append(time.perf_counter() - started)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        line(f"{name}_ms_median", round(statistics.median(times) * 1000, 1), "ms")
+        line(f"{name}_queries", len(queries))
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+def import_figure(rows: int = 100_000) -> None:
+    """import_data of household visit rows in 2026, inside a transaction rolled back after."""
+    from django.db import transaction
+
+    from liaison.imports import import_file
+    from liaison.models import Cadre, Household
+
+    rng = random.Random(7)
+    cadres = list(Cadre.objects.values_list("code", flat=True))
+    homes = list(Household.objects.values_list("code", flat=True))
+    seen, lines = set(), ["联系类型,联系人编码,联系对象编码,开始日期,结束日期"]
+    while len(lines) <= rows:
+        key = (rng.choice(cadres), rng.choice(homes),
+               dt.date(2026, 1, 1) + dt.timedelta(days=rng.randint(0, 300)))
+        if key in seen:
+            continue
+        seen.add(key)
+        lines.append(f"入户走访,{key[0]},{key[1]},{key[2]:%Y-%m-%d},")
+    content = ("\n".join(lines) + "\n").encode()
+    started = time.perf_counter()
+    with transaction.atomic():
+        outcome = import_file(kind="visits", filename="visits.csv", content=content)
+        transaction.set_rollback(True)
+    elapsed = time.perf_counter() - started
+    assert outcome.ok, outcome.errors[:5]
+    line("import_100k_visits_seconds", round(elapsed, 1), f"s ({outcome.new:,} rows)")
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+
+def pdf_figure(cadres: int = 500) -> None:
+    from liaison.metrics import METRIC_LABELS, STATUS_LABELS
+    from liaison.pdf import render_pdf
+    from supervision import charts, selectors
+    from supervision.models import ComplianceResult
+
+    run = selectors.published_run(2025, YEAR_END)
+    ids = list(ComplianceResult.objects.filter(run=run, subject_type="cadre")
+               .values_list("subject_id", flat=True).distinct().order_by("subject_id")[:cadres])
+    results = ComplianceResult.objects.filter(run=run, subject_type="cadre", subject_id__in=ids)
+    started = time.perf_counter()
+    lagging_by_unit: dict = {}
+    for row in selectors.lagging(results).select_related("top_unit"):
+        lagging_by_unit.setdefault(row.top_unit.name if row.top_unit_id else "其他", []).append(
+            (row, METRIC_LABELS[row.metric], STATUS_LABELS[row.status]))
+    metrics = selectors.by_metric(results)
+    pdf = render_pdf("supervision/pdf/bulletin.html", {
+        "title": "基准测试通报", "run": run, "year": 2025, "as_of": YEAR_END,
+        "metrics": metrics, "chart": charts.status_bars(metrics),
+        "units": selectors.by_unit(results, None), "lagging_by_unit": lagging_by_unit},
+        user=None)
+    elapsed = time.perf_counter() - started
+    rows = sum(len(v) for v in lagging_by_unit.values())
+    line(f"bulletin_pdf_{cadres}_cadres_seconds", round(elapsed, 1),
+         f"s ({rows:,} rows, {len(pdf) // 1024:,} KiB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip", nargs="*", default=[],
+                        choices=["recompute", "dashboard", "import", "pdf"])
+    args = parser.parse_args()
+    setup_django()
+    from contactpoints.models import Visit
+    from research.models import ResearchTrip
+
+    line("scale", args.scale)
+    line("activity_records", f"{Visit.objects.count() + ResearchTrip.objects.count():,}")
+    if "recompute" not in args.skip:
+        recompute = median_time(recompute_once, args.repeat)
+        tracemalloc.start()  # measured apart: tracing slows every allocation
+        recompute_once()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        floor = statistics.median(floor_once() for _ in range(args.repeat))
+        line("recompute_seconds_median", round(recompute, 2), "s")
+        line("recompute_python_peak_mb", round(peak / 2**20, 1), "MiB")
+        line("process_max_rss_mb", round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                                         / 1024, 1), "MiB")
+        line("floor_sql_seconds_median", round(floor, 2), "s")
+        line("recompute_to_floor_ratio", round(recompute / floor, 2))
+    if "dashboard" not in args.skip:
+        dashboard_figures()
+    if "pdf" not in args.skip:
+        pdf_figure()
+    if "import" not in args.skip:
+        import_figure()
+
+
+if __name__ == "__main__":
+    main()

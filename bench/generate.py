@@ -46,10 +46,9 @@ def copy_rows(cursor, table: str, columns: list[str], rows) -> int:
 
 
 def generate(scale: int, rng: random.Random) -> dict[str, int]:
+    from django.contrib.auth.models import Group
     from django.core.management import call_command
     from django.db import connection
-
-    from django.contrib.auth.models import Group
 
     from liaison.permissions import Role
 
@@ -75,7 +74,8 @@ def generate(scale: int, rng: random.Random) -> dict[str, int]:
                     for i in range(1, 9 * scale + 1)]
     communities = [org(f"SQ{s[1][3:]}{j:02d}", f"{s[2]}第{j}社区", "community", s)
                    for s in subdistricts for j in range(1, 7)]
-    units = [org(f"BM{i:03d}", f"区直单位{i}", "department", root) for i in range(1, 30 * scale + 1)]
+    units = [org(f"BM{i:03d}", f"区直单位{i}", "department", root)
+             for i in range(1, 30 * scale + 1)]
 
     cadres, positions = [], []
     categories = ([("district_principal", root)] * 2 + [("standing_committee", root)] * 9

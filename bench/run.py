@@ -116,6 +116,7 @@ def floor_once() -> float:
 
 
 def dashboard_figures(repeat: int = 20):
+    from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.contrib.auth.models import Group
     from django.db import connection
@@ -123,8 +124,6 @@ def dashboard_figures(repeat: int = 20):
     from django.test.utils import CaptureQueriesContext
 
     from liaison.models import Organization, RoleGrant, User
-
-    from allauth.mfa.models import Authenticator
 
     user, _ = User.objects.get_or_create(username="bench-zzb")
     RoleGrant.objects.get_or_create(user=user, group=Group.objects.get(name="组织部"),

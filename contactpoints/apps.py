@@ -6,4 +6,5 @@ class ContactpointsConfig(AppConfig):
     verbose_name = "基层联系点"
 
     def ready(self) -> None:
-        from contactpoints import selectors, services  # noqa: F401  (register scopes and write rules)
+        # Register the scope functions, the write rules and the workbench panel.
+        from contactpoints import selectors, services, workbench  # noqa: F401

@@ -19,26 +19,32 @@ from liaison.metrics import (
 K = Visit.Kind
 
 
+def cadre_visits(ctx: Context, kind: str):
+    return ctx.narrow(Visit.objects.filter(kind=kind), "cadre_id")
+
+
+def unit_visits(ctx: Context):
+    return ctx.narrow(Visit.objects.filter(kind=K.UNIT_COMMUNITY), "unit_id", ORGANIZATION)
+
+
 def contact_point_visits(ctx: Context) -> dict:
-    return counts(ctx.in_window(Visit.objects.filter(kind=K.LEADER_POINT)), ("cadre_id",))
+    return counts(ctx.in_window(cadre_visits(ctx, K.LEADER_POINT)), ("cadre_id",))
 
 
 def household_visits(ctx: Context) -> dict:
-    return counts(ctx.in_window(Visit.objects.filter(kind=K.HOUSEHOLD)), ("cadre_id",))
+    return counts(ctx.in_window(cadre_visits(ctx, K.HOUSEHOLD)), ("cadre_id",))
 
 
 def household_visit_days(ctx: Context) -> dict:
-    return distinct_days(ctx, Visit.objects.filter(kind=K.HOUSEHOLD), ("cadre_id",))
+    return distinct_days(ctx, cadre_visits(ctx, K.HOUSEHOLD), ("cadre_id",))
 
 
 def unit_community_visits(ctx: Context) -> dict:
-    return counts(ctx.in_window(Visit.objects.filter(kind=K.UNIT_COMMUNITY)),
-                  ("unit_id", "target_org_id"))
+    return counts(ctx.in_window(unit_visits(ctx)), ("unit_id", "target_org_id"))
 
 
 def unit_community_days(ctx: Context) -> dict:
-    return distinct_days(ctx, Visit.objects.filter(kind=K.UNIT_COMMUNITY),
-                         ("unit_id", "target_org_id"))
+    return distinct_days(ctx, unit_visits(ctx), ("unit_id", "target_org_id"))
 
 
 register_metric(Metric("contact_point_visits", "到联系点次数", CADRE, by_category,

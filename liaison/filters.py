@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from liaison.forms import DateInput
 from liaison.models import Cadre, Category, ContactAssignment, Household, Organization, Position
 from liaison.permissions import VIEW
 
@@ -89,3 +90,39 @@ class AssignmentFilterSet(SearchFilterSet):
 
         active = queryset.active_on(timezone.localdate())
         return active if value else queryset.exclude(pk__in=active.values("pk"))
+
+
+class LedgerFilterSet(SearchFilterSet):
+    """Unit (with its subtree), cadre and a date range, for records kept for a cadre (trips,
+    reports, visits). A period record matches a range it overlaps; `date_field` alone is
+    compared for records with a single date (`end_date_field` = None)."""
+
+    date_field = "start_date"
+    end_date_field: str | None = "end_date"
+
+    unit = django_filters.ModelChoiceFilter(label="单位（含下级）",
+                                            queryset=Organization.objects.all(),
+                                            method="in_unit")
+    cadre = django_filters.ModelChoiceFilter(label="干部", queryset=Cadre.objects.all())
+    date_from = django_filters.DateFilter(label="日期从", method="from_date")
+    date_to = django_filters.DateFilter(label="日期至", method="to_date")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("date_from", "date_to"):
+            field = self.form.fields[name]
+            field.widget = DateInput(attrs={"class": "form-control form-control-sm"})
+
+    def unit_q(self, org) -> Q:
+        """Records of cadres holding (or having held) a position in `org`'s subtree."""
+        return Q(cadre__in=Position.objects.filter(organization__path__startswith=org.path)
+                 .values("cadre"))
+
+    def in_unit(self, queryset, name, org):
+        return queryset.filter(self.unit_q(org))
+
+    def from_date(self, queryset, name, value):
+        return queryset.filter(**{f"{self.end_date_field or self.date_field}__gte": value})
+
+    def to_date(self, queryset, name, value):
+        return queryset.filter(**{f"{self.date_field}__lte": value})

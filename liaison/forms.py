@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from liaison.models import Cadre, ContactAssignment, Household, Organization, Position
-from liaison.permissions import CHANGE, VIEW
+from liaison.permissions import CHANGE, VIEW, Role, has_role, is_unrestricted
 
 
 class DateInput(forms.DateInput):
@@ -110,6 +110,94 @@ class AssignmentForm(ScopedModelForm):
         self.fields["target_org"].queryset = self.fields["target_org"].queryset.exclude(
             type__in=[Organization.Type.DISTRICT, Organization.Type.DEPARTMENT]
         )
+
+
+def ledger_cadres(user):
+    """Cadres whose ledger records (trips, reports, visits) `user` may enter: their own, and
+    for unit admins and 组织部 the cadres in their scope (liaison.scopes.cadre_records_scope)."""
+    if not getattr(user, "is_authenticated", False):
+        return Cadre.objects.none()
+    own = Cadre.objects.filter(user=user)
+    if is_unrestricted(user) or has_role(user, Role.ORG_DEPT, Role.UNIT_ADMIN):
+        return Cadre.objects.restrict(user, CHANGE) | own
+    return own
+
+
+def enters_own_records_only(user) -> bool:
+    """A cadre (role 干部 without an editor role) logs only their own records."""
+    return not (is_unrestricted(user) or has_role(user, Role.ORG_DEPT, Role.UNIT_ADMIN))
+
+
+class CadreLedgerForm(ScopedModelForm):
+    """A form for records kept for a cadre. The cadre field offers `ledger_cadres`; for a
+    cadre it is fixed to their own (a posted value is ignored). The view still checks the
+    saved record is within the user's CHANGE scope."""
+
+    cadre_field = "cadre"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields[self.cadre_field]
+        field.queryset = ledger_cadres(self.user)
+        if enters_own_records_only(self.user):
+            field.disabled = True
+            field.help_text = "只能登记本人的记录"
+            own = Cadre.objects.filter(user=self.user).first()
+            if own is not None and not self.instance.pk:
+                self.initial[self.cadre_field] = own.pk
+
+    def selected_cadre(self):
+        """The cadre the form is for (bound value, else initial), to order the pickers."""
+        name = self.cadre_field
+        value = (self[name].data if self.is_bound and not self.fields[name].disabled
+                 else self.initial.get(name))
+        if isinstance(value, Cadre):
+            return value
+        try:
+            return self.fields[name].queryset.filter(pk=int(value)).first() if value else None
+        except (TypeError, ValueError):
+            return None
+
+
+class GroupedChoiceIterator(forms.models.ModelChoiceIterator):
+    """Choices grouped by `field.group_of(obj)` in queryset order: the likely choices first."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list] = {}
+        for obj in self.queryset:
+            groups.setdefault(self.field.group_of(obj), []).append(self.choice(obj))
+        yield from groups.items()
+
+    def __len__(self):
+        return len(list(iter(self)))
+
+
+class GroupedModelChoiceField(forms.ModelChoiceField):
+    iterator = GroupedChoiceIterator
+
+    def __init__(self, *args, group_of=lambda obj: "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group_of = group_of
+
+
+class GroupedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = GroupedChoiceIterator
+
+    def __init__(self, *args, group_of=lambda obj: "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group_of = group_of
+
+
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Large, phone-friendly checkboxes, grouped, with a filter box for long lists."""
+
+    template_name = "liaison/widgets/checkbox_list.html"
+    option_template_name = "liaison/widgets/checkbox_option.html"
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"class": "form-check-input", **(attrs or {})}, choices)
 
 
 class CadreLoginsForm(forms.Form):

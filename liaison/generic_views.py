@@ -42,7 +42,8 @@ class PageView(RoleRequiredMixin, TemplateView):
     title = ""
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(title=self.title, **kwargs)
+        kwargs.setdefault("title", self.title)
+        return super().get_context_data(**kwargs)
 
 
 @dataclass(frozen=True)
@@ -198,19 +199,37 @@ class ObjectEditView(RoleRequiredMixin, View):
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    instance = record_save(instance=form.save(commit=False),
-                                           acting_user=request.user)
+                    instance = self.save_form(form)
                     if not can(request.user, CHANGE, instance):
                         raise PermissionDenied("该记录超出您的管理范围")
             except ValidationError as exc:
                 form.add_validation_error(exc)
             else:
-                messages.success(request, f"已保存：{instance}")
+                messages.success(request, f"已保存：{self.describe(instance)}")
                 return redirect(self.get_success_url(instance))
         return self.render(form, obj)
 
+    def describe(self, instance) -> str:
+        """How the record is named in messages (override to hide personal data)."""
+        return str(instance)
+
+    def save_form(self, form):
+        """The write of a valid form; views whose model has its own service override this."""
+        return record_save(instance=form.save(commit=False), acting_user=self.request.user)
+
     def get_success_url(self, instance) -> str:
-        return instance.get_absolute_url()
+        return safe_next_url(self.request) or instance.get_absolute_url()
+
+
+def safe_next_url(request) -> str:
+    """The `next` parameter when it points back into this site (e.g. the workbench)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return ""
 
 
 class ObjectDeleteView(RoleRequiredMixin, View):
@@ -227,7 +246,13 @@ class ObjectDeleteView(RoleRequiredMixin, View):
 
         obj = self.get_object()
         return TemplateResponse(request, self.template_name,
-                                {"object": obj, "title": f"删除{self.model._meta.verbose_name}"})
+                                {"object": obj, "object_label": self.describe(obj),
+                                 "title": f"删除{self.model._meta.verbose_name}"})
+
+    def describe(self, obj) -> str:
+        """How the record is named on the page and in messages (override to hide personal
+        data)."""
+        return str(obj)
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
@@ -236,7 +261,7 @@ class ObjectDeleteView(RoleRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
             return redirect(obj.get_absolute_url())
-        messages.success(request, f"已删除：{obj}")
+        messages.success(request, f"已删除：{self.describe(obj)}")
         return redirect(reverse(self.success_url_name))
 
 

@@ -145,6 +145,15 @@ class Context:
         if not self.quotas:
             self.quotas = quotas_for(self.window.year)
 
+    def narrow(self, queryset: QuerySet, field: str, subject_type: str = "cadre") -> QuerySet:
+        """Only the asked-for cadre's rows when computing one cadre's progress (the workbench);
+        rows of other subject types are then not needed at all."""
+        if self.cadre_id is None:
+            return queryset
+        if subject_type != CADRE:
+            return queryset.none()
+        return queryset.filter(**{field: self.cadre_id})
+
     def overlapping_year(self, queryset: QuerySet, prefix: str = "") -> QuerySet:
         """Rows whose period touches year Y."""
         return queryset.filter(Q(**{f"{prefix}start_date__lte": self.window.year_end}) & (
@@ -196,6 +205,8 @@ def distinct_days(ctx: Context, queryset: QuerySet, keys: tuple[str, ...],
                   start_field: str = "start_date", end_field: str = "end_date") -> dict:
     """{key tuple: number of distinct calendar days inside the window covered by the rows},
     counted by the database: the rows are joined to the window's series of days."""
+    if queryset.query.is_empty():
+        return {}
     aliases = {f"k{i}": F(key) for i, key in enumerate(keys)}
     rows = queryset.filter(**{f"{start_field}__lte": ctx.window.as_of,
                               f"{end_field}__gte": ctx.window.start})
@@ -237,7 +248,8 @@ def counts(queryset: QuerySet, keys: tuple[str, ...]) -> dict:
 def category_periods(ctx: Context, metric: str) -> dict[int, list[Period]]:
     """{cadre id: periods} of the positions whose category has a quota for `metric`."""
     quota = ctx.quotas.get(metric, {})
-    positions = ctx.overlapping_year(Position.objects.filter(category__in=list(quota)))
+    positions = ctx.narrow(ctx.overlapping_year(Position.objects.filter(
+        category__in=list(quota))), "cadre_id")
     periods: dict[int, list[Period]] = defaultdict(list)
     for cadre_id, category, start, end in positions.values_list(
             "cadre_id", "category", "start_date", "end_date"):
@@ -249,7 +261,8 @@ def assignment_periods(ctx: Context, metric: str, kind: str,
                        keys: tuple[str, ...]) -> dict[tuple, list[Period]]:
     """{key: periods} of active assignments of `kind`, at the flat quota of `metric`."""
     rate = ctx.quotas.get(metric, {}).get("", 0)
-    assignments = ctx.overlapping_year(ContactAssignment.objects.filter(kind=kind))
+    assignments = ctx.narrow(ctx.overlapping_year(ContactAssignment.objects.filter(kind=kind)),
+                             keys[0], CADRE if keys[0] == "cadre_id" else ORGANIZATION)
     periods: dict[tuple, list[Period]] = defaultdict(list)
     for row in assignments.values_list(*keys, "start_date", "end_date"):
         periods[tuple(row[:-2])].append((row[-2], row[-1], rate))

@@ -28,6 +28,8 @@ class Role:
     ALL = (CADRE, UNIT_ADMIN, ORG_DEPT, INSPECTOR, SYSADMIN)
     # Roles that must use TOTP (DESIGN.md §5).
     MFA_REQUIRED = frozenset({ORG_DEPT, INSPECTOR, SYSADMIN})
+    # Who enters ledger records: a cadre their own, unit admins and 组织部 their scope's.
+    LEDGER_WRITERS = (CADRE, UNIT_ADMIN, ORG_DEPT)
 
 
 @dataclass(frozen=True)

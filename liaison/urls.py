@@ -5,6 +5,7 @@ from liaison import views
 
 core_patterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("me/", views.WorkbenchView.as_view(), name="workbench"),
     path("orgs/", views.OrganizationTreeView.as_view(), name="organization_tree"),
     path("orgs/list/", views.OrganizationListView.as_view(), name="organization_list"),
     path("orgs/add/", views.OrganizationEditView.as_view(), name="organization_create"),

@@ -401,6 +401,10 @@ IMPORT_ROLES = {
     "cadres": ROSTER_EDITORS,
     "households": ROSTER_EDITORS,
     "assignments": ORG_EDITORS,
+    # Ledgers: a unit admin enters records for the unit's cadres (rows are scope-checked).
+    "research_trips": ROSTER_EDITORS,
+    "research_reports": ROSTER_EDITORS,
+    "visits": ROSTER_EDITORS,
 }
 
 
@@ -509,3 +513,56 @@ def history_url_name(model) -> str:
 
 
 __all__ = ["reverse"]
+
+
+# --- the cadre's workbench -------------------------------------------------------------------
+
+
+class WorkbenchView(PageView):
+    """我的工作台: this year's own records (panels registered by the domain apps), one-tap
+    entry buttons and own progress against the quotas."""
+
+    allowed_roles = (Role.CADRE,)
+    template_name = "liaison/workbench.html"
+    title = "我的工作台"
+
+    def get_context_data(self, **kwargs):
+        from django.template.loader import render_to_string
+
+        from liaison.metrics import METRIC_LABELS, METRICS, STATUS_LABELS, compute_compliance
+        from liaison.workbench import workbench_context
+
+        request, today = self.request, timezone.localdate()
+        cadre = selectors.user_cadre(request.user)
+        year = _year_param(request.GET.get("year"), today.year)
+        context = super().get_context_data(cadre=cadre, year=year, years=range(
+            today.year, today.year - 5, -1), **kwargs)
+        if cadre is None:
+            return context
+        parts = workbench_context(request, cadre, year)
+        rows = compute_compliance(year=year, cadre=cadre,
+                                  as_of=today if year == today.year else None)
+        context.update(
+            actions=parts["actions"],
+            panels=[render_to_string(panel.template_name,
+                                     {**panel_context, "cadre": cadre, "year": year},
+                                     request=request)
+                    for panel, panel_context in parts["panels"]],
+            progress=[{
+                "label": METRIC_LABELS.get(row.metric, row.metric),
+                "unit": METRICS[row.metric].unit if row.metric in METRICS else "",
+                "target": row.target, "actual": row.actual,
+                "expected": row.expected_to_date, "status": row.status,
+                "status_label": STATUS_LABELS.get(row.status, row.status),
+                "percent": min(100, row.actual * 100 // row.target) if row.target else 100,
+            } for row in rows],
+        )
+        return context
+
+
+def _year_param(value, default: int) -> int:
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        return default
+    return year if 2000 <= year <= default else default

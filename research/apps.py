@@ -6,4 +6,5 @@ class ResearchConfig(AppConfig):
     verbose_name = "调查研究"
 
     def ready(self) -> None:
-        from research import selectors, services  # noqa: F401  (register scopes and write rules)
+        # Register the scope functions, the write rules and the workbench panel.
+        from research import selectors, services, workbench  # noqa: F401

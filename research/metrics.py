@@ -16,12 +16,12 @@ from research.models import ResearchReport, ResearchTrip, TripPlace
 
 
 def research_days(ctx: Context) -> dict:
-    return distinct_days(ctx, ResearchTrip.objects.all(), ("cadre_id",))
+    return distinct_days(ctx, ctx.narrow(ResearchTrip.objects.all(), "cadre_id"), ("cadre_id",))
 
 
 def research_reports(ctx: Context) -> dict:
-    reports = ctx.in_window(ResearchReport.objects.exclude(
-        status=ResearchReport.Status.RETURNED), "submitted_on")
+    reports = ctx.in_window(ctx.narrow(ResearchReport.objects.exclude(
+        status=ResearchReport.Status.RETURNED), "cadre_id"), "submitted_on")
     return counts(reports, ("cadre_id",))
 
 

@@ -148,6 +148,7 @@ class RunDetailView(RoleRequiredMixin, View):
     """Progress of a run: the page refreshes itself; ?format=json for scripts."""
 
     allowed_roles = READERS
+    model = ComplianceRun
 
     def get(self, request, pk):
         run = get_object_or_404(ComplianceRun.objects.select_related("requested_by"), pk=pk)
@@ -195,6 +196,7 @@ class LaggingListView(ReportWindowMixin, PageView):
 
 class CadreReportView(ReportWindowMixin, PageView):
     allowed_roles = (*READERS, Role.CADRE)
+    model = Cadre
     template_name = "supervision/cadre_report.html"
 
     def get_context_data(self, **kwargs):
@@ -221,6 +223,7 @@ class CadreReportPdfView(CadreReportView):
 
 class UnitReportPdfView(ReportWindowMixin, PageView):
     allowed_roles = READERS
+    model = Organization
 
     def get(self, request, pk):
         unit = get_object_or_404(Organization.objects.restrict(request.user, VIEW), pk=pk)
@@ -265,6 +268,7 @@ class BulletinView(ReportWindowMixin, RoleRequiredMixin, View):
 
 class ReportDetailView(RoleRequiredMixin, View):
     allowed_roles = (Role.ORG_DEPT, Role.INSPECTOR)
+    model = ReportFile
 
     def get(self, request, pk):
         report = get_object_or_404(ReportFile, pk=pk, requested_by=request.user)

@@ -5,16 +5,24 @@ from types import SimpleNamespace
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.files.base import ContentFile
 
 from liaison.models import Category, ContactAssignment, Organization
 from liaison.permissions import Role
+from supervision.models import ComplianceRun, ReportFile
 from tests.factories import (
+    MINIMAL_PDF,
     AssignmentFactory,
     CadreFactory,
     HouseholdFactory,
     OrganizationFactory,
     PositionFactory,
+    ResearchReportFactory,
+    ResearchTopicFactory,
+    ResearchTripFactory,
+    TripAttachmentFactory,
     UserFactory,
+    VisitFactory,
     grant,
 )
 
@@ -66,6 +74,22 @@ def tree(db):
     assignment_out = AssignmentFactory(kind=K.HOUSEHOLD, cadre=cadre_out,
                                        target_household=household_out,
                                        start_date=dt.date(2024, 1, 1))
+    # Ledger records, one of each model on each side.
+    topic_in = ResearchTopicFactory(organization=community_in, title="东城课题")
+    topic_out = ResearchTopicFactory(organization=community_out, title="西城课题")
+    trip_in = ResearchTripFactory(cadre=cadre_in, places=[community_in], topic=topic_in)
+    trip_out = ResearchTripFactory(cadre=cadre_out, places=[community_out])
+    attachment_in = TripAttachmentFactory(trip=trip_in)
+    attachment_out = TripAttachmentFactory(trip=trip_out)
+    report_in = ResearchReportFactory(cadre=cadre_in, file=ContentFile(MINIMAL_PDF, "r.pdf"))
+    report_out = ResearchReportFactory(cadre=cadre_out, file=ContentFile(MINIMAL_PDF, "r.pdf"))
+    visit_in = VisitFactory(cadre=cadre_in, target_household=household_in)
+    visit_out = VisitFactory(cadre=cadre_out, target_household=household_out)
+    # Supervision: a computation, and report files that only their requester may open.
+    run_in = ComplianceRun.objects.create(year=2025, as_of=dt.date(2025, 12, 31))
+    someone = UserFactory(username="someone-else")
+    reportfile_in = ReportFile.objects.create(kind="bulletin", requested_by=someone)
+    reportfile_out = ReportFile.objects.create(kind="bulletin", requested_by=someone)
     return SimpleNamespace(**locals())
 
 
@@ -75,13 +99,23 @@ def users(tree):
     cadre_user = make_user(Role.CADRE, tree.community_in, username="ganbu")
     tree.cadre_in.user = cadre_user
     tree.cadre_in.save()
+    org_dept = make_user(Role.ORG_DEPT, tree.east, username="zzb")
+    tree.reportfile_in.requested_by = org_dept  # a report file is its requester's alone
+    tree.reportfile_in.save()
     return SimpleNamespace(
         cadre=cadre_user,
         unit_admin=make_user(Role.UNIT_ADMIN, tree.east, username="dwgly"),
-        org_dept=make_user(Role.ORG_DEPT, tree.east, username="zzb"),
+        org_dept=org_dept,
         inspector=make_user(Role.INSPECTOR, tree.east, username="jjjc"),
         sysadmin=make_user(Role.SYSADMIN, tree.district, username="sysadmin"),
     )
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files go to a fresh directory per test, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture(autouse=True)

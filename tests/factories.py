@@ -73,5 +73,65 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def grant(user, role: str, organization) -> RoleGrant:
-    return RoleGrant.objects.create(user=user, group=Group.objects.get(name=role),
-                                    organization=organization)
+    # get_or_create: a transactional (browser) test flushes the roles the data migration made.
+    group, _ = Group.objects.get_or_create(name=role)
+    return RoleGrant.objects.create(user=user, group=group, organization=organization)
+
+
+# --- ledgers (research, contactpoints) -------------------------------------------------------
+
+MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+               b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+class ResearchTopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.ResearchTopic"
+
+    year = 2025
+    title = factory.Sequence(lambda n: f"调研课题{n}")
+    kind = "major"
+
+
+class ResearchTripFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.ResearchTrip"
+        skip_postgeneration_save = True
+
+    start_date = dt.date(2025, 3, 10)
+    end_date = factory.LazyAttribute(lambda trip: trip.start_date)
+    title = factory.Sequence(lambda n: f"调研主题{n}")
+
+    @factory.post_generation
+    def places(trip, create, extracted, **kwargs):
+        from research.models import TripPlace
+
+        for organization in extracted or ():
+            TripPlace.objects.create(trip=trip, organization=organization)
+
+
+class ResearchReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.ResearchReport"
+
+    title = factory.Sequence(lambda n: f"调研报告{n}")
+    submitted_on = dt.date(2025, 4, 1)
+
+
+class TripAttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "research.TripAttachment"
+
+    file = factory.django.FileField(filename="0123456789abcdef.pdf", data=MINIMAL_PDF)
+    original_name = "现场记录.pdf"
+    content_type = "application/pdf"
+    size = len(MINIMAL_PDF)
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "contactpoints.Visit"
+
+    kind = "household"
+    start_date = dt.date(2025, 5, 6)
+    end_date = factory.LazyAttribute(lambda visit: visit.start_date)

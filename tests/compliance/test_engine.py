@@ -395,3 +395,21 @@ def test_unused_kinds_are_not_rows(district):
     assert ContactAssignment.objects.count() == 0
     assert {r.metric for r in compute_compliance(year=2025, as_of=D(2025, 12, 31))} == {
         "leader_coverage", "unit_coverage"}
+
+
+def test_one_cadres_progress_equals_their_rows_of_the_whole_district(district,
+                                                                    django_assert_max_num_queries):
+    first = cadre_with("GB1", (district.e1, C.COMMUNITY_CADRE, D(2020, 1, 1), None),
+                       (district.unit, C.SECTION_CADRE, D(2020, 1, 1), None))
+    other = cadre_with("GB2", (district.unit, C.SECTION_CADRE, D(2020, 1, 1), None))
+    home = HouseholdFactory(community=district.e1)
+    AssignmentFactory(kind="household", cadre=first, target_household=home,
+                      start_date=D(2024, 1, 1))
+    for cadre in (first, other):
+        trip(cadre, D(2025, 3, 1), D(2025, 3, 3), district.e1)
+        Visit.objects.create(kind="household", cadre=cadre, target_household=home,
+                             start_date=D(2025, 4, 1), end_date=D(2025, 4, 1))
+    everyone = [r for r in compute_compliance(year=2025, as_of=D(2025, 6, 30))
+                if r.subject_code == "GB1"]
+    own = compute_compliance(year=2025, as_of=D(2025, 6, 30), cadre=first)
+    assert own == everyone and len(own) == 4

@@ -1,0 +1,26 @@
+"""The visits panel of 我的工作台."""
+
+import datetime as dt
+
+from django.urls import reverse
+
+from tests.factories import VisitFactory
+
+
+def test_a_leader_gets_the_contact_point_button(client, contacts):
+    client.force_login(contacts.leader.user)
+    actions = dict(client.get(reverse("workbench")).context["actions"])
+    assert actions["登记联系点走访"].startswith(reverse("contactpoints:leader_visit_create"))
+
+
+def test_the_panel_counts_the_years_visits_by_kind(client, contacts):
+    for day in (dt.date(2025, 2, 1), dt.date(2025, 3, 1)):
+        VisitFactory(kind="leader_point", cadre=contacts.leader,
+                     target_org=contacts.tree.community_in, start_date=day)
+    VisitFactory(kind="household", cadre=contacts.leader,
+                 target_household=contacts.tree.household_in)
+    client.force_login(contacts.leader.user)
+    page = client.get(reverse("workbench"), {"year": 2025}).content.decode()
+    assert "2025年我的走访（3 次）" in page
+    assert "领导联系点 2 次 · 入户走访 1 次" in page
+    assert "调研天数" in page  # a 办事处主要负责人 has a research quota

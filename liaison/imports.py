@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -20,9 +21,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from import_export import resources, widgets
 from import_export.results import RowResult
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from liaison.permissions import CHANGE, can
-from liaison.services import record_stamp, record_validate
+from liaison.services import closed_years_frozen, record_stamp, record_validate
 
 ROW_COLUMN = "__row__"  # the spreadsheet row number carried through the dataset
 
@@ -36,6 +38,9 @@ def register_import(resource_class: type[ImportResource]) -> type[ImportResource
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read (bad format, missing columns)."""
+
+
+OUT_OF_SCOPE = "该记录超出您的管理范围"
 
 
 def cell_error(row_number: int, column: str | None, message: str) -> str:
@@ -145,6 +150,12 @@ class ImportResource(resources.ModelResource):
     def __init__(self, *, acting_user=None, **kwargs):
         super().__init__(**kwargs)
         self.acting_user = acting_user
+        # (row number, message) found after rows were accepted: a bulk batch out of scope.
+        self.late_errors: list[tuple[int, str]] = []
+
+    def import_context(self, rows: list[dict]):
+        """A context the whole import runs in (e.g. lookups preloaded for a bulk import)."""
+        return nullcontext()
 
     @classmethod
     def headers(cls) -> list[str]:
@@ -184,10 +195,55 @@ class ImportResource(resources.ModelResource):
 
     def save_instance(self, instance, is_create, row, **kwargs):
         record_stamp(instance, self.acting_user)
+        instance._import_row = row[ROW_COLUMN]
         super().save_instance(instance, is_create, row, **kwargs)
-        # The command line is trusted; a web user writes only inside their scope.
-        if self.acting_user is not None and not can(self.acting_user, CHANGE, instance):
-            raise ValidationError("该记录超出您的管理范围")
+        # The command line is trusted; a web user writes only inside their scope (checked
+        # per batch after a bulk write).
+        if (self.acting_user is not None and not self._meta.use_bulk
+                and not can(self.acting_user, CHANGE, instance)):
+            raise ValidationError(OUT_OF_SCOPE)
+
+    # Bulk mode (Meta.use_bulk): batches written with their history rows, then scope-checked.
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None,
+                    result=None):
+        if self.create_instances:
+            try:
+                bulk_create_with_history(self.create_instances, self._meta.model,
+                                         batch_size=batch_size, default_user=self.acting_user)
+                self._check_batch_scope(self.create_instances)
+            except Exception as exc:
+                self.handle_import_error(result, exc, raise_errors)
+            finally:
+                self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None,
+                    result=None):
+        if self.update_instances:
+            try:
+                bulk_update_with_history(self.update_instances, self._meta.model,
+                                         self.get_bulk_update_fields(), batch_size=batch_size,
+                                         default_user=self.acting_user)
+                self._check_batch_scope(self.update_instances)
+            except Exception as exc:
+                self.handle_import_error(result, exc, raise_errors)
+            finally:
+                self.update_instances.clear()
+
+    def get_bulk_update_fields(self):
+        return [f.attribute for f in self.get_import_fields()
+                if f.attribute and not f.readonly and "__" not in f.attribute]
+
+    def _check_batch_scope(self, instances) -> None:
+        if self.acting_user is None:
+            return
+        pks = [i.pk for i in instances]
+        allowed = set(self._meta.model.objects.filter(pk__in=pks)
+                      .restrict(self.acting_user, CHANGE).values_list("pk", flat=True))
+        for instance in instances:
+            if instance.pk not in allowed:
+                self.late_errors.append((instance._import_row,
+                                         cell_error(instance._import_row, None, OUT_OF_SCOPE)))
 
     def column_for(self, key: str) -> str | None:
         if key == NON_FIELD_ERRORS:
@@ -324,9 +380,9 @@ def import_file(*, kind: str, filename: str, content: bytes, acting_user=None,
         dataset.append([row[h] for h in columns] + [row[ROW_COLUMN]])
 
     try:
-        with transaction.atomic():
+        with transaction.atomic(), closed_years_frozen(), resource.import_context(rows):
             result = resource.import_data(dataset, dry_run=False, use_transactions=True)
-            _collect(outcome, resource, dataset, result, file_errors)
+            _collect(outcome, resource, dataset, result, file_errors + resource.late_errors)
             if dry_run or outcome.errors:
                 raise _Rollback
     except _Rollback:

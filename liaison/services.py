@@ -7,6 +7,8 @@ model's cross-row rules register with `@rules_for(Model)`; domain apps register 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -41,7 +43,11 @@ def record_validate(instance: models.Model, *, exclude=(), rules: bool = True) -
     """
     exclude = list(exclude)
     errors: dict = {}
-    steps = [lambda: instance.clean_fields(exclude=exclude)]
+    # A related object already loaded from the database needs no existence query per row.
+    loaded = [f.name for f in instance._meta.concrete_fields
+              if f.many_to_one and f.is_cached(instance)
+              and getattr(getattr(instance, f.name), "pk", None) is not None]
+    steps = [lambda: instance.clean_fields(exclude=exclude + loaded)]
     if not exclude:
         steps.append(instance.clean)
     steps.append(lambda: instance.validate_unique(exclude=exclude))
@@ -76,21 +82,44 @@ def record_stamp(instance: models.Model, acting_user) -> None:
     instance._history_user = acting_user
 
 
+# Set while a large import runs, so that its rows do not each ask for the closed years.
+_closed_years: ContextVar[frozenset[int] | None] = ContextVar("closed_years", default=None)
+
+
+def closed_years() -> frozenset[int]:
+    from liaison.models import ClosedYear
+
+    cached = _closed_years.get()
+    if cached is not None:
+        return cached
+    return frozenset(ClosedYear.objects.values_list("year", flat=True))
+
+
+@contextmanager
+def closed_years_frozen():
+    """Within the block (one import, one transaction) the closed years are read once."""
+    token = _closed_years.set(closed_years())
+    try:
+        yield
+    finally:
+        _closed_years.reset(token)
+
+
 def ensure_years_open(instance: models.Model) -> None:
     """A ledger record dated in a closed year cannot be created, changed or deleted, nor be
     moved into or out of one (its stored dates are checked as well as the new ones)."""
     fields = getattr(instance, "ledger_date_fields", ())
     if not fields:
         return
-    from liaison.models import ClosedYear
-
+    shut = closed_years()
+    if not shut:
+        return
     dates = [getattr(instance, f) for f in fields]
     if instance.pk:
         stored = type(instance)._default_manager.filter(pk=instance.pk).values(*fields).first()
         if stored:
             dates += list(stored.values())
-    years = sorted({d.year for d in dates if d})
-    closed = list(ClosedYear.objects.filter(year__in=years).values_list("year", flat=True))
+    closed = sorted({d.year for d in dates if d} & shut)
     if closed:
         listed = "、".join(f"{y}年" for y in sorted(closed))
         raise ValidationError(f"{listed}已关闭，该年度的记录不能新增、修改或删除")
@@ -245,7 +274,7 @@ def activity_dates_check(start, end, *, start_field="start_date", end_field="end
     errors = {}
     if start and start > today:
         errors[start_field] = f"日期 {start:%Y-%m-%d} 在今天之后，不能登记未来的活动"
-    if end and end > today:
+    if end and end > today and end != start:  # one message when the end is the start's day
         errors[end_field] = f"日期 {end:%Y-%m-%d} 在今天之后，不能登记未来的活动"
     if start and end and end < start:
         errors[end_field] = "结束日期不能早于开始日期"

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.utils import timezone
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from liaison.models import (
@@ -66,7 +67,7 @@ class Window:
         31 December is 31 December. An A before the year starts is an error."""
         end = dt.date(year, 12, 31)
         if as_of is None:
-            today = today or dt.date.today()
+            today = today or timezone.localdate()  # the district's calendar (Asia/Shanghai)
             as_of = today if today.year == year else end
         if as_of < dt.date(year, 1, 1):
             raise ValueError(f"as-of date {as_of} is before {year}")

@@ -35,6 +35,11 @@ def published_run(year: int, as_of: dt.date) -> ComplianceRun | None:
             .select_related("requested_by").order_by("-finished_at").first())
 
 
+def latest_published_run(year: int) -> ComplianceRun | None:
+    return (ComplianceRun.objects.filter(year=year, status=ComplianceRun.Status.DONE)
+            .select_related("requested_by").order_by("-as_of", "-finished_at").first())
+
+
 def latest_runs(year: int):
     return ComplianceRun.objects.filter(year=year).select_related("requested_by")[:10]
 

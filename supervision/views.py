@@ -41,6 +41,17 @@ class ReportWindowMixin:
         except ValueError:
             return Window.for_year(today.year, today=today)
 
+    def window_and_run(self) -> tuple[Window, ComplianceRun | None]:
+        """The asked-for date's results; without a date, the year's latest results (e.g. last
+        night's run), so the page answers at once instead of waiting for a recomputation."""
+        window = self.window()
+        run = selectors.published_run(window.year, window.as_of)
+        if run is None and not self.request.GET.get("as_of"):
+            run = selectors.latest_published_run(window.year)
+            if run is not None:
+                window = Window(run.year, run.as_of)
+        return window, run
+
 
 def _row_labels(result) -> dict:
     return {"metric_label": METRIC_LABELS.get(result.metric, result.metric),
@@ -62,12 +73,11 @@ class DashboardView(ReportWindowMixin, PageView):
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
-        window = self.window()
+        window, run = self.window_and_run()
         unit = None
         if self.request.GET.get("unit"):
             unit = get_object_or_404(Organization.objects.restrict(self.request.user, VIEW),
                                      pk=self.request.GET["unit"])
-        run = selectors.published_run(window.year, window.as_of)
         context = super().get_context_data(window=window, unit=unit, run=run,
                                            scope_label=self.scope_label(),
                                            can_run=has_role(self.request.user, *RUNNERS),
@@ -170,8 +180,7 @@ class LaggingListView(ReportWindowMixin, PageView):
     title = "进度落后及未完成名单"
 
     def get(self, request, *args, **kwargs):
-        window = self.window()
-        run = selectors.published_run(window.year, window.as_of)
+        window, run = self.window_and_run()
         results = (selectors.lagging(selectors.visible_results(request.user, run))
                    if run else ComplianceResult.objects.none())
         metric, category = request.GET.get("metric"), request.GET.get("category")
@@ -202,8 +211,7 @@ class CadreReportView(ReportWindowMixin, PageView):
     def get_context_data(self, **kwargs):
         cadre = get_object_or_404(Cadre.objects.restrict(self.request.user, VIEW),
                                   pk=self.kwargs["pk"])
-        window = self.window()
-        run = selectors.published_run(window.year, window.as_of)
+        window, run = self.window_and_run()
         rows = []
         if run:
             rows = [(r, _row_labels(r)) for r in selectors.visible_results(
@@ -227,8 +235,7 @@ class UnitReportPdfView(ReportWindowMixin, PageView):
 
     def get(self, request, pk):
         unit = get_object_or_404(Organization.objects.restrict(request.user, VIEW), pk=pk)
-        window = self.window()
-        run = selectors.published_run(window.year, window.as_of)
+        window, run = self.window_and_run()
         if run is None:
             messages.error(request, "该年度和截至日期尚未计算，请先计算")
             return redirect(reverse("supervision:dashboard") + f"?unit={unit.pk}")

@@ -106,3 +106,11 @@ def test_a_cadre_page_shows_their_rows(client, people, published):
     page = client.get(reverse("supervision:cadre_report", args=[cadre.subject_id]), YEAR)
     assert [(r.metric, r.actual) for r, _ in page.context["rows"]] == [
         ("household_visit_days", 1), ("household_visits", 2)]
+
+
+def test_without_a_date_it_shows_the_years_latest_results(client, people, published):
+    client.force_login(people.org_dept)
+    page = client.get(URL, {"year": 2025})
+    assert page.context["run"] == published
+    assert page.context["window"].as_of == published.as_of
+    assert "尚未计算" in client.get(URL, {"year": 2025, "as_of": "2025-06-30"}).content.decode()

@@ -23,6 +23,7 @@ from liaison.views import import_kinds_for
 from research import filters, forms
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment
 from research.resources import ResearchReportResource, ResearchTripResource
+from research.selectors import reviewable_reports
 from research.services import (
     report_review,
     topic_review,
@@ -242,8 +243,7 @@ class ReportDetailView(ObjectDetailView):
         report, user = context["object"], self.request.user
         context["can_review"] = (
             report.status == ResearchReport.Status.SUBMITTED
-            and _has_any(user, REPORT_REVIEWERS) and can(user, CHANGE, report)
-            and report.cadre.user_id != user.pk
+            and reviewable_reports(user).filter(pk=report.pk).exists()
         )
         return context
 
@@ -325,10 +325,14 @@ class ReviewView(RoleRequiredMixin, View):
 
 
 class ReportReviewView(ReviewView):
-    allowed_roles = REPORT_REVIEWERS
+    # Cadres too: a unit's leaders review its cadres' reports (reviewable_reports decides).
+    allowed_roles = (*REPORT_REVIEWERS, Role.CADRE)
     model = ResearchReport
     heading = "审阅调研报告"
     choices = ((ResearchReport.Status.ADOPTED, "采纳"), (ResearchReport.Status.RETURNED, "退回"))
+
+    def get_object(self):
+        return get_object_or_404(reviewable_reports(self.request.user), pk=self.kwargs["pk"])
 
     def review(self, obj, status, comment):
         report_review(report=obj, status=status, comment=comment, acting_user=self.request.user)

@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -122,14 +123,20 @@ def test_nobody_reviews_their_own_report(client, users, tree):
     client.force_login(admin)
     response = client.post(reverse("research:report_review", args=[tree.report_in.pk]),
                            {"status": "adopted", "comment": ""})
-    assert "不能审阅本人的调研报告" in response.content.decode()
+    assert response.status_code == 404  # one's own report is not offered for review
+    from django.core.exceptions import ValidationError
+
+    from research.services import report_review
+
+    with pytest.raises(ValidationError, match="不能审阅本人的调研报告"):
+        report_review(report=tree.report_in, status="adopted", comment="", acting_user=admin)
 
 
 def test_cadres_inspectors_and_units_out_of_scope_cannot_review(client, users, tree):
     url = reverse("research:report_review", args=[tree.report_in.pk])
     for user in (users.cadre, users.inspector):
         client.force_login(user)
-        assert client.post(url, {"status": "adopted"}).status_code == 403
+        assert client.post(url, {"status": "adopted"}).status_code in (403, 404)
     client.force_login(users.unit_admin)
     out = reverse("research:report_review", args=[tree.report_out.pk])
     assert client.post(out, {"status": "adopted"}).status_code == 404
@@ -174,3 +181,30 @@ def test_edit_delete_and_history(client, users, tree):
     client.force_login(users.cadre)
     client.post(reverse("research:report_delete", args=[tree.report_in.pk]))
     assert not ResearchReport.objects.filter(pk=tree.report_in.pk).exists()
+
+
+def test_a_units_leader_reviews_the_reports_of_its_cadres_only(client, tree):
+    from liaison.permissions import Role
+    from research.models import ResearchReport
+    from tests.conftest import make_user
+    from tests.factories import CadreFactory, PositionFactory
+
+    head = CadreFactory(code="HEAD1")
+    PositionFactory(cadre=head, organization=tree.east, category="subdistrict_head")
+    head.user = make_user(Role.CADRE, tree.east, username="head")
+    head.save()
+    client.force_login(head.user)
+    url = reverse("research:report_review", args=[tree.report_in.pk])
+    response = client.post(url, {"status": "adopted", "comment": "很好"})
+    assert response.status_code == 302
+    tree.report_in.refresh_from_db()
+    assert (tree.report_in.status, tree.report_in.reviewed_by) == ("adopted", head.user)
+    out = reverse("research:report_review", args=[tree.report_out.pk])
+    assert client.post(out, {"status": "adopted"}).status_code == 404
+    assert ResearchReport.objects.get(pk=tree.report_out.pk).status == "submitted"
+
+
+def test_a_plain_cadre_cannot_review(client, users, tree):
+    client.force_login(users.cadre)
+    other = ResearchReportFactory(cadre=tree.cadre_out)
+    assert client.get(reverse("research:report_review", args=[other.pk])).status_code == 404

@@ -1,5 +1,7 @@
 """Contact-point and household visit metrics (spec §4) and the places visits reach."""
 
+from django.db.models import Exists, OuterRef, Q
+
 from contactpoints.models import Visit
 from liaison.metrics import (
     CADRE,
@@ -15,6 +17,7 @@ from liaison.metrics import (
     register_places,
     unit_community_periods,
 )
+from liaison.models import ContactAssignment
 
 K = Visit.Kind
 
@@ -27,8 +30,18 @@ def unit_visits(ctx: Context):
     return ctx.narrow(Visit.objects.filter(kind=K.UNIT_COMMUNITY), "unit_id", ORGANIZATION)
 
 
+def to_own_points(visits):
+    """Leader-point visits to a point the cadre held on the visit's start date (spec §4)."""
+    own = ContactAssignment.objects.filter(
+        kind=ContactAssignment.Kind.LEADER_POINT, cadre_id=OuterRef("cadre_id"),
+        target_org_id=OuterRef("target_org_id"), start_date__lte=OuterRef("start_date"),
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("start_date")))
+    return visits.filter(Exists(own))
+
+
 def contact_point_visits(ctx: Context) -> dict:
-    return counts(ctx.in_window(cadre_visits(ctx, K.LEADER_POINT)), ("cadre_id",))
+    return counts(ctx.in_window(to_own_points(cadre_visits(ctx, K.LEADER_POINT))),
+                  ("cadre_id",))
 
 
 def household_visits(ctx: Context) -> dict:
@@ -61,7 +74,8 @@ register_metric(Metric("unit_community_days", "单位进社区天数", ORGANIZAT
 
 @register_places
 def contact_point_targets(ctx: Context, cadre_ids):
-    return ctx.touching_window(Visit.objects.filter(kind=K.LEADER_POINT, cadre_id__in=cadre_ids)) \
+    return ctx.touching_window(to_own_points(
+        Visit.objects.filter(kind=K.LEADER_POINT, cadre_id__in=cadre_ids))) \
         .values_list("cadre_id", "target_org_id")
 
 

@@ -70,6 +70,15 @@ class HouseholdFilterSet(SearchFilterSet):
     )
     is_poor = django_filters.BooleanFilter(label="贫困户")
 
+    def search(self, queryset, name, value):
+        from liaison.permissions import Role, has_role
+
+        if not has_role(self.request.user, Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN,
+                        Role.SYSADMIN):
+            # Names and addresses a cadre may not see must not be searchable either.
+            return queryset.filter(code__icontains=value)
+        return super().search(queryset, name, value)
+
     class Meta:
         model = Household
         fields = ["q", "community", "is_poor"]

@@ -254,8 +254,12 @@ class ObjectDeleteView(RoleRequiredMixin, View):
         data)."""
         return str(obj)
 
+    def check_delete(self, obj) -> None:
+        """Refuse (PermissionDenied) a delete that would reach rows outside the user's scope."""
+
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
+        self.check_delete(obj)
         try:
             record_delete(instance=obj, acting_user=request.user)
         except ValidationError as exc:

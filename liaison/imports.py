@@ -174,10 +174,24 @@ class ImportResource(resources.ModelResource):
             return None
         return self._meta.model.objects.filter(**lookup).first()
 
+    # The natural key's columns (spec/import.md): two rows with the same key are an error.
+    natural_key_columns: tuple[str, ...] = ()
+
+    def natural_key_of(self, row: dict) -> tuple:
+        return tuple(str(row.get(c) or "") for c in self.natural_key_columns)
+
     def file_errors(self, rows: list[dict]) -> list[tuple[int, str]]:
         """Cross-row checks of the whole file: (row number, message); those rows are not
         imported, the others still are, so that every error is reported at once."""
-        return []
+        errors, first_row = [], {}
+        for row in rows if self.natural_key_columns else ():
+            key = self.natural_key_of(row)
+            if key in first_row:
+                shown = "、".join(v for v in key if v)
+                errors.append(row_error(row, self.natural_key_columns[0],
+                                        f"「{shown}」与第{first_row[key]}行重复"))
+            first_row.setdefault(key, row[ROW_COLUMN])
+        return errors
 
     def order_rows(self, rows: list[dict]) -> list[dict]:
         """Rows in the order they must be written (row order in the file does not matter)."""
@@ -185,17 +199,25 @@ class ImportResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
+        if "start_date" in errors:
+            errors.setdefault("end_date", [])  # an empty end takes the start: skip its check
         try:
             # Cross-row rules need sound cells; single-row checks run on the other cells.
             record_validate(instance, exclude=errors.keys())
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
+        errors = {k: v for k, v in errors.items() if v}
         if errors:
             raise ValidationError(errors)
 
     def save_instance(self, instance, is_create, row, **kwargs):
         record_stamp(instance, self.acting_user)
         instance._import_row = row[ROW_COLUMN]
+        # An existing row may be changed only from inside the scope it is in now (the stored
+        # row is still the original here), e.g. not moved from another unit into one's own.
+        if (self.acting_user is not None and not is_create and not self._meta.use_bulk
+                and not can(self.acting_user, CHANGE, instance)):
+            raise ValidationError(OUT_OF_SCOPE)
         super().save_instance(instance, is_create, row, **kwargs)
         # The command line is trusted; a web user writes only inside their scope (checked
         # per batch after a bulk write).
@@ -221,10 +243,11 @@ class ImportResource(resources.ModelResource):
                     result=None):
         if self.update_instances:
             try:
+                self._check_batch_scope(self.update_instances)  # as stored, before the update
                 bulk_update_with_history(self.update_instances, self._meta.model,
                                          self.get_bulk_update_fields(), batch_size=batch_size,
                                          default_user=self.acting_user)
-                self._check_batch_scope(self.update_instances)
+                self._check_batch_scope(self.update_instances)  # and as changed
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
             finally:
@@ -241,9 +264,9 @@ class ImportResource(resources.ModelResource):
         allowed = set(self._meta.model.objects.filter(pk__in=pks)
                       .restrict(self.acting_user, CHANGE).values_list("pk", flat=True))
         for instance in instances:
-            if instance.pk not in allowed:
-                self.late_errors.append((instance._import_row,
-                                         cell_error(instance._import_row, None, OUT_OF_SCOPE)))
+            error = (instance._import_row, cell_error(instance._import_row, None, OUT_OF_SCOPE))
+            if instance.pk not in allowed and error not in self.late_errors:
+                self.late_errors.append(error)
 
     def column_for(self, key: str) -> str | None:
         if key == NON_FIELD_ERRORS:
@@ -362,17 +385,17 @@ def import_file(*, kind: str, filename: str, content: bytes, acting_user=None,
     # Duplicate or unknown header names: keep the first occurrence of each known column.
     columns = [h for i, h in enumerate(headers) if h in known and h not in headers[:i]]
     index = {h: headers.index(h) for h in columns}
-    rows = []
+    rows, file_errors = [], []
     for number, values in data:
         row = {h: values[index[h]] for h in columns}
         row[ROW_COLUMN] = number
-        for column in resource.required_columns:
-            if row.get(column) in (None, ""):
-                outcome.errors.append(cell_error(number, column, "不能为空"))
-        rows.append(row)
-    if outcome.errors:
-        return outcome
-    file_errors = resource.file_errors(rows)
+        empty = [c for c in resource.required_columns if row.get(c) in (None, "")]
+        file_errors.extend((number, cell_error(number, c, "不能为空")) for c in empty)
+        if not empty:
+            rows.append(row)
+    # Rows with file-level errors are left out; the others still run, so that every error
+    # of the file is reported at once.
+    file_errors += resource.file_errors(rows)
     failed = {number for number, _ in file_errors}
     rows = resource.order_rows([row for row in rows if row[ROW_COLUMN] not in failed])
     dataset = tablib.Dataset(headers=columns + [ROW_COLUMN])

@@ -188,14 +188,14 @@ class Context:
 
 def quotas_for(year: int) -> dict[str, dict[str, int]]:
     """The year's quota table: its own rows, else the latest earlier year's, else defaults."""
+    table = {metric: dict(values) for metric, values in DEFAULT_QUOTAS.items()}
     source_year = (Quota.objects.filter(year__lte=year).order_by("-year")
                    .values_list("year", flat=True).first())
-    if source_year is None:
-        return {metric: dict(values) for metric, values in DEFAULT_QUOTAS.items()}
-    table: dict[str, dict[str, int]] = {metric: {} for metric in DEFAULT_QUOTAS}
-    for metric, category, value in Quota.objects.filter(year=source_year).values_list(
-            "metric", "category", "value"):
-        table.setdefault(metric, {})[category] = value
+    if source_year is not None:
+        # The stored rows override the defaults; a value missing there keeps the default.
+        for metric, category, value in Quota.objects.filter(year=source_year).values_list(
+                "metric", "category", "value"):
+            table.setdefault(metric, {})[category] = value
     return table
 
 

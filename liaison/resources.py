@@ -17,6 +17,7 @@ from liaison.imports import (
     row_error,
 )
 from liaison.models import Cadre, Category, ContactAssignment, Household, Organization, Position
+from liaison.permissions import CHANGE, can
 from liaison.services import record_save
 
 
@@ -25,6 +26,7 @@ class OrganizationResource(ImportResource):
     kind = "organizations"
     label = "单位"
     required_columns = ("单位编码", "单位名称", "单位类型")
+    natural_key_columns = ("单位编码",)
 
     code = Field(attribute="code", column_name="单位编码")
     name = Field(attribute="name", column_name="单位名称")
@@ -65,14 +67,10 @@ class OrganizationResource(ImportResource):
         return ordered
 
     def file_errors(self, rows):
-        errors = []
+        errors = super().file_errors(rows)
         by_code: dict[str, dict] = {}
         for row in rows:
-            code = row["单位编码"]
-            if code in by_code:
-                first = by_code[code][ROW_COLUMN]
-                errors.append(row_error(row, "单位编码", f"「{code}」与第{first}行重复"))
-            by_code.setdefault(code, row)
+            by_code.setdefault(row["单位编码"], row)
         roots = [r for r in rows if r["单位类型"] == "区"]
         for extra in roots[1:]:
             first = roots[0][ROW_COLUMN]
@@ -95,6 +93,7 @@ class CadreResource(ImportResource):
     kind = "cadres"
     label = "干部"
     required_columns = ("干部编码", "姓名", "单位编码", "类别", "任职开始日期")
+    natural_key_columns = ("干部编码", "单位编码", "类别", "任职开始日期")
     extra_error_columns = {"name": "姓名"}
 
     cadre = Field(attribute="cadre", column_name="干部编码", widget=CodeWidget(Cadre, "干部"))
@@ -124,7 +123,7 @@ class CadreResource(ImportResource):
         }
 
     def file_errors(self, rows):
-        errors, first_name = [], {}
+        errors, first_name = super().file_errors(rows), {}
         for row in rows:
             code, name = row["干部编码"], row["姓名"]
             first = first_name.setdefault(code, (name, row[ROW_COLUMN]))
@@ -138,7 +137,11 @@ class CadreResource(ImportResource):
         cadre = Cadre.objects.filter(code=code).first()
         if cadre is None:
             record_save(instance=Cadre(code=code, name=name), acting_user=self.acting_user)
-        elif cadre.name != name:
+            return
+        if self.acting_user is not None and not can(self.acting_user, CHANGE, cadre):
+            # A cadre of another unit is renamed or given a post by 组织部, not by this file.
+            raise ValidationError({"cadre": f"干部「{code}」不在您的管理范围内"})
+        if cadre.name != name:
             cadre.name = name
             record_save(instance=cadre, acting_user=self.acting_user)
             self.renamed_cadres.add(code)
@@ -154,6 +157,7 @@ class HouseholdResource(ImportResource):
     kind = "households"
     label = "住户"
     required_columns = ("住户编码", "户主姓名", "社区编码")
+    natural_key_columns = ("住户编码",)
 
     code = Field(attribute="code", column_name="住户编码")
     head_name = Field(attribute="head_name", column_name="户主姓名")
@@ -181,6 +185,7 @@ class ContactPartiesResource(ImportResource):
     organization, or a household for household kinds) by code: assignments and visits."""
 
     required_columns = ("联系类型", "联系人编码", "联系对象编码", "开始日期")
+    natural_key_columns = ("联系类型", "联系人编码", "联系对象编码", "开始日期")
     extra_error_columns = {
         "cadre": "联系人编码", "unit": "联系人编码",
         "target_org": "联系对象编码", "target_household": "联系对象编码",

@@ -27,18 +27,23 @@ def organization_scope(user, action: str) -> Q:
     return subtree_q(grants_with(user, *Role.ALL), "path")
 
 
-def cadres_under(grants) -> Q:
+def serving_under(grants, action: str, cadre_ref: str = "pk") -> Q:
+    """Cadres with a position under the grants' subtrees: any position to read (records of
+    former staff stay readable); to change, a position not yet ended, so that a unit loses
+    its hold on a cadre (and their records) who moved to another unit."""
     if not grants:
         return Q(pk__in=[])
-    positions = Position.objects.filter(cadre=OuterRef("pk")).filter(
-        subtree_q(grants, "organization__path")
-    )
+    positions = Position.objects.filter(cadre=OuterRef(cadre_ref)).filter(
+        subtree_q(grants, "organization__path"))
+    if action == CHANGE:
+        positions = positions.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
     return Q(Exists(positions))
 
 
 @scope_for(Cadre)
 def cadre_scope(user, action: str) -> Q:
-    q = cadres_under(grants_with(user, *_roles_for(action)))
+    q = serving_under(grants_with(user, *_roles_for(action)), action)
     if action != CHANGE and _is_cadre(user):
         q |= Q(user=user)
     return q
@@ -101,11 +106,7 @@ def cadre_records_scope(user, action: str, cadre_field: str = "cadre") -> Q:
     """Records kept for a cadre (trips, reports, visits): a cadre reads and writes their own;
     unit admins and 组织部 those of cadres in their subtree; 纪检监察 reads them."""
     grants = grants_with(user, *(LEDGER_EDITORS if action == CHANGE else READERS))
-    q = Q(pk__in=[])
-    if grants:
-        positions = Position.objects.filter(cadre=OuterRef(cadre_field)).filter(
-            subtree_q(grants, "organization__path"))
-        q = Q(Exists(positions))
+    q = serving_under(grants, action, cadre_field)
     if _is_cadre(user):
         q |= Q(**{f"{cadre_field}__user": user})
     return q

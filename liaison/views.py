@@ -216,6 +216,12 @@ class CadreDeleteView(ObjectDeleteView):
     model = Cadre
     success_url_name = "cadre_list"
 
+    def check_delete(self, cadre) -> None:
+        # Deleting a cadre deletes their positions: every one must be the user's to change.
+        positions = cadre.positions.all()
+        if positions.exclude(pk__in=positions.restrict(self.request.user, CHANGE)).exists():
+            raise PermissionDenied("该干部在您管理范围以外的单位也有任职，请由组织部删除")
+
 
 class CadreHistoryView(ObjectHistoryView):
     model = Cadre
@@ -452,6 +458,34 @@ class ImportTemplateView(ImportKindMixin, View):
 
 
 SESSION_KEY = "pending_import"
+PENDING_DIR = "pending-imports"
+
+
+def pending_import_store(content: bytes) -> str:
+    """Keep an uploaded file between preview and confirmation; returns its token."""
+    import uuid
+
+    from django.conf import settings
+
+    token = uuid.uuid4().hex
+    folder = settings.MEDIA_ROOT / PENDING_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / token).write_bytes(content)
+    return token
+
+
+def pending_import_take(token: str) -> bytes | None:
+    """The stored file, removed from disk (a confirmation uses it once)."""
+    from django.conf import settings
+
+    if not token.isalnum():
+        return None
+    path = settings.MEDIA_ROOT / PENDING_DIR / token
+    if not path.is_file():
+        return None
+    content = path.read_bytes()
+    path.unlink()
+    return content
 
 
 class ImportUploadView(ImportKindMixin, View):
@@ -485,8 +519,9 @@ class ImportUploadView(ImportKindMixin, View):
             messages.error(request, str(exc))
             return redirect("import_upload", kind=self.kind)
         if outcome.ok:
+            # The checked file waits on disk for the confirmation, not in the session.
             request.session[SESSION_KEY] = {
-                "kind": self.kind, "name": upload.name, "content": content.hex(),
+                "kind": self.kind, "name": upload.name, "file": pending_import_store(content),
             }
         return TemplateResponse(request, self.template_name,
                                 self.context(outcome=outcome, filename=upload.name))
@@ -498,8 +533,11 @@ class ImportConfirmView(ImportKindMixin, View):
         if not pending or pending["kind"] != self.kind:
             messages.error(request, "没有待确认的导入，请重新上传文件")
             return redirect("import_upload", kind=self.kind)
-        outcome = import_file(kind=self.kind, filename=pending["name"],
-                              content=bytes.fromhex(pending["content"]),
+        content = pending_import_take(pending.get("file", ""))
+        if content is None:
+            messages.error(request, "待确认的文件已失效，请重新上传")
+            return redirect("import_upload", kind=self.kind)
+        outcome = import_file(kind=self.kind, filename=pending["name"], content=content,
                               acting_user=request.user)
         if outcome.ok:
             messages.success(request, f"导入完成：{outcome.summary()}")

@@ -71,7 +71,7 @@ class ResearchTrip(LedgerRecord):
                                   blank=True)
     title = models.CharField("调研主题", max_length=200)
     topic = models.ForeignKey(ResearchTopic, verbose_name="所属课题", null=True,
-                              blank=True, on_delete=models.SET_NULL, related_name="trips")
+                              blank=True, on_delete=models.PROTECT, related_name="trips")
     findings = models.TextField("调研发现", blank=True)
     problems = models.TextField("发现的问题", blank=True)
     actions = models.TextField("解决措施", blank=True)
@@ -131,7 +131,7 @@ class ResearchReport(LedgerRecord):
                               related_name="research_reports")
     title = models.CharField("报告标题", max_length=200)
     topic = models.ForeignKey(ResearchTopic, verbose_name="所属课题", null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="reports")
+                              on_delete=models.PROTECT, related_name="reports")
     file = models.FileField("报告文件", upload_to="reports/%Y/", blank=True)
     submitted_on = models.DateField("提交日期")
     status = models.CharField("状态", max_length=16, choices=Status.choices,

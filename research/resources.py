@@ -11,6 +11,7 @@ from liaison.imports import (
     register_import,
 )
 from liaison.models import Cadre, Organization
+from liaison.permissions import Role, has_role
 from research.models import ResearchReport, ResearchTrip
 from research.services import trip_places_set
 
@@ -28,7 +29,12 @@ class ResearchTripResource(ImportResource):
     kind = "research_trips"
     label = "调研"
     required_columns = ("干部编码", "开始日期", "调研地点编码", "调研主题")
+    natural_key_columns = ("干部编码", "开始日期", "结束日期", "调研主题")
     extra_error_columns = {"places": "调研地点编码"}
+
+    def natural_key_of(self, row):
+        start = str(row.get("开始日期") or "")
+        return (row["干部编码"], start, str(row.get("结束日期") or start), row["调研主题"])
 
     cadre = Field(attribute="cadre", column_name="干部编码", widget=CodeWidget(Cadre, "干部"))
     start_date = Field(attribute="start_date", column_name="开始日期", widget=DateWidget())
@@ -48,8 +54,9 @@ class ResearchTripResource(ImportResource):
 
     def natural_key_lookup(self, row):
         start = self.fields["start_date"].clean(row)
-        return {"cadre__code": row["干部编码"], "start_date": start,
-                "end_date": self.fields["end_date"].clean(row) or start, "title": row["调研主题"]}
+        end = self.fields["end_date"].clean(row) if "结束日期" in row else None
+        return {"cadre__code": row["干部编码"], "start_date": start, "end_date": end or start,
+                "title": row["调研主题"]}
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -86,6 +93,7 @@ class ResearchReportResource(ImportResource):
     kind = "research_reports"
     label = "调研报告"
     required_columns = ("干部编码", "报告标题", "提交日期")
+    natural_key_columns = ("干部编码", "报告标题")
 
     cadre = Field(attribute="cadre", column_name="干部编码", widget=CodeWidget(Cadre, "干部"))
     title = Field(attribute="title", column_name="报告标题")
@@ -104,3 +112,8 @@ class ResearchReportResource(ImportResource):
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
         instance.status = instance.status or ResearchReport.Status.SUBMITTED
+        # Review outcomes come from historical ledgers: 组织部 (or the command line) may
+        # import them; others submit, and reviewers decide in the platform.
+        if (instance.status != ResearchReport.Status.SUBMITTED and self.acting_user is not None
+                and not has_role(self.acting_user, Role.ORG_DEPT, Role.SYSADMIN)):
+            raise ValidationError({"status": "只有组织部可以导入「已采纳」或「退回」的状态"})

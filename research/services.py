@@ -44,9 +44,29 @@ def topic_save(*, topic: ResearchTopic, acting_user) -> ResearchTopic:
     S = ResearchTopic.Status
     if topic.kind == ResearchTopic.Kind.OWN:
         topic.status = S.APPROVED
-    elif topic.pk is None or topic.status == S.REJECTED:
-        topic.status, topic.reviewed_by, topic.reviewed_at = S.PROPOSED, None, None
+    else:
+        stored = ResearchTopic.objects.filter(pk=topic.pk).values(*REVIEWED_TOPIC_FIELDS).first()
+        current = {f: getattr(topic, f) for f in REVIEWED_TOPIC_FIELDS}
+        # New, newly major, rejected, or changed since it was approved: review again.
+        if stored != current or topic.status == S.REJECTED:
+            topic.status, topic.reviewed_by, topic.reviewed_at = S.PROPOSED, None, None
     return record_save(instance=topic, acting_user=acting_user)
+
+
+REVIEWED_TOPIC_FIELDS = ("year", "title", "kind", "description", "organization_id")
+
+
+@transaction.atomic
+def report_save(*, report: ResearchReport, acting_user) -> ResearchReport:
+    """A cadre's report as written or edited: an adopted report stays as adopted; editing a
+    returned one submits it again for review."""
+    S = ResearchReport.Status
+    stored = ResearchReport.objects.filter(pk=report.pk).values_list("status", flat=True).first()
+    if stored == S.ADOPTED:
+        raise ValidationError("已采纳的调研报告不能再修改")
+    if stored == S.RETURNED:
+        report.status, report.reviewed_by = S.SUBMITTED, None
+    return record_save(instance=report, acting_user=acting_user)
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from research.resources import ResearchReportResource, ResearchTripResource
 from research.selectors import reviewable_reports
 from research.services import (
     report_review,
+    report_save,
     topic_review,
     topic_save,
     trip_attachment_add,
@@ -252,6 +253,9 @@ class ReportEditView(ObjectEditView):
     allowed_roles = LOGGERS
     model = ResearchReport
     form_class = forms.ReportForm
+
+    def save_form(self, form):
+        return report_save(report=form.save(commit=False), acting_user=self.request.user)
 
     def get_initial(self):
         return {"cadre": self.request.GET.get("cadre"), "topic": self.request.GET.get("topic")}

@@ -8,7 +8,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from liaison.metrics import CADRE, HOUSEHOLD, ORGANIZATION, Window, compute_compliance
-from liaison.models import Cadre, Category, Household, Organization, Position, active_on_q
+from liaison.models import (
+    Cadre,
+    Category,
+    ContactAssignment,
+    Household,
+    Organization,
+    Position,
+    active_on_q,
+)
 from supervision.models import ComplianceResult, ComplianceRun
 
 CATEGORY_RANK = {code: rank for rank, code in enumerate(Category.values)}
@@ -97,19 +105,25 @@ def _results_for(run: ComplianceRun, rows) -> list[tuple]:
     households = {code: (pk, community) for code, pk, community in
                   Household.objects.values_list("code", "pk", "community_id")}
     window = Window(run.year, run.as_of)
-    cadre_place: dict[int, tuple[int, str]] = {}
-    positions = Position.objects.filter(
-        start_date__lte=window.as_of).exclude(end_date__lt=window.start).order_by(
-        "cadre_id", "start_date")
+    cadre_place: dict[int, tuple] = {}
     active_ids = set(Position.objects.filter(active_on_q(window.as_of)).values_list(
         "pk", flat=True))
-    for pk, cadre_id, org_id, category in positions.values_list(
-            "pk", "cadre_id", "organization_id", "category"):
-        # Prefer a position held at the as-of date, then the highest category.
-        key = (pk in active_ids, -CATEGORY_RANK[category])
+    for pk, cadre_id, org_id, category, end in Position.objects.filter(
+            start_date__lte=window.as_of).values_list(
+            "pk", "cadre_id", "organization_id", "category", "end_date"):
+        # Where a cadre's rows are shown: a position held at the as-of date, else one held
+        # during the window, else the latest; the highest category first. A cadre is never
+        # left without a unit (their rows would be hidden from every scoped reader).
+        in_window = end is None or end >= window.start
+        key = (pk in active_ids, in_window, -CATEGORY_RANK[category], end or window.as_of)
         current = cadre_place.get(cadre_id)
         if current is None or key > current[2]:
-            cadre_place[cadre_id] = (org_id, category, key)
+            cadre_place[cadre_id] = (org_id, category if in_window else "", key)
+    # A cadre with no position at all still has the community of a household in their care.
+    for cadre_id, community_id in ContactAssignment.objects.filter(
+            kind=ContactAssignment.Kind.HOUSEHOLD).values_list(
+            "cadre_id", "target_household__community_id"):
+        cadre_place.setdefault(cadre_id, (community_id, "", None))
 
     def top_unit(path: str) -> int | None:
         parts = path.strip("/").split("/")

@@ -340,9 +340,9 @@ def run_command(*args):
 
     out, err = io.StringIO(), io.StringIO()
     code = 0
-    with contextlib.redirect_stdout(out):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            call_command("compliance", *args, stderr=err)
+            call_command("compliance", *args)
         except SystemExit as exc:
             code = exc.code
     return code, out.getvalue(), err.getvalue()
@@ -374,7 +374,9 @@ def test_json_output_has_numbers_as_numbers(district):
 
 @pytest.mark.parametrize("args", [["--year", "2025", "--org", "NOPE"],
                                   ["--year", "2025", "--as-of", "2025-02-30"],
-                                  ["--year", "2025", "--as-of", "2024-12-31"]])
+                                  ["--year", "2025", "--as-of", "2024-12-31"],
+                                  ["--year", "abc"], ["--year", "2025", "--format", "xml"],
+                                  []])
 def test_bad_arguments_exit_2_with_one_line(db, args):
     code, out, err = run_command(*args)
     assert code == 2

@@ -341,3 +341,34 @@ def test_the_dry_run_option_writes_nothing(db, tmp_path, capsys):
     call_command("import_data", "organizations", str(path), "--dry-run")
     assert "检查通过（未写入）" in capsys.readouterr().out
     assert not Organization.objects.exists()
+
+
+# --- review findings ---------------------------------------------------------------------------
+
+
+def test_two_rows_with_one_natural_key_are_an_error(orgs):
+    outcome = run("households", HOUSEHOLDS + "HH1,甲,SQ0101,,是\nHH1,乙,SQ0101,,否\n")
+    assert outcome.errors == ["第3行 「住户编码」: 「HH1」与第2行重复"]
+    assert not Household.objects.exists()
+
+
+def test_an_empty_required_cell_does_not_hide_the_other_errors(orgs):
+    outcome = run("cadres", cadres("GB1,,QD,区委常委,2021-05-01,",
+                                   "GB2,李四,NOPE,区委常委,2021/05/01,"))
+    assert outcome.errors == ["第2行 「姓名」: 不能为空",
+                              "第3行 「单位编码」: 单位编码「NOPE」不存在",
+                              "第3行 「任职开始日期」: 日期格式应为 YYYY-MM-DD"]
+
+
+def test_a_trips_file_without_the_optional_end_column_imports(roster):
+    text = "干部编码,开始日期,调研地点编码,调研主题\nGB1,2025-03-01,SQ0101,老旧小区\n"
+    outcome = run("research_trips", text)
+    assert outcome.ok, outcome.errors
+    again = run("research_trips", text)
+    assert again.unchanged == 1
+
+
+def test_a_bad_start_date_is_one_error_not_two(roster):
+    outcome = run("visits", "联系类型,联系人编码,联系对象编码,开始日期,结束日期\n"
+                            "入户走访,GB3,HH1,2025-13-01,\n")
+    assert outcome.errors == ["第2行 「开始日期」: 日期格式应为 YYYY-MM-DD"]

@@ -130,10 +130,17 @@ def test_edit_delete_and_history(client, users, tree):
     page = client.get(reverse("research:topic_history", args=[tree.topic_in.pk]))
     assert "改名课题" in page.content.decode()
     client.force_login(users.unit_admin)
+    # A topic that trips or reports refer to is not deleted behind their backs.
+    response = client.post(reverse("research:topic_delete", args=[tree.topic_in.pk]),
+                           follow=True)
+    assert "仍被其他记录引用" in response.content.decode()
+    assert ResearchTopic.objects.filter(pk=tree.topic_in.pk).exists()
+    tree.trip_in.topic = None
+    tree.trip_in.save()
+    tree.report_in.topic = None
+    tree.report_in.save()
     client.post(reverse("research:topic_delete", args=[tree.topic_in.pk]))
     assert not ResearchTopic.objects.filter(pk=tree.topic_in.pk).exists()
-    tree.trip_in.refresh_from_db()
-    assert tree.trip_in.topic is None  # the trip stays, unlinked
 
 
 def test_an_own_topic_needs_no_review_and_a_rejected_major_topic_goes_back_for_review(tree):

@@ -102,3 +102,22 @@ def test_the_nightly_task_computes_the_current_year(example, settings,
     run = ComplianceRun.objects.get(pk=run_id)
     assert run.status == "done" and run.requested_by is None
     assert "nightly-compliance" in settings.CELERY_BEAT_SCHEDULE
+
+
+def test_a_cadre_without_a_current_post_is_still_shown_to_readers(
+        people, example, django_capture_on_commit_callbacks):
+    from liaison.models import Cadre, Position
+    from supervision.selectors import visible_results
+
+    # GB005's only post ended before 2025: their rows stay under that last unit.
+    Position.objects.filter(cadre__code="GB005").update(end_date=dt.date(2024, 6, 30))
+    run = run_now(django_capture_on_commit_callbacks, year=2025, as_of=YEAR_END)
+    rows = visible_results(people.org_dept, run).filter(subject_code="GB005")
+    assert {r.metric for r in rows} == {"household_visits", "household_visit_days"}
+    assert rows[0].organization.code == "BM02"
+    # With no post at all, the community of the household in their care.
+    Position.objects.filter(cadre__code="GB005").delete()
+    run = run_now(django_capture_on_commit_callbacks, year=2025, as_of=YEAR_END)
+    rows = visible_results(people.org_dept, run).filter(subject_code="GB005")
+    assert rows.count() == 2 and rows[0].organization.code == "SQ0101"
+    assert Cadre.objects.get(code="GB005")

@@ -16,6 +16,11 @@ from liaison.models import Organization
 class Command(BaseCommand):
     help = "按 spec/compliance.md 计算某年度的指标完成情况，输出 CSV 或 JSON。"
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.error = self.fail  # spec §8: exit 2 with one line, not argparse's usage block
+        return parser
+
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--as-of", dest="as_of")
@@ -23,7 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--org")
 
     def fail(self, message: str):
-        self.stderr.write(message)
+        self.stderr.write(f"compliance: {message}")
         raise SystemExit(2)
 
     def handle(self, *args, year, as_of, format, org, **options):

@@ -186,7 +186,8 @@ class ObjectEditView(RoleRequiredMixin, View):
                                 {"form": form, "object": obj, "title": title})
 
     def get_form(self, obj, data=None):
-        return self.form_class(data, instance=obj, user=self.request.user,
+        files = self.request.FILES if data is not None else None  # forms with uploads
+        return self.form_class(data, files, instance=obj, user=self.request.user,
                                initial=self.get_initial() if not obj.pk else None)
 
     def get(self, request, *args, **kwargs):

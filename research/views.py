@@ -260,11 +260,6 @@ class ReportEditView(ObjectEditView):
     def get_initial(self):
         return {"cadre": self.request.GET.get("cadre"), "topic": self.request.GET.get("topic")}
 
-    def get_form(self, obj, data=None):
-        files = self.request.FILES if data is not None else None
-        return self.form_class(data, files, instance=obj, user=self.request.user,
-                               initial=self.get_initial() if not obj.pk else None)
-
 
 class ReportDeleteView(ObjectDeleteView):
     allowed_roles = LOGGERS

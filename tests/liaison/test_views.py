@@ -164,3 +164,12 @@ def test_each_kind_offers_a_template(client, users, tree):
     response = client.get(reverse("import_template", args=["households"]))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert [c.value for c in sheet[1]] == ["住户编码", "户主姓名", "社区编码", "地址", "贫困户"]
+
+
+def test_the_admin_lists_every_model_for_system_admins(client, users, tree):
+    client.force_login(users.sysadmin)
+    users.sysadmin.is_staff = users.sysadmin.is_superuser = True
+    users.sysadmin.save()
+    for url in ("/admin/", "/admin/research/researchtrip/", "/admin/contactpoints/visit/",
+                "/admin/supervision/compliancerun/", "/admin/liaison/cadre/"):
+        assert client.get(url).status_code == 200, url

@@ -17,6 +17,10 @@ def setup_django() -> None:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("bench: set DATABASE_URL to a PostgreSQL database, e.g. "
                  "postgres://postgres@127.0.0.1:5432/liaison_bench")
+    import warnings
+
     import django
 
+    # WhiteNoise would look for collectstatic's output; the benchmark serves no static files.
+    warnings.filterwarnings("ignore", message="No directory at")
     django.setup()

@@ -4,10 +4,17 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from liaison.models import Cadre, Household, LedgerRecord, Organization, PeriodQuerySet
+from liaison.models import (
+    Cadre,
+    ContactParties,
+    Household,
+    LedgerRecord,
+    Organization,
+    PeriodQuerySet,
+)
 
 
-class Visit(LedgerRecord):
+class Visit(ContactParties, LedgerRecord):
     class Kind(models.TextChoices):
         LEADER_POINT = "leader_point", "领导联系点"
         UNIT_COMMUNITY = "unit_community", "单位联系社区"
@@ -68,18 +75,3 @@ class Visit(LedgerRecord):
     def get_absolute_url(self) -> str:
         return reverse("contactpoints:visit_detail", args=[self.pk])
 
-    @property
-    def contact(self):
-        return self.unit if self.kind == self.Kind.UNIT_COMMUNITY else self.cadre
-
-    @property
-    def target(self):
-        return self.target_household if self.kind == self.Kind.HOUSEHOLD else self.target_org
-
-    @property
-    def contact_code(self) -> str:
-        return self.contact.code if self.contact else ""
-
-    @property
-    def target_code(self) -> str:
-        return self.target.code if self.target else ""

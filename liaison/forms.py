@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 
 from liaison.models import Cadre, ContactAssignment, Household, Organization, Position
 from liaison.permissions import CHANGE, VIEW, Role, has_role, is_unrestricted
@@ -210,5 +210,3 @@ class CadreLoginsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cadres"].queryset = queryset
 
-
-__all__ = ["NON_FIELD_ERRORS"]

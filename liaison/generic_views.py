@@ -13,8 +13,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -111,8 +112,6 @@ class ObjectListView(RoleRequiredMixin, View):
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        from django.template.response import TemplateResponse
-
         can_edit = bool(user_roles(request.user) & (set(self.editor_roles) | {Role.SYSADMIN}))
         return TemplateResponse(request, self.template_name, {
             "title": self.title,
@@ -127,11 +126,7 @@ class ObjectListView(RoleRequiredMixin, View):
             else "",
             "import_url": reverse("import_upload", args=[self.import_kind])
             if can_edit and self.import_kind else "",
-            "extra": self.get_extra_context(),
         })
-
-    def get_extra_context(self) -> dict:
-        return {}
 
     def export_queryset(self, queryset):
         """The rows exported for the listed objects (the resource's model)."""
@@ -178,8 +173,6 @@ class ObjectEditView(RoleRequiredMixin, View):
         return {}
 
     def render(self, form, obj):
-        from django.template.response import TemplateResponse
-
         title = f"编辑{self.model._meta.verbose_name}" if obj.pk else (
             f"新建{self.model._meta.verbose_name}")
         return TemplateResponse(self.request, self.template_name,
@@ -243,8 +236,6 @@ class ObjectDeleteView(RoleRequiredMixin, View):
         return get_object_or_404(queryset, pk=self.kwargs["pk"])
 
     def get(self, request, *args, **kwargs):
-        from django.template.response import TemplateResponse
-
         obj = self.get_object()
         return TemplateResponse(request, self.template_name,
                                 {"object": obj, "object_label": self.describe(obj),
@@ -307,10 +298,3 @@ def _show(record, field, value):
     if isinstance(value, bool):
         return "是" if value else "否"
     return "" if value is None else value
-
-
-def require_object(queryset, user, action, pk):
-    obj = queryset.restrict(user, action).filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    return obj

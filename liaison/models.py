@@ -243,7 +243,32 @@ class Household(models.Model):
             )
 
 
-class ContactAssignment(models.Model):
+class ContactParties:
+    """Who contacts whom, for records naming a contact (a cadre, or a unit for
+    单位联系社区) and a target (an organization, or a household): assignments and visits.
+    Both use the kind values "unit_community" and "household"."""
+
+    UNIT_KIND = "unit_community"
+    HOUSEHOLD_KIND = "household"
+
+    @property
+    def contact(self):
+        return self.unit if self.kind == self.UNIT_KIND else self.cadre
+
+    @property
+    def target(self):
+        return self.target_household if self.kind == self.HOUSEHOLD_KIND else self.target_org
+
+    @property
+    def contact_code(self) -> str:
+        return self.contact.code if self.contact else ""
+
+    @property
+    def target_code(self) -> str:
+        return self.target.code if self.target else ""
+
+
+class ContactAssignment(ContactParties, models.Model):
     class Kind(models.TextChoices):
         LEADER_POINT = "leader_point", "领导联系点"
         UNIT_COMMUNITY = "unit_community", "单位联系社区"
@@ -300,22 +325,6 @@ class ContactAssignment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("assignment_detail", args=[self.pk])
-
-    @property
-    def contact(self):
-        return self.unit if self.kind == self.Kind.UNIT_COMMUNITY else self.cadre
-
-    @property
-    def target(self):
-        return self.target_household if self.kind == self.Kind.HOUSEHOLD else self.target_org
-
-    @property
-    def contact_code(self) -> str:
-        return self.contact.code if self.contact else ""
-
-    @property
-    def target_code(self) -> str:
-        return self.target.code if self.target else ""
 
     def clean(self) -> None:
         if self.end_date and self.start_date and self.end_date < self.start_date:

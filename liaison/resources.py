@@ -16,7 +16,15 @@ from liaison.imports import (
     register_import,
     row_error,
 )
-from liaison.models import Cadre, Category, ContactAssignment, Household, Organization, Position
+from liaison.models import (
+    Cadre,
+    Category,
+    ContactAssignment,
+    ContactParties,
+    Household,
+    Organization,
+    Position,
+)
 from liaison.permissions import CHANGE, can
 from liaison.services import record_save
 
@@ -190,8 +198,6 @@ class ContactPartiesResource(ImportResource):
         "cadre": "联系人编码", "unit": "联系人编码",
         "target_org": "联系对象编码", "target_household": "联系对象编码",
     }
-    UNIT_KIND = "unit_community"
-    HOUSEHOLD_KIND = "household"
 
     contact = Field(column_name="联系人编码")
     target = Field(column_name="联系对象编码")
@@ -218,7 +224,7 @@ class ContactPartiesResource(ImportResource):
         contact_code, target_code = row["联系人编码"], row["联系对象编码"]
         parties: dict = {"kind": kind}
         errors: dict[str, str] = {}
-        if kind == self.UNIT_KIND:
+        if kind == ContactParties.UNIT_KIND:
             parties["unit"] = self._by_code(Organization, contact_code)
             if parties["unit"] is None:
                 errors["unit"] = f"单位编码「{contact_code}」不存在"
@@ -226,7 +232,7 @@ class ContactPartiesResource(ImportResource):
             parties["cadre"] = self._by_code(Cadre, contact_code)
             if parties["cadre"] is None:
                 errors["cadre"] = f"干部编码「{contact_code}」不存在"
-        if kind == self.HOUSEHOLD_KIND:
+        if kind == ContactParties.HOUSEHOLD_KIND:
             parties["target_household"] = self._by_code(Household, target_code)
             if parties["target_household"] is None:
                 errors["target_household"] = f"住户编码「{target_code}」不存在"

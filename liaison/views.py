@@ -8,7 +8,6 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -545,12 +544,6 @@ class ImportConfirmView(ImportKindMixin, View):
             messages.error(request, "导入失败，未写入任何数据：" + "；".join(outcome.errors[:20]))
         return redirect("import_upload", kind=self.kind)
 
-
-def history_url_name(model) -> str:
-    return f"{model._meta.model_name}_history"
-
-
-__all__ = ["reverse"]
 
 
 # --- the cadre's workbench -------------------------------------------------------------------

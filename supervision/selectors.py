@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
-from liaison.metrics import BEHIND, MET, METRIC_LABELS, NOT_MET, ON_TRACK, STATUS_LABELS
+from liaison.metrics import BEHIND, MET, METRIC_LABELS, NOT_MET, ON_TRACK
 from liaison.models import Category, Organization
 from liaison.permissions import CHANGE, Role, grants_with, scope_for, subtree_q
 from liaison.scopes import READERS
@@ -38,10 +38,6 @@ def published_run(year: int, as_of: dt.date) -> ComplianceRun | None:
 def latest_published_run(year: int) -> ComplianceRun | None:
     return (ComplianceRun.objects.filter(year=year, status=ComplianceRun.Status.DONE)
             .select_related("requested_by").order_by("-as_of", "-finished_at").first())
-
-
-def latest_runs(year: int):
-    return ComplianceRun.objects.filter(year=year).select_related("requested_by")[:10]
 
 
 def visible_results(user, run: ComplianceRun):
@@ -103,7 +99,3 @@ def by_unit(results, parent: Organization | None) -> list[dict]:
 def lagging(results):
     return results.filter(status__in=LAGGING).select_related("organization").order_by(
         "organization__code", "subject_type", "subject_code", "metric")
-
-
-def labels() -> dict:
-    return {"metrics": METRIC_LABELS, "statuses": STATUS_LABELS}

@@ -10,4 +10,4 @@ COPY . .
 RUN DEBUG=true python manage.py collectstatic --no-input
 ENV DEBUG=false PYTHONUNBUFFERED=1
 EXPOSE 8000
-CMD ["gunicorn", "liaison.wsgi", "-b", "0.0.0.0:8000", "-w", "3"]
+CMD ["gunicorn", "config.wsgi", "-b", "0.0.0.0:8000", "-w", "3"]

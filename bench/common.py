@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # Production-like: no DEBUG (Django would keep every query in memory).
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")

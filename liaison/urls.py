@@ -1,9 +1,8 @@
-from django.contrib import admin
-from django.urls import include, path
+from django.urls import path
 
 from liaison import views
 
-core_patterns = [
+urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("me/", views.WorkbenchView.as_view(), name="workbench"),
     path("orgs/", views.OrganizationTreeView.as_view(), name="organization_tree"),
@@ -53,11 +52,3 @@ core_patterns = [
          name="import_template"),
 ]
 
-urlpatterns = [
-    path("", include(core_patterns)),
-    path("research/", include("research.urls")),
-    path("visits/", include("contactpoints.urls")),
-    path("supervision/", include("supervision.urls")),
-    path("accounts/", include("allauth.urls")),
-    path("admin/", admin.site.urls),
-]

@@ -112,9 +112,11 @@ def users(tree):
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Uploaded files go to a fresh directory per test, never to var/media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def media_root(request, settings, tmp_path):
+    """Uploaded files go to a fresh directory per test, never to var/media; tests marked
+    `real_media_root` keep MEDIA_ROOT exactly as the settings read it (as `make run` has it)."""
+    if request.node.get_closest_marker("real_media_root") is None:
+        settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 
 

@@ -2,6 +2,7 @@ import datetime as dt
 import io
 
 import openpyxl
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -146,6 +147,23 @@ def test_the_web_import_previews_then_confirms(client, users, tree):
     assert not Household.objects.filter(code="HH200").exists()
     client.post(reverse("import_confirm", args=["households"]))
     assert Household.objects.filter(code="HH200").exists()
+
+
+@pytest.mark.real_media_root
+def test_the_web_import_works_with_media_root_as_make_run_sets_it(client, users, tree, settings):
+    """MEDIA_ROOT is read from the environment exactly as under `make run` (it once was an
+    environ.Path, and every upload failed with a 500 that the tests' override hid)."""
+    client.force_login(users.unit_admin)
+    text = "住户编码,户主姓名,社区编码,地址,贫困户\nHH203,孙大娘,SQ0101,,否\n"
+    upload = SimpleUploadedFile("h.csv", text.encode(), content_type="text/csv")
+    preview = client.post(reverse("import_upload", args=["households"]), {"file": upload})
+    assert preview.status_code == 200 and preview.context["outcome"].ok
+    token = client.session["pending_import"]["file"]
+    assert (settings.MEDIA_ROOT / "pending-imports" / token).is_file()
+    response = client.post(reverse("import_confirm", args=["households"]), follow=True)
+    assert "导入完成" in response.content.decode()
+    assert Household.objects.filter(code="HH203").exists()
+    assert not (settings.MEDIA_ROOT / "pending-imports" / token).exists()
 
 
 def test_the_web_import_lists_every_row_error_and_writes_nothing(client, users, tree):

@@ -9,7 +9,7 @@ import redis
 from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
 
-from liaison.celery import app
+from config.celery import app
 from supervision import services
 from supervision.models import ComplianceRun
 from tests.supervision.conftest import KINDS, YEAR_END

@@ -71,8 +71,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-ROOT_URLCONF = "liaison.urls"
-WSGI_APPLICATION = "liaison.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -160,11 +160,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# pathlib paths (env.path gives environ.Path, which code joining with "/" trips over).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 # Collected (and compressed) by `manage.py collectstatic` in production; served from the
 # source folders while developing and testing.
 WHITENOISE_USE_FINDERS = True
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # No URL pattern serves MEDIA_URL: uploads are streamed by views after a permission check.
 MEDIA_URL = "media/"
 

@@ -38,11 +38,11 @@ def line(name: str, value, unit: str = "") -> None:
 
 
 def recompute_once():
-    from supervision import services
+    from supervision import jobs
     from supervision.models import ComplianceRun
 
     run = ComplianceRun.objects.create(year=2025, as_of=YEAR_END)
-    return services.compliance_run_execute(run.pk)
+    return jobs.compliance_run_execute(run.pk)
 
 
 FLOOR_SQL = {
@@ -187,7 +187,8 @@ def import_figure(rows: int = 100_000, repeat: int = 1) -> None:
 
 
 def pdf_figure(cadres: int = 500, repeat: int = 1) -> None:
-    from liaison.metrics import METRIC_LABELS, STATUS_LABELS
+    from liaison.compliance.engine import STATUS_LABELS
+    from liaison.compliance.registry import METRIC_LABELS
     from liaison.pdf import render_pdf
     from supervision import charts, selectors
     from supervision.models import ComplianceResult

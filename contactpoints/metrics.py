@@ -3,21 +3,23 @@
 from django.db.models import Exists, OuterRef, Q
 
 from contactpoints.models import Visit
-from liaison.metrics import (
-    CADRE,
-    ORGANIZATION,
-    Context,
-    Metric,
+from liaison.compliance.engine import Context
+from liaison.compliance.queries import (
     by_category,
     cadre_household_periods,
     counts,
     distinct_days,
+    unit_community_periods,
+)
+from liaison.compliance.registry import (
+    CADRE,
+    ORGANIZATION,
+    Metric,
     register_household_places,
     register_metric,
     register_places,
-    unit_community_periods,
 )
-from liaison.models import ContactAssignment
+from liaison.models import Category, ContactAssignment
 
 K = Visit.Kind
 
@@ -60,16 +62,23 @@ def unit_community_days(ctx: Context) -> dict:
     return distinct_days(ctx, unit_visits(ctx), ("unit_id", "target_org_id"))
 
 
-register_metric(Metric("contact_point_visits", "到联系点次数", CADRE, by_category,
-                       contact_point_visits))
-register_metric(Metric("household_visits", "入户次数", CADRE, cadre_household_periods,
-                       household_visits))
-register_metric(Metric("household_visit_days", "入户天数", CADRE, cadre_household_periods,
-                       household_visit_days, unit="天"))
+C = Category
+# spec/compliance.md §2
+register_metric(Metric(
+    "contact_point_visits", "到联系点次数", CADRE, periods=by_category,
+    actual=contact_point_visits,
+    default_quota={C.DISTRICT_PRINCIPAL: 12, C.STANDING_COMMITTEE: 12, C.DISTRICT_LEADER: 12}))
+register_metric(Metric("household_visits", "入户次数", CADRE, periods=cadre_household_periods,
+                       actual=household_visits, default_quota={"": 6}))
+register_metric(Metric("household_visit_days", "入户天数", CADRE, unit="天",
+                       periods=cadre_household_periods, actual=household_visit_days,
+                       default_quota={"": 6}))
 register_metric(Metric("unit_community_visits", "单位进社区次数", ORGANIZATION,
-                       unit_community_periods, unit_community_visits))
-register_metric(Metric("unit_community_days", "单位进社区天数", ORGANIZATION,
-                       unit_community_periods, unit_community_days, unit="天"))
+                       periods=unit_community_periods, actual=unit_community_visits,
+                       default_quota={"": 12}))
+register_metric(Metric("unit_community_days", "单位进社区天数", ORGANIZATION, unit="天",
+                       periods=unit_community_periods, actual=unit_community_days,
+                       default_quota={"": 12}))
 
 
 @register_places

@@ -45,11 +45,10 @@ def user_grants(user) -> tuple[Grant, ...]:
         return ()
     cached = getattr(user, "_liaison_grants", None)
     if cached is None:
-        from liaison.models import RoleGrant
-
+        # Through the user's reverse relation: this module stays below liaison.models.
         cached = tuple(
             Grant(role, org_id, path)
-            for role, org_id, path in RoleGrant.objects.filter(user=user).values_list(
+            for role, org_id, path in user.role_grants.values_list(
                 "group__name", "organization_id", "organization__path"
             )
         )

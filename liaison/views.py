@@ -560,7 +560,8 @@ class WorkbenchView(PageView):
     def get_context_data(self, **kwargs):
         from django.template.loader import render_to_string
 
-        from liaison.metrics import METRIC_LABELS, METRICS, STATUS_LABELS, compute_compliance
+        from liaison.compliance.engine import STATUS_LABELS, compute_compliance
+        from liaison.compliance.registry import METRIC_LABELS, metric_unit
         from liaison.workbench import workbench_context
 
         request, today = self.request, timezone.localdate()
@@ -581,7 +582,7 @@ class WorkbenchView(PageView):
                     for panel, panel_context in parts["panels"]],
             progress=[{
                 "label": METRIC_LABELS.get(row.metric, row.metric),
-                "unit": METRICS[row.metric].unit if row.metric in METRICS else "",
+                "unit": metric_unit(row.metric),
                 "target": row.target, "actual": row.actual,
                 "expected": row.expected_to_date, "status": row.status,
                 "status_label": STATUS_LABELS.get(row.status, row.status),

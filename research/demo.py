@@ -2,8 +2,8 @@
 
 import datetime as dt
 
+from liaison.compliance.registry import default_quotas
 from liaison.demo import register_demo
-from liaison.metrics import DEFAULT_QUOTAS
 from liaison.models import Organization, Position, active_on_q
 from research.models import ResearchReport, ResearchTrip, TripPlace
 
@@ -11,7 +11,7 @@ from research.models import ResearchReport, ResearchTrip, TripPlace
 @register_demo
 def research_demo(rng, today: dt.date) -> None:
     communities = list(Organization.objects.filter(type="community").values_list("pk", flat=True))
-    quotas = DEFAULT_QUOTAS["research_days"]
+    quotas = default_quotas()["research_days"]
     trips, places, reports = [], [], []
     for year in (today.year - 1, today.year):
         year_start = dt.date(year, 1, 1)
@@ -35,7 +35,7 @@ def research_demo(rng, today: dt.date) -> None:
                 places.append(rng.choice(communities))
                 days -= (end - day).days + 1
                 day = end + dt.timedelta(days=rng.randint(3, 25))
-            if category in DEFAULT_QUOTAS["research_reports"] and effort >= 0.9:
+            if category in default_quotas()["research_reports"] and effort >= 0.9:
                 reports.append(ResearchReport(
                     cadre_id=cadre_id, title=f"{year}年度调研报告",
                     submitted_on=min(last, dt.date(year, 11, 20)),

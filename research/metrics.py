@@ -2,16 +2,21 @@
 
 from django.db.models import F
 
-from liaison.metrics import (
-    CADRE,
+from liaison.compliance.engine import (
     Context,
-    Metric,
+)
+from liaison.compliance.queries import (
     by_category,
     counts,
     distinct_days,
+)
+from liaison.compliance.registry import (
+    CADRE,
+    Metric,
     register_metric,
     register_places,
 )
+from liaison.models import Category
 from research.models import ResearchReport, ResearchTrip, TripPlace
 
 
@@ -25,9 +30,18 @@ def research_reports(ctx: Context) -> dict:
     return counts(reports, ("cadre_id",))
 
 
-register_metric(Metric("research_days", "调研天数", CADRE, by_category, research_days, unit="天"))
-register_metric(Metric("research_reports", "调研报告", CADRE, by_category, research_reports,
-                       unit="篇"))
+C = Category
+# spec/compliance.md §2
+register_metric(Metric(
+    "research_days", "调研天数", CADRE, unit="天", periods=by_category, actual=research_days,
+    default_quota={C.DISTRICT_PRINCIPAL: 35, C.STANDING_COMMITTEE: 30, C.DISTRICT_LEADER: 25,
+                   C.DEPARTMENT_HEAD: 20, C.SUBDISTRICT_HEAD: 15, C.SUBDISTRICT_LEADER: 15,
+                   C.SECTION_CADRE: 15}))
+register_metric(Metric(
+    "research_reports", "调研报告", CADRE, unit="篇", periods=by_category,
+    actual=research_reports,
+    default_quota={C.DISTRICT_PRINCIPAL: 2, C.STANDING_COMMITTEE: 2, C.DISTRICT_LEADER: 2,
+                   C.DEPARTMENT_HEAD: 1, C.SUBDISTRICT_HEAD: 1}))
 
 
 @register_places

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from liaison.metrics import BEHIND, MET, NOT_MET, ON_TRACK, STATUS_LABELS
+from liaison.compliance.engine import BEHIND, MET, NOT_MET, ON_TRACK, STATUS_LABELS
 
 COLORS = {MET: "#2e7d32", ON_TRACK: "#1565c0", BEHIND: "#f9a825", NOT_MET: "#c62828"}
 ORDER = (MET, ON_TRACK, BEHIND, NOT_MET)

@@ -1,6 +1,7 @@
 from django import forms
 
-from liaison.metrics import DEFAULT_QUOTAS, METRIC_LABELS, quotas_for
+from liaison.compliance.engine import quotas_for
+from liaison.compliance.registry import METRIC_LABELS, default_quotas
 from liaison.models import Category, Quota
 
 CATEGORY_LABELS = dict(Category.choices)
@@ -15,7 +16,7 @@ class QuotaTableForm(forms.Form):
         self.has_own_table = Quota.objects.filter(year=year).exists()
         current = quotas_for(year)
         self.keys = []
-        for metric, defaults in DEFAULT_QUOTAS.items():
+        for metric, defaults in default_quotas().items():
             for category in defaults:
                 name = f"{metric}__{category or 'all'}"
                 label = f"{METRIC_LABELS.get(metric, metric)} · " + (

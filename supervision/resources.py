@@ -1,7 +1,8 @@
 from import_export import resources
 from import_export.fields import Field
 
-from liaison.metrics import METRIC_LABELS, STATUS_LABELS
+from liaison.compliance.engine import STATUS_LABELS
+from liaison.compliance.registry import METRIC_LABELS
 from liaison.models import Category
 from supervision.models import ComplianceResult
 

@@ -7,7 +7,8 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
-from liaison.metrics import BEHIND, MET, METRIC_LABELS, NOT_MET, ON_TRACK
+from liaison.compliance.engine import BEHIND, MET, NOT_MET, ON_TRACK
+from liaison.compliance.registry import METRIC_LABELS
 from liaison.models import Category, Organization
 from liaison.permissions import CHANGE, Role, grants_with, scope_for, subtree_q
 from liaison.scopes import READERS

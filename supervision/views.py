@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from liaison.compliance.engine import STATUS_LABELS, Window
+from liaison.compliance.registry import METRIC_LABELS
 from liaison.generic_views import PageView, RoleRequiredMixin, export_response
-from liaison.metrics import METRIC_LABELS, STATUS_LABELS, Window
 from liaison.models import Cadre, Category, ClosedYear, Organization
 from liaison.pdf import render_pdf
 from liaison.permissions import VIEW, Role, has_role

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from contactpoints.models import Visit
-from liaison.metrics import Window, compute_compliance, prorate, rate_day_sums
+from liaison.compliance.engine import Window, compute_compliance, prorate, rate_day_sums
 from liaison.models import Category, ContactAssignment, Organization, Quota
 from research.models import ResearchReport, ResearchTrip, TripPlace
 from tests.factories import (

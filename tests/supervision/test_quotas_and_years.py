@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from liaison.metrics import quotas_for
+from liaison.compliance.engine import quotas_for
 from liaison.models import ClosedYear, Quota
 from liaison.services import record_save
 from research.models import ResearchTrip

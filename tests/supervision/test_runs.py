@@ -7,7 +7,7 @@ import io
 
 from django.core.management import call_command
 
-from supervision import services
+from supervision import jobs
 from supervision.models import ComplianceResult, ComplianceRun
 from tests.supervision.conftest import YEAR_END, run_now
 
@@ -55,8 +55,8 @@ def test_a_second_run_replaces_the_first_and_is_idempotent(
 def test_an_older_run_finishing_last_steps_aside(example):
     older = ComplianceRun.objects.create(year=2025, as_of=YEAR_END)
     newer = ComplianceRun.objects.create(year=2025, as_of=YEAR_END)
-    services.compliance_run_execute(newer.pk)
-    services.compliance_run_execute(older.pk)
+    jobs.compliance_run_execute(newer.pk)
+    jobs.compliance_run_execute(older.pk)
     older.refresh_from_db()
     newer.refresh_from_db()
     assert (newer.status, older.status) == ("done", "superseded")
@@ -65,7 +65,7 @@ def test_an_older_run_finishing_last_steps_aside(example):
 
 
 def test_a_duplicate_delivery_of_the_task_does_nothing(published):
-    services.compliance_run_execute(published.pk)
+    jobs.compliance_run_execute(published.pk)
     assert ComplianceResult.objects.filter(run=published).count() == 27
 
 
@@ -85,10 +85,10 @@ def test_a_failing_run_is_marked_failed(example, monkeypatch):
     def boom(**kwargs):
         raise RuntimeError("数据库不可用")
 
-    monkeypatch.setattr(services, "compute_compliance", boom)
+    monkeypatch.setattr(jobs, "compute_compliance", boom)
     run = ComplianceRun.objects.create(year=2025, as_of=YEAR_END)
     with pytest.raises(RuntimeError):
-        services.compliance_run_execute(run.pk)
+        jobs.compliance_run_execute(run.pk)
     run.refresh_from_db()
     assert (run.status, run.error) == ("failed", "数据库不可用")
 

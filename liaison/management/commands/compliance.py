@@ -9,7 +9,7 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from liaison.metrics import Row, compute_compliance
+from liaison.compliance.engine import Row, compute_compliance
 from liaison.models import Organization
 
 

@@ -1,0 +1,96 @@
+"""Aggregation helpers shared by the apps' metrics.py: distinct days and counts grouped by the
+database, and the rate periods of positions (by category) and contact assignments."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import connection
+from django.db.models import Count, F, QuerySet
+
+from liaison.compliance.engine import Context, Period
+from liaison.compliance.registry import CADRE, ORGANIZATION
+from liaison.models import ContactAssignment, Position
+
+# --- database helpers ------------------------------------------------------------------------
+
+
+def distinct_days(ctx: Context, queryset: QuerySet, keys: tuple[str, ...],
+                  start_field: str = "start_date", end_field: str = "end_date") -> dict:
+    """{key tuple: number of distinct calendar days inside the window covered by the rows},
+    counted by the database: the rows are joined to the window's series of days."""
+    if queryset.query.is_empty():
+        return {}
+    aliases = {f"k{i}": F(key) for i, key in enumerate(keys)}
+    rows = queryset.filter(**{f"{start_field}__lte": ctx.window.as_of,
+                              f"{end_field}__gte": ctx.window.start})
+    inner, params = rows.order_by().values(**aliases, s=F(start_field), e=F(end_field)) \
+        .query.sql_with_params()
+    key_columns = ", ".join(f"a.{alias}" for alias in aliases)
+    window = [ctx.window.start, ctx.window.as_of]
+    if connection.vendor == "postgresql":
+        # Each row expands to its own days inside the window only.
+        sql = (f"SELECT {key_columns}, COUNT(DISTINCT d.day) FROM ({inner}) AS a "
+               "CROSS JOIN LATERAL generate_series(GREATEST(a.s, %s::date), "
+               "LEAST(a.e, %s::date), interval '1 day') AS d(day) "
+               f"GROUP BY {key_columns}")
+        params = [*params, *window]
+    else:
+        sql = ("WITH RECURSIVE series(day) AS (SELECT %s UNION ALL "
+               "SELECT date(day, '+1 day') FROM series WHERE day < %s) "
+               f"SELECT {key_columns}, COUNT(DISTINCT d.day) FROM ({inner}) AS a "
+               f"JOIN series AS d ON d.day BETWEEN a.s AND a.e GROUP BY {key_columns}")
+        params = [*window, *params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {tuple(row[:-1]): row[-1] for row in cursor.fetchall()}
+
+
+def counts(queryset: QuerySet, keys: tuple[str, ...]) -> dict:
+    """{key tuple: number of rows}, grouped by the database."""
+    return {
+        tuple(row[k] for k in keys): row["n"]
+        for row in queryset.order_by().values(*keys).annotate(n=Count("pk"))
+    }
+
+
+# --- rates: who owes what, on which days -------------------------------------------------------
+
+
+def category_periods(ctx: Context, metric: str) -> dict[int, list[Period]]:
+    """{cadre id: periods} of the positions whose category has a quota for `metric`."""
+    quota = ctx.quotas.get(metric, {})
+    positions = ctx.narrow(ctx.overlapping_year(Position.objects.filter(
+        category__in=list(quota))), "cadre_id")
+    periods: dict[int, list[Period]] = defaultdict(list)
+    for cadre_id, category, start, end in positions.values_list(
+            "cadre_id", "category", "start_date", "end_date"):
+        periods[cadre_id].append((start, end, quota[category]))
+    return periods
+
+
+def assignment_periods(ctx: Context, metric: str, kind: str,
+                       keys: tuple[str, ...]) -> dict[tuple, list[Period]]:
+    """{key: periods} of active assignments of `kind`, at the flat quota of `metric`."""
+    rate = ctx.quotas.get(metric, {}).get("", 0)
+    assignments = ctx.narrow(ctx.overlapping_year(ContactAssignment.objects.filter(kind=kind)),
+                             keys[0], CADRE if keys[0] == "cadre_id" else ORGANIZATION)
+    periods: dict[tuple, list[Period]] = defaultdict(list)
+    for row in assignments.values_list(*keys, "start_date", "end_date"):
+        periods[tuple(row[:-2])].append((row[-2], row[-1], rate))
+    return periods
+
+
+def cadre_household_periods(ctx: Context, metric: str) -> dict[tuple, list[Period]]:
+    return assignment_periods(ctx, metric, ContactAssignment.Kind.HOUSEHOLD, ("cadre_id",))
+
+
+def unit_community_periods(ctx: Context, metric: str) -> dict[tuple, list[Period]]:
+    return assignment_periods(ctx, metric, ContactAssignment.Kind.UNIT_COMMUNITY,
+                              ("unit_id", "target_org_id"))
+
+
+def by_category(ctx: Context, metric: str) -> dict[tuple, list[Period]]:
+    return {(cadre_id,): periods for cadre_id, periods in category_periods(ctx, metric).items()}
+
+

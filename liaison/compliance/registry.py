@@ -1,0 +1,113 @@
+"""What the apps contribute to the compliance engine, declared in their metrics.py.
+
+A pro-rated metric (spec §3) gives each subject's rate periods and actual figures:
+
+    register_metric(Metric("research_days", "调研天数", CADRE, by_category, research_days,
+                           unit="天", default_quota={Category.DISTRICT_PRINCIPAL: 35, ...}))
+
+Metrics that are not pro-rated (coverage, walkthrough, and the talks and pledge rows of §9)
+plug in as row sources: one function producing finished rows for one or more metrics:
+
+    register_row_source(RowSource("coverage", coverage_rows, (MetricInfo(...), ...)))
+
+`default_quota` maps a category code to its annual quota, or "" to a flat quota for metrics
+that are not by category; the quota table (supervision) offers a field for each entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ImproperlyConfigured
+
+CADRE, ORGANIZATION, HOUSEHOLD = "cadre", "organization", "household"
+SUBJECT_TYPES = (CADRE, ORGANIZATION, HOUSEHOLD)
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    """What the dashboards, forms and the quota table need to know about a metric."""
+
+    code: str
+    label: str
+    subject_type: str
+    unit: str = "次"
+    default_quota: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Metric(MetricInfo):
+    """A pro-rated metric: `periods(ctx, code)` gives each subject key's rate periods and
+    `actual(ctx)` each key's figure (one aggregation query). Keys are (subject id,) or
+    (subject id, scope organization id)."""
+
+    periods: Callable | None = None
+    actual: Callable | None = None
+
+
+@dataclass(frozen=True)
+class RowSource:
+    """Rows of metrics that are not pro-rated: `rows(ctx, names)` returns finished rows."""
+
+    name: str
+    rows: Callable
+    metrics: tuple[MetricInfo, ...]
+
+
+METRICS: dict[str, MetricInfo] = {}   # every metric, pro-rated or not, by code
+PRORATED: dict[str, Metric] = {}
+ROW_SOURCES: dict[str, RowSource] = {}
+METRIC_LABELS: dict[str, str] = {}
+# The places a cadre's records visit, for the walkthrough (三走遍):
+# functions (ctx, cadre ids) -> queryset of (cadre_id, organization_id) value lists.
+PLACE_SOURCES: list[Callable] = []
+# functions (ctx, cadre ids) -> queryset of (cadre_id, household_id, community_id).
+HOUSEHOLD_SOURCES: list[Callable] = []
+
+
+def _declare(info: MetricInfo) -> None:
+    if info.subject_type not in SUBJECT_TYPES:
+        raise ImproperlyConfigured(f"metric {info.code}: unknown subject type "
+                                   f"{info.subject_type!r}")
+    METRICS[info.code] = info
+    METRIC_LABELS[info.code] = info.label
+
+
+def register_metric(metric: Metric) -> Metric:
+    if metric.periods is None or metric.actual is None:
+        raise ImproperlyConfigured(f"metric {metric.code}: periods and actual are required")
+    if not metric.default_quota:
+        # Without a quota no subject owes anything: the metric would silently give no rows.
+        raise ImproperlyConfigured(f"metric {metric.code}: declare its default_quota")
+    _declare(metric)
+    PRORATED[metric.code] = metric
+    return metric
+
+
+def register_row_source(source: RowSource) -> RowSource:
+    for info in source.metrics:
+        _declare(info)
+    ROW_SOURCES[source.name] = source
+    return source
+
+
+def register_places(func: Callable) -> Callable:
+    PLACE_SOURCES.append(func)
+    return func
+
+
+def register_household_places(func: Callable) -> Callable:
+    HOUSEHOLD_SOURCES.append(func)
+    return func
+
+
+def default_quotas() -> dict[str, dict[str, int]]:
+    """{metric: {category or "": annual quota}} of every metric that has a quota."""
+    return {code: dict(info.default_quota) for code, info in METRICS.items()
+            if info.default_quota}
+
+
+def metric_unit(code: str) -> str:
+    info = METRICS.get(code)
+    return info.unit if info else ""

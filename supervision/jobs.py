@@ -1,0 +1,178 @@
+"""The work behind the Celery tasks: execute a compliance run and publish its rows
+atomically, and build the district bulletin's PDF. Tasks call these; views never do."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from liaison.compliance.engine import Window, compute_compliance
+from liaison.compliance.registry import CADRE, HOUSEHOLD, ORGANIZATION
+from liaison.models import (
+    Category,
+    ContactAssignment,
+    Household,
+    Organization,
+    Position,
+    active_on_q,
+)
+from supervision.models import ComplianceResult, ComplianceRun
+
+CATEGORY_RANK = {code: rank for rank, code in enumerate(Category.values)}
+
+
+def compliance_run_create(*, year: int, as_of: dt.date | None = None,
+                          acting_user=None) -> ComplianceRun:
+    """A pending run of the year as of `as_of` (spec §3 defaults); a task executes it."""
+    window = Window.for_year(year, as_of, today=timezone.localdate())
+    return ComplianceRun.objects.create(year=year, as_of=window.as_of, requested_by=acting_user)
+
+
+def compliance_run_execute(run_id: int) -> ComplianceRun:
+    """Compute the run's rows outside any transaction, then publish them in one transaction
+    that serializes with other runs of the same year and as-of date. A run that finds a newer
+    run already published steps aside, so overlapping runs never mix or go backwards."""
+    run = ComplianceRun.objects.get(pk=run_id)
+    if run.status != ComplianceRun.Status.PENDING:
+        return run  # a duplicate delivery of the task
+    ComplianceRun.objects.filter(pk=run.pk).update(
+        status=ComplianceRun.Status.RUNNING, started_at=timezone.now(), progress=1)
+
+    def report(fraction: float) -> None:
+        ComplianceRun.objects.filter(pk=run.pk).update(progress=max(1, int(fraction * 90)))
+
+    try:
+        rows = compute_compliance(year=run.year, as_of=run.as_of, progress=report)
+        results = _results_for(run, rows)
+        with transaction.atomic():
+            peers = list(ComplianceRun.objects.select_for_update()
+                         .filter(year=run.year, as_of=run.as_of).order_by("pk"))
+            newer_done = [p for p in peers if p.status == ComplianceRun.Status.DONE
+                          and p.requested_at > run.requested_at]
+            if newer_done:
+                ComplianceRun.objects.filter(pk=run.pk).update(
+                    status=ComplianceRun.Status.SUPERSEDED, finished_at=timezone.now())
+                return ComplianceRun.objects.get(pk=run.pk)
+            older = [p.pk for p in peers if p.status == ComplianceRun.Status.DONE]
+            ComplianceResult.objects.filter(run_id__in=older).delete()
+            ComplianceRun.objects.filter(pk__in=older).update(
+                status=ComplianceRun.Status.SUPERSEDED)
+            _store_results(results)
+            ComplianceRun.objects.filter(pk=run.pk).update(
+                status=ComplianceRun.Status.DONE, progress=100, row_count=len(results),
+                finished_at=timezone.now())
+    except Exception as exc:
+        ComplianceRun.objects.filter(pk=run.pk).update(
+            status=ComplianceRun.Status.FAILED, error=str(exc)[:2000],
+            finished_at=timezone.now())
+        raise
+    return ComplianceRun.objects.get(pk=run.pk)
+
+
+RESULT_COLUMNS = ("run_id", "subject_type", "subject_id", "subject_code", "subject_name",
+                  "scope_code", "metric", "target", "actual", "expected_to_date", "status",
+                  "organization_id", "top_unit_id", "org_path", "category")
+
+
+def _store_results(results: list[tuple]) -> None:
+    """Insert result rows: COPY on PostgreSQL (tens of thousands per run), else bulk insert."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        table = ComplianceResult._meta.db_table
+        with connection.cursor() as cursor, cursor.copy(
+                f"COPY {table} ({', '.join(RESULT_COLUMNS)}) FROM STDIN") as copy:
+            for row in results:
+                copy.write_row(row)
+        return
+    ComplianceResult.objects.bulk_create(
+        [ComplianceResult(**dict(zip(RESULT_COLUMNS, row, strict=True))) for row in results],
+        batch_size=2000)
+
+
+def _results_for(run: ComplianceRun, rows) -> list[tuple]:
+    """Attach ids, organization and category to the engine's rows (roster look-ups only);
+    one tuple of RESULT_COLUMNS per row."""
+    by_pk = dict(Organization.objects.values_list("pk", "path"))
+    community_of = dict(Household.objects.values_list("pk", "community_id"))
+    window = Window(run.year, run.as_of)
+    cadre_place: dict[int, tuple] = {}
+    active_ids = set(Position.objects.filter(active_on_q(window.as_of)).values_list(
+        "pk", flat=True))
+    for pk, cadre_id, org_id, category, end in Position.objects.filter(
+            start_date__lte=window.as_of).values_list(
+            "pk", "cadre_id", "organization_id", "category", "end_date"):
+        # Where a cadre's rows are shown: a position held at the as-of date, else one held
+        # during the window, else the latest; the highest category first. A cadre is never
+        # left without a unit (their rows would be hidden from every scoped reader).
+        in_window = end is None or end >= window.start
+        key = (pk in active_ids, in_window, -CATEGORY_RANK[category], end or window.as_of)
+        current = cadre_place.get(cadre_id)
+        if current is None or key > current[2]:
+            cadre_place[cadre_id] = (org_id, category if in_window else "", key)
+    # A cadre with no position at all still has the community of a household in their care.
+    for cadre_id, community_id in ContactAssignment.objects.filter(
+            kind=ContactAssignment.Kind.HOUSEHOLD).values_list(
+            "cadre_id", "target_household__community_id"):
+        cadre_place.setdefault(cadre_id, (community_id, "", None))
+
+    def top_unit(path: str) -> int | None:
+        parts = path.strip("/").split("/")
+        return int(parts[1]) if len(parts) > 1 else (int(parts[0]) if parts[0] else None)
+
+    results = []
+    for row in rows:
+        category, subject_id = "", row.subject_id
+        if row.subject_type == CADRE:
+            org_id, category, _ = cadre_place.get(subject_id, (None, "", None))
+        elif row.subject_type == ORGANIZATION:
+            org_id = subject_id
+        elif row.subject_type == HOUSEHOLD:
+            org_id = community_of[subject_id]
+        path = by_pk.get(org_id, "")
+        results.append((run.pk, row.subject_type, subject_id, row.subject_code,
+                        row.subject_name, row.scope_code, row.metric, row.target, row.actual,
+                        row.expected_to_date, row.status, org_id,
+                        top_unit(path) if path else None, path, category or ""))
+    return results
+
+
+def bulletin_build(report_id: int) -> None:
+    """The district bulletin (通报): the figures by unit and everyone behind, unit by unit."""
+    from django.core.files.base import ContentFile
+
+    from liaison.compliance.engine import STATUS_LABELS
+    from liaison.compliance.registry import METRIC_LABELS
+    from liaison.pdf import render_pdf
+    from supervision import charts, selectors
+    from supervision.models import ReportFile
+
+    report = ReportFile.objects.select_related("requested_by").get(pk=report_id)
+    try:
+        as_of = dt.date.fromisoformat(report.params["as_of"])
+        year = report.params["year"]
+        run = selectors.published_run(year, as_of)
+        if run is None:
+            raise ValueError("该年度和截至日期尚未计算")
+        results = selectors.visible_results(report.requested_by, run)
+        metrics = selectors.by_metric(results)
+        lagging_by_unit: dict = {}
+        for row in selectors.lagging(results).select_related("top_unit"):
+            unit = row.top_unit.name if row.top_unit_id else "其他"
+            lagging_by_unit.setdefault(unit, []).append(
+                (row, METRIC_LABELS.get(row.metric, row.metric),
+                 STATUS_LABELS.get(row.status, row.status)))
+        pdf = render_pdf("supervision/pdf/bulletin.html", {
+            "title": f"{year}年度党员干部直接联系服务群众工作情况通报", "run": run,
+            "year": year, "as_of": as_of, "metrics": metrics,
+            "chart": charts.status_bars(metrics), "units": selectors.by_unit(results, None),
+            "lagging_by_unit": lagging_by_unit}, user=report.requested_by)
+        report.file.save(f"bulletin-{report.pk}.pdf", ContentFile(pdf), save=False)
+        report.status = ReportFile.Status.DONE
+    except Exception as exc:
+        report.status = ReportFile.Status.FAILED
+        report.error = str(exc)[:2000]
+    report.finished_at = timezone.now()
+    report.save()

@@ -30,7 +30,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DISTRICT_NAME = env.str("DISTRICT_NAME", default="示范区")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "liaison.admin_site.LiaisonAdminConfig",  # admin behind allauth login + MFA
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,11 +1,21 @@
 import datetime as dt
 import os
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
+from allauth.mfa.utils import decrypt
+from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.urls import reverse
 
 from liaison.models import Category, ContactAssignment, Organization
 from liaison.permissions import Role
@@ -35,6 +45,32 @@ def example_dir() -> Path:
     path = EXAMPLES / "basic"
     assert path.is_dir(), f"shared examples not found at {path}"
     return path
+
+
+PASSWORD = "Passw0rd!x"  # tests.factories.UserFactory's
+
+
+def totp_code(user) -> str:
+    """The user's current TOTP code, as their authenticator app shows it."""
+    secret = decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def login_with_totp(client, user, next_url="/admin/"):
+    """The whole allauth login, password then TOTP code (the admin wants a session that used
+    MFA); returns the last response."""
+    response = client.post(f"{reverse('account_login')}?next={next_url}",
+                           {"login": user.username, "password": PASSWORD})
+    assert response["Location"] == reverse("mfa_authenticate")
+    return client.post(reverse("mfa_authenticate"), {"code": totp_code(user)})
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """allauth keeps rate limits and used TOTP codes in the cache, which outlives a test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def make_user(role: str, organization, *, with_totp: bool = True, **kwargs):

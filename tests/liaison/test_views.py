@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from liaison.imports import import_file
 from liaison.models import ContactAssignment, Household, Organization
+from tests.conftest import login_with_totp
 from tests.factories import AssignmentFactory, CadreFactory, HouseholdFactory, PositionFactory
 
 
@@ -185,9 +186,9 @@ def test_each_kind_offers_a_template(client, users, tree):
 
 
 def test_the_admin_lists_every_model_for_system_admins(client, users, tree):
-    client.force_login(users.sysadmin)
     users.sysadmin.is_staff = users.sysadmin.is_superuser = True
     users.sysadmin.save()
+    login_with_totp(client, users.sysadmin)  # not force_login: the admin requires the TOTP step
     for url in ("/admin/", "/admin/research/researchtrip/", "/admin/contactpoints/visit/",
                 "/admin/supervision/compliancerun/", "/admin/liaison/cadre/"):
         assert client.get(url).status_code == 200, url

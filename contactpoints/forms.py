@@ -17,7 +17,8 @@ from liaison.forms import (
     ScopedModelForm,
 )
 from liaison.models import Cadre, ContactAssignment, Household, Organization, Position, active_on_q
-from liaison.permissions import VIEW, Role, has_role, is_unrestricted
+from liaison.permissions import VIEW
+from liaison.personal import shown, with_personal_flag
 
 K = ContactAssignment.Kind
 T = Organization.Type
@@ -32,13 +33,6 @@ def _rank(condition, then=0, default=1):
 
 def visible_assignments(user, kind: str):
     return ContactAssignment.objects.restrict(user, VIEW).filter(kind=kind)
-
-
-def _details_visible_for_all(user) -> bool:
-    """Roster keepers and inspectors see households' names in their scope (liaison.scopes);
-    a cadre only those assigned to them."""
-    return is_unrestricted(user) or has_role(user, Role.ORG_DEPT, Role.UNIT_ADMIN,
-                                             Role.INSPECTOR)
 
 
 def household_choices(user, cadre: Cadre | None, day):
@@ -57,10 +51,7 @@ def household_choices(user, cadre: Cadre | None, day):
         rank=Case(When(Exists(assigned), then=Value(0)), When(Exists(own_community),
                   then=Value(1)), default=Value(2), output_field=IntegerField()),
     ).select_related("community").order_by("rank", "community__code", "code")
-    if not _details_visible_for_all(user):
-        queryset = queryset.annotate(details_visible=Exists(ContactAssignment.objects.filter(
-            target_household=OuterRef("pk"), cadre__user=user)))
-    return queryset
+    return with_personal_flag(queryset, Household, user)
 
 
 HOUSEHOLD_GROUPS = {0: "联系户（党员联户）", 1: "所在社区的住户", 2: "其他住户"}
@@ -68,7 +59,8 @@ HOUSEHOLD_GROUPS = {0: "联系户（党员联户）", 1: "所在社区的住户"
 
 def household_label(household: Household) -> str:
     poor = " · 贫困户" if household.is_poor else ""
-    return f"{household.code} {household.masked_name}（{household.community.name}）{poor}"
+    name = shown(household.head_name, getattr(household, "personal_visible", False))
+    return f"{household.code} {name}（{household.community.name}）{poor}"
 
 
 class VisitDetailsMixin:

@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from import_export.fields import Field
 
 from contactpoints.models import Visit
-from contactpoints.services import visit_accepted, visit_key, visit_lookups_preloaded
+from contactpoints.rules import visit_accepted, visit_key, visit_lookups_preloaded
 from liaison.imports import ChoiceLabelWidget, ImportResource, register_import
 from liaison.models import Cadre, Household, Organization
+from liaison.permissions import Role
 from liaison.resources import ContactPartiesResource
 
 
@@ -22,6 +23,7 @@ from liaison.resources import ContactPartiesResource
 class VisitResource(ContactPartiesResource):
     kind = "visits"
     label = "走访"
+    roles = (Role.ORG_DEPT, Role.UNIT_ADMIN)
 
     kind_field = Field(attribute="kind", column_name="联系类型",
                        widget=ChoiceLabelWidget(Visit.Kind.choices))

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views import View
@@ -17,15 +16,13 @@ from liaison.generic_views import (
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
-    ObjectHistoryView,
     ObjectListView,
     RoleRequiredMixin,
     safe_next_url,
 )
-from liaison.models import ContactAssignment
+from liaison.models import Household
 from liaison.permissions import CHANGE, VIEW, Role, can, user_roles
-from liaison.scopes import household_details_visible
-from liaison.views import import_kinds_for
+from liaison.personal import personal_visible, shown, with_personal_flag
 
 EVERYONE = Role.ALL
 LOGGERS = Role.LEDGER_WRITERS
@@ -34,35 +31,31 @@ UNIT_LOGGERS = (Role.UNIT_ADMIN, Role.ORG_DEPT)
 
 def visit_label(visit: Visit, *, names_visible: bool) -> str:
     """The visit without a household head's name unless the user may see it."""
+    return (f"{visit.get_kind_display()} {visit.contact} → "
+            f"{target_label(visit, names_visible)} {visit.start_date:%Y-%m-%d}")
+
+
+def target_label(visit: Visit, names_visible: bool) -> str:
     if visit.kind == Visit.Kind.HOUSEHOLD and visit.target_household_id:
         household = visit.target_household
-        household.details_visible = names_visible
-        target = f"{household.code} {household.masked_name}"
-    else:
-        target = str(visit.target)
-    return f"{visit.get_kind_display()} {visit.contact} → {target} {visit.start_date:%Y-%m-%d}"
+        return f"{household.code} {shown(household.head_name, names_visible)}"
+    return visit.target_org.name if visit.target_org_id else ""
 
 
 def names_visible(user, visit: Visit) -> bool:
     if visit.kind != Visit.Kind.HOUSEHOLD or not visit.target_household_id:
         return True
-    return household_details_visible(user, visit.target_household)
+    return personal_visible(user, visit.target_household)
 
 
 class TargetColumn(Column):
     """联系对象, with household heads' names masked where the user may not see them."""
 
     def value(self, obj):
-        if obj.kind == Visit.Kind.HOUSEHOLD and obj.target_household_id:
-            household = obj.target_household
-            household.details_visible = getattr(obj, "household_named", True)
-            return f"{household.code} {household.masked_name}"
-        return obj.target_org.name if obj.target_org_id else ""
+        return target_label(obj, getattr(obj, "personal_visible", False))
 
 
 class VisitListView(ObjectListView):
-    allowed_roles = EVERYONE
-    editor_roles = LOGGERS
     model = Visit
     filterset_class = filters.VisitFilterSet
     export_resource = VisitResource
@@ -76,18 +69,13 @@ class VisitListView(ObjectListView):
         TargetColumn("联系对象", "target"),
     )
 
-    @property
-    def import_kind(self) -> str:
-        return "visits" if "visits" in dict(import_kinds_for(self.request.user)) else ""
+    import_kind = "visits"
 
     def get_queryset(self):
-        user = self.request.user
         queryset = super().get_queryset().select_related(
             "cadre", "unit", "target_org", "target_household")
-        if user_roles(user) & {Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN, Role.SYSADMIN}:
-            return queryset
-        return queryset.annotate(household_named=Exists(ContactAssignment.objects.filter(
-            target_household=OuterRef("target_household"), cadre__user=user)))
+        return with_personal_flag(queryset, Household, self.request.user,
+                                  through="target_household")
 
     def get_extra_context(self) -> dict:
         roles = user_roles(self.request.user)
@@ -96,8 +84,6 @@ class VisitListView(ObjectListView):
 
 
 class VisitDetailView(ObjectDetailView):
-    allowed_roles = EVERYONE
-    editor_roles = LOGGERS
     model = Visit
     template_name = "contactpoints/visit_detail.html"
 
@@ -121,7 +107,6 @@ class VisitDetailView(ObjectDetailView):
 class VisitEditView(ObjectEditView):
     """Edit any visit (the form follows its kind) or log a 领导联系点 / 单位联系社区 visit."""
 
-    allowed_roles = LOGGERS
     model = Visit
     kind = ""  # set for the create pages
 
@@ -206,13 +191,9 @@ class HouseholdVisitsCreateView(RoleRequiredMixin, View):
 
 
 class VisitDeleteView(ObjectDeleteView):
-    allowed_roles = LOGGERS
     model = Visit
     success_url_name = "contactpoints:visit_list"
 
     def describe(self, obj) -> str:
         return visit_label(obj, names_visible=names_visible(self.request.user, obj))
 
-
-class VisitHistoryView(ObjectHistoryView):
-    model = Visit

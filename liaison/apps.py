@@ -1,16 +1,16 @@
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
 
+# What an app contributes, each in a module of its own, found the way admin.py is found
+# (docs/architecture.md): scope functions and per-model policies, cross-row rules, import
+# kinds, compliance metrics, menu entries, workbench panels and demo data.
+PLUGIN_MODULES = ("scopes", "rules", "resources", "metrics", "menu", "workbench", "demo")
+
 
 class LiaisonConfig(AppConfig):
     name = "liaison"
     verbose_name = "组织与干部"
 
     def ready(self) -> None:
-        from liaison import scopes  # noqa: F401  (registers the core scope functions)
-
-        # Domain apps plug in the way admin.py does: resources.py registers import kinds,
-        # metrics.py registers compliance metrics.
-        autodiscover_modules("resources")
-        autodiscover_modules("metrics")
-        autodiscover_modules("demo")
+        for module in PLUGIN_MODULES:
+            autodiscover_modules(module)

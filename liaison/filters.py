@@ -5,6 +5,7 @@ from django.db.models import Q
 from liaison.forms import DateInput
 from liaison.models import Cadre, Category, ContactAssignment, Household, Organization, Position
 from liaison.permissions import VIEW
+from liaison.personal import personal_search_q
 
 
 class SearchFilterSet(django_filters.FilterSet):
@@ -64,20 +65,16 @@ class CadreFilterSet(SearchFilterSet):
 
 
 class HouseholdFilterSet(SearchFilterSet):
-    search_fields = ("code", "head_name", "address")
     community = django_filters.ModelChoiceFilter(
         label="社区", queryset=Organization.objects.filter(type=Organization.Type.COMMUNITY)
     )
     is_poor = django_filters.BooleanFilter(label="贫困户")
 
     def search(self, queryset, name, value):
-        from liaison.permissions import Role, has_role
-
-        if not has_role(self.request.user, Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN,
-                        Role.SYSADMIN):
-            # Names and addresses a cadre may not see must not be searchable either.
-            return queryset.filter(code__icontains=value)
-        return super().search(queryset, name, value)
+        # Names and addresses a user may not see must not be searchable either.
+        return queryset.filter(personal_search_q(
+            Household, self.request.user, value, public=("code",),
+            personal=("head_name", "address")))
 
     class Meta:
         model = Household

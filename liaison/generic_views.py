@@ -1,7 +1,10 @@
 """Small generic views every app configures with attributes (NetBox's pattern).
 
-Each view states who may use it (`allowed_roles`, empty = nobody but superusers) and reads its
-rows through `Model.objects.restrict(user, action)`, so an id outside the user's scope is a 404.
+Who may use a view comes from its model's policy (liaison.permissions.Policy) and the view's
+action: lists need LIST, detail pages VIEW, create pages CREATE, edit and delete pages CHANGE,
+history pages HISTORY. A page that is not one of a model's standard pages states its own
+`allowed_roles`. Rows are read through `Model.objects.restrict(user, action)`, so an id outside
+the user's scope is a 404. `object_urls` gives a model's standard URL patterns.
 """
 
 from __future__ import annotations
@@ -16,30 +19,63 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from liaison.permissions import CHANGE, VIEW, Role, can, user_roles
+from liaison.imports import import_kinds_for
+from liaison.permissions import (
+    CHANGE,
+    CREATE,
+    HISTORY,
+    LIST,
+    VIEW,
+    Role,
+    can,
+    policy_of,
+    user_roles,
+)
+from liaison.personal import mask_name, shown
 from liaison.services import record_delete, record_save
 
 PAGE_SIZE = 50
 
 
 class RoleRequiredMixin:
-    """Deny by default: only the listed roles (and superusers) get past dispatch."""
+    """Deny by default: only the roles allowed (and superusers) get past dispatch. The roles
+    are `allowed_roles` when set, else those the model's policy gives the view's action."""
 
-    allowed_roles: tuple[str, ...] = ()
+    allowed_roles: tuple[str, ...] | None = None
+    model = None
+    policy_action = VIEW
+
+    @classmethod
+    def roles_allowed(cls, initkwargs: dict | None = None, kwargs: dict | None = None):
+        """The roles that may use this view with these URL kwargs (the permission walk of
+        the tests reads it too)."""
+        if cls.allowed_roles is not None:
+            return cls.allowed_roles
+        model = (initkwargs or {}).get("model", cls.model)
+        return policy_of(model).roles_for(cls.action_for(kwargs or {}))
+
+    @classmethod
+    def action_for(cls, kwargs) -> str:
+        return cls.policy_action
 
     def dispatch(self, request, *args, **kwargs):
         roles = user_roles(request.user)
-        if not (roles & set(self.allowed_roles)) and Role.SYSADMIN not in roles:
+        allowed = self.roles_allowed({"model": self.model}, kwargs)
+        if not (roles & set(allowed)) and Role.SYSADMIN not in roles:
             raise PermissionDenied("您的角色无权访问此页面")
         return super().dispatch(request, *args, **kwargs)
 
+    def policy_allows(self, action: str) -> bool:
+        return policy_of(self.model).allows(self.request.user, action)
+
 
 class PageView(RoleRequiredMixin, TemplateView):
+    allowed_roles: tuple[str, ...] = ()  # a page of its own: it states who may use it
     title = ""
 
     def get_context_data(self, **kwargs):
@@ -64,6 +100,18 @@ class Column:
         return value
 
 
+@dataclass(frozen=True)
+class PersonalColumn(Column):
+    """Personal data: in full where the row's `personal_visible` flag is set (annotated by
+    liaison.personal.with_personal_flag), masked everywhere else."""
+
+    mask: object = mask_name
+
+    def value(self, obj) -> Any:
+        return shown(str(super().value(obj)), getattr(obj, "personal_visible", False),
+                     self.mask)
+
+
 def export_response(resource, queryset, fmt: str, filename: str) -> HttpResponse:
     dataset = resource.export(queryset=queryset)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -84,13 +132,13 @@ def export_response(resource, queryset, fmt: str, filename: str) -> HttpResponse
 
 
 class ObjectListView(RoleRequiredMixin, View):
-    model = None
+    policy_action = LIST
     filterset_class = None
     columns: tuple[Column, ...] = ()
     export_resource = None
     import_kind = ""
     create_url_name = ""
-    editor_roles: tuple[str, ...] = ()
+    export_action = VIEW  # PERSONAL_DATA for exports holding personal data
     template_name = "generic/object_list.html"
     title = ""
     empty_text = "暂无记录"
@@ -107,12 +155,16 @@ class ObjectListView(RoleRequiredMixin, View):
             queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
         export = request.GET.get("export")
         if export and self.export_resource is not None:
+            if not self.policy_allows(self.export_action):
+                raise PermissionDenied("您的角色无权导出这些数据")
             return export_response(self.export_resource(), self.export_queryset(queryset),
                                    export, self.title)
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        can_edit = bool(user_roles(request.user) & (set(self.editor_roles) | {Role.SYSADMIN}))
+        can_edit = self.policy_allows(CREATE)
+        import_kind = self.import_kind if self.import_kind in dict(
+            import_kinds_for(request.user)) else ""
         return TemplateResponse(request, self.template_name, {
             "title": self.title,
             "view": self,
@@ -124,9 +176,13 @@ class ObjectListView(RoleRequiredMixin, View):
             "can_edit": can_edit,
             "create_url": reverse(self.create_url_name) if can_edit and self.create_url_name
             else "",
-            "import_url": reverse("import_upload", args=[self.import_kind])
-            if can_edit and self.import_kind else "",
+            "import_url": reverse("import_upload", args=[import_kind]) if import_kind else "",
+            **self.get_extra_context(),
         })
+
+    def get_extra_context(self) -> dict:
+        """More context for a list's own template."""
+        return {}
 
     def export_queryset(self, queryset):
         """The rows exported for the listed objects (the resource's model)."""
@@ -134,9 +190,6 @@ class ObjectListView(RoleRequiredMixin, View):
 
 
 class ObjectDetailView(RoleRequiredMixin, TemplateView):
-    model = None
-    editor_roles: tuple[str, ...] = ()
-    history_roles = (Role.ORG_DEPT, Role.INSPECTOR)
 
     def get_object(self):
         queryset = self.model.objects.restrict(self.request.user, VIEW)
@@ -144,13 +197,11 @@ class ObjectDetailView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         obj = self.get_object()
-        roles = user_roles(self.request.user)
         return super().get_context_data(
             object=obj,
             title=str(obj),
-            can_edit=bool(roles & (set(self.editor_roles) | {Role.SYSADMIN}))
-            and can(self.request.user, CHANGE, obj),
-            can_history=bool(roles & (set(self.history_roles) | {Role.SYSADMIN})),
+            can_edit=self.policy_allows(CHANGE) and can(self.request.user, CHANGE, obj),
+            can_history=self.policy_allows(HISTORY),
             **kwargs,
         )
 
@@ -158,10 +209,14 @@ class ObjectDetailView(RoleRequiredMixin, TemplateView):
 class ObjectEditView(RoleRequiredMixin, View):
     """Create (no pk) or edit (pk) through a form and `record_save`."""
 
-    model = None
+    policy_action = CHANGE
     form_class = None
     template_name = "generic/object_edit.html"
     success_url_name = ""
+
+    @classmethod
+    def action_for(cls, kwargs) -> str:
+        return CHANGE if "pk" in kwargs else CREATE
 
     def get_object(self):
         if "pk" not in self.kwargs:
@@ -227,7 +282,7 @@ def safe_next_url(request) -> str:
 
 
 class ObjectDeleteView(RoleRequiredMixin, View):
-    model = None
+    policy_action = CHANGE
     template_name = "generic/object_delete.html"
     success_url_name = ""
 
@@ -264,8 +319,7 @@ class ObjectDeleteView(RoleRequiredMixin, View):
 class ObjectHistoryView(RoleRequiredMixin, TemplateView):
     """Who changed what and when, with the values before and after (DESIGN.md §5)."""
 
-    model = None
-    allowed_roles = (Role.ORG_DEPT, Role.INSPECTOR)
+    policy_action = HISTORY
     template_name = "generic/object_history.html"
 
     def get_context_data(self, **kwargs):
@@ -287,6 +341,23 @@ class ObjectHistoryView(RoleRequiredMixin, TemplateView):
             entries.append({"record": record, "changes": changes})
         return super().get_context_data(object=obj, entries=entries,
                                         title=f"修改记录：{obj}", **kwargs)
+
+
+def object_urls(model, name: str, prefix: str = "", *, list=None, create=None, detail=None,
+                edit=None, delete=None, history: bool = True) -> list:
+    """A model's standard pages: `prefix` + "" (list), "add/", "<pk>/", "<pk>/edit/",
+    "<pk>/delete/" and "<pk>/history/", named `name`_list, _create, _detail, _edit, _delete
+    and _history. Each view is a class (or None to leave the page out); history is the
+    generic ObjectHistoryView unless `history` is False."""
+    routes = {"list": "", "create": "add/", "detail": "<int:pk>/", "edit": "<int:pk>/edit/",
+              "delete": "<int:pk>/delete/"}
+    given = {"list": list, "create": create, "detail": detail, "edit": edit, "delete": delete}
+    patterns = [path(prefix + routes[action], view.as_view(), name=f"{name}_{action}")
+                for action, view in given.items() if view is not None]
+    if history:
+        patterns.append(path(f"{prefix}<int:pk>/history/",
+                             ObjectHistoryView.as_view(model=model), name=f"{name}_history"))
+    return patterns
 
 
 def _show(record, field, value):

@@ -23,7 +23,7 @@ from import_export import resources, widgets
 from import_export.results import RowResult
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from liaison.permissions import CHANGE, can
+from liaison.permissions import CHANGE, Role, can, user_roles
 from liaison.services import closed_years_frozen, record_stamp, record_validate
 
 ROW_COLUMN = "__row__"  # the spreadsheet row number carried through the dataset
@@ -34,6 +34,13 @@ IMPORT_KINDS: dict[str, type[ImportResource]] = {}
 def register_import(resource_class: type[ImportResource]) -> type[ImportResource]:
     IMPORT_KINDS[resource_class.kind] = resource_class
     return resource_class
+
+
+def import_kinds_for(user) -> list[tuple[str, str]]:
+    """(kind, label) of the imports `user` may run, in registration order."""
+    roles = user_roles(user)
+    return [(kind, resource.label) for kind, resource in IMPORT_KINDS.items()
+            if Role.SYSADMIN in roles or roles & set(resource.roles)]
 
 
 class ImportFileError(Exception):
@@ -136,6 +143,8 @@ class ImportResource(resources.ModelResource):
 
     kind: str = ""
     label: str = ""
+    # Who may run the import; rows outside the user's scope are still rejected row by row.
+    roles: tuple[str, ...] = (Role.ORG_DEPT,)
     required_columns: tuple[str, ...] = ()
     # Error keys that are not resource field attributes, mapped to their column.
     extra_error_columns: dict[str, str] = {}

@@ -229,13 +229,6 @@ class Household(models.Model):
     def poor_label(self) -> str:
         return "是" if self.is_poor else "否"
 
-    @property
-    def masked_name(self) -> str:
-        """The head's name, or only its first character where the list may not show it."""
-        if getattr(self, "details_visible", True):
-            return self.head_name
-        return self.head_name[:1] + "*" * max(len(self.head_name) - 1, 1)
-
     def clean(self) -> None:
         if self.community_id and self.community.type != Organization.Type.COMMUNITY:
             raise ValidationError(

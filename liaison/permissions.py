@@ -1,9 +1,17 @@
 """Roles, scope and the one place that decides which rows a user may see or change.
 
-Every model with scoped rows registers a scope function with `@scope_for(Model)`; its
-QuerySet's `restrict(user, action)` applies it. Views, exports, imports and the admin all
-call `restrict`, so permissions are decided once per model (DESIGN.md §1, NetBox's pattern).
-Deny by default: a model without a scope function is visible to nobody but superusers.
+Every model with scoped rows registers, in its app's scopes.py, a scope function and the
+model's policy:
+
+    @scope_for(Visit, policy=Policy(view=Role.ALL, change=Role.LEDGER_WRITERS))
+    def visit_scope(user, action): ...
+
+The policy says which roles may view, create, change, read the history of and see the
+personal data of the model's rows; the scope function says which rows. The generic views read
+the policy (no role lists per view class) and every list, detail, export, import and admin
+page reads rows through `Model.objects.restrict(user, action)` (NetBox's pattern).
+Deny by default: a model without a scope function is visible to nobody but superusers, and a
+model without a policy is open to no role.
 """
 
 from __future__ import annotations
@@ -16,6 +24,11 @@ from django.db.models import Q
 
 VIEW = "view"
 CHANGE = "change"
+# Actions a policy answers besides VIEW and CHANGE (scope functions know only those two).
+LIST = "list"
+CREATE = "create"
+HISTORY = "history"
+PERSONAL_DATA = "personal_data"
 
 
 class Role:
@@ -83,18 +96,79 @@ def is_unrestricted(user) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.SYSADMIN)
 
 
+@dataclass(frozen=True)
+class Policy:
+    """Which roles may do what with a model's rows (the scope function says which rows).
+
+    `list` and `create` default to `view` and `change`. `personal_data` roles see names,
+    phones, addresses and ID numbers of the rows under their own grants (`org_path` is the
+    lookup of a row's organization path); `personal_rows(user)` may add rows whose personal
+    data a user sees for another reason (a household's linked cadre)."""
+
+    view: tuple[str, ...] = ()
+    change: tuple[str, ...] = ()
+    list: tuple[str, ...] | None = None
+    create: tuple[str, ...] | None = None
+    history: tuple[str, ...] = (Role.ORG_DEPT, Role.INSPECTOR)
+    personal_data: tuple[str, ...] = ()
+    org_path: str = ""
+    personal_rows: Callable[[object], Q] | None = None
+
+    def roles_for(self, action: str) -> tuple[str, ...]:
+        if action == LIST:
+            return self.view if self.list is None else self.list
+        if action == CREATE:
+            return self.change if self.create is None else self.create
+        return {VIEW: self.view, CHANGE: self.change, HISTORY: self.history,
+                PERSONAL_DATA: self.personal_data}[action]
+
+    def allows(self, user, action: str) -> bool:
+        roles = user_roles(user)
+        return Role.SYSADMIN in roles or bool(roles & set(self.roles_for(action)))
+
+
+DENY_ALL = Policy()
+
 ScopeFunction = Callable[[object, str], Q]
 _SCOPES: dict[type[models.Model], ScopeFunction] = {}
+_POLICIES: dict[type[models.Model], Policy] = {}
 
 
-def scope_for(model: type[models.Model]):
-    """Register the function returning the Q of rows `user` may `action` for `model`."""
+def scope_for(model: type[models.Model], policy: Policy | None = None):
+    """Register the function returning the Q of rows `user` may `action` for `model`, and
+    the model's policy."""
 
     def register(func: ScopeFunction) -> ScopeFunction:
         _SCOPES[model] = func
+        if policy is not None:
+            _POLICIES[model] = policy
         return func
 
     return register
+
+
+def policy_of(model: type[models.Model] | None) -> Policy:
+    return _POLICIES.get(model, DENY_ALL)
+
+
+def policies() -> dict[type[models.Model], Policy]:
+    return dict(_POLICIES)
+
+
+def personal_data_q(model: type[models.Model], user) -> Q:
+    """Rows of `model` whose personal data `user` may see in full: under a grant of one of the
+    policy's personal-data roles, or the policy's own rows for the user. Everybody else sees
+    them masked (liaison.personal)."""
+    if is_unrestricted(user):
+        return Q()
+    policy = policy_of(model)
+    q = Q(pk__in=[])
+    grants = grants_with(user, *policy.personal_data)
+    if grants and policy.org_path:
+        q |= subtree_q(grants, policy.org_path)
+    if policy.personal_rows is not None and getattr(user, "is_authenticated", False):
+        q |= policy.personal_rows(user)
+    return q
 
 
 def scope_q(model: type[models.Model], user, action: str) -> Q:

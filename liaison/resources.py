@@ -25,7 +25,7 @@ from liaison.models import (
     Organization,
     Position,
 )
-from liaison.permissions import CHANGE, can
+from liaison.permissions import CHANGE, Role, can
 from liaison.services import record_save
 
 
@@ -100,6 +100,7 @@ class CadreResource(ImportResource):
 
     kind = "cadres"
     label = "干部"
+    roles = (Role.ORG_DEPT, Role.UNIT_ADMIN)
     required_columns = ("干部编码", "姓名", "单位编码", "类别", "任职开始日期")
     natural_key_columns = ("干部编码", "单位编码", "类别", "任职开始日期")
     extra_error_columns = {"name": "姓名"}
@@ -164,6 +165,7 @@ class CadreResource(ImportResource):
 class HouseholdResource(ImportResource):
     kind = "households"
     label = "住户"
+    roles = (Role.ORG_DEPT, Role.UNIT_ADMIN)
     required_columns = ("住户编码", "户主姓名", "社区编码")
     natural_key_columns = ("住户编码",)
 

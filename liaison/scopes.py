@@ -1,4 +1,4 @@
-"""Scope functions of the core models (see liaison/permissions.py)."""
+"""Scope functions and policies of the core models (see liaison/permissions.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from liaison.models import Cadre, ContactAssignment, Household, Organization, Position
-from liaison.permissions import CHANGE, Role, grants_with, scope_for, subtree_q
+from liaison.permissions import CHANGE, Policy, Role, grants_with, scope_for, subtree_q
 
 READERS = (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN)
 ROSTER_KEEPERS = (Role.ORG_DEPT, Role.UNIT_ADMIN)
@@ -20,7 +20,7 @@ def _is_cadre(user) -> bool:
     return bool(grants_with(user, Role.CADRE))
 
 
-@scope_for(Organization)
+@scope_for(Organization, policy=Policy(view=Role.ALL, change=(Role.ORG_DEPT,)))
 def organization_scope(user, action: str) -> Q:
     if action == CHANGE:
         return subtree_q(grants_with(user, Role.ORG_DEPT), "path")
@@ -41,7 +41,8 @@ def serving_under(grants, action: str, cadre_ref: str = "pk") -> Q:
     return Q(Exists(positions))
 
 
-@scope_for(Cadre)
+# The roster list is for those who keep or read it; a cadre opens their own page.
+@scope_for(Cadre, policy=Policy(view=Role.ALL, list=READERS, change=ROSTER_KEEPERS))
 def cadre_scope(user, action: str) -> Q:
     q = serving_under(grants_with(user, *_roles_for(action)), action)
     if action != CHANGE and _is_cadre(user):
@@ -49,7 +50,7 @@ def cadre_scope(user, action: str) -> Q:
     return q
 
 
-@scope_for(Position)
+@scope_for(Position, policy=Policy(view=Role.ALL, change=ROSTER_KEEPERS))
 def position_scope(user, action: str) -> Q:
     q = subtree_q(grants_with(user, *_roles_for(action)), "organization__path")
     if action != CHANGE and _is_cadre(user):
@@ -57,7 +58,14 @@ def position_scope(user, action: str) -> Q:
     return q
 
 
-@scope_for(Household)
+def linked_households(user) -> Q:
+    """The households a cadre is linked to (党员联户): they see their names and phones."""
+    return Q(assignments__cadre__user=user)
+
+
+@scope_for(Household, policy=Policy(
+    view=Role.ALL, change=ROSTER_KEEPERS, personal_data=READERS, org_path="community__path",
+    personal_rows=linked_households))
 def household_scope(user, action: str) -> Q:
     q = subtree_q(grants_with(user, *_roles_for(action)), "community__path")
     if action != CHANGE and _is_cadre(user):
@@ -73,7 +81,7 @@ def household_scope(user, action: str) -> Q:
     return q
 
 
-@scope_for(ContactAssignment)
+@scope_for(ContactAssignment, policy=Policy(view=Role.ALL, change=(Role.ORG_DEPT,)))
 def assignment_scope(user, action: str) -> Q:
     grants = grants_with(user, *_roles_for(action, writers=(Role.ORG_DEPT,)))
     q = (
@@ -84,19 +92,6 @@ def assignment_scope(user, action: str) -> Q:
     if action != CHANGE and _is_cadre(user):
         q |= Q(cadre__user=user)
     return q
-
-
-def household_details_visible(user, household: Household) -> bool:
-    """Names, phones and addresses: roster keepers, inspectors and the assigned cadre only."""
-    from liaison.permissions import is_unrestricted
-
-    if is_unrestricted(user):
-        return True
-    if Household.objects.filter(pk=household.pk).filter(
-        subtree_q(grants_with(user, *READERS), "community__path")
-    ).exists():
-        return True
-    return household.assignments.filter(cadre__user=user).exists()
 
 
 LEDGER_EDITORS = (Role.ORG_DEPT, Role.UNIT_ADMIN)

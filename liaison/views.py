@@ -4,7 +4,6 @@ import secrets
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,21 +16,27 @@ from liaison.generic_views import (
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
-    ObjectHistoryView,
     ObjectListView,
     PageView,
+    PersonalColumn,
     RoleRequiredMixin,
 )
-from liaison.imports import IMPORT_KINDS, ImportFileError, import_file, template_dataset
+from liaison.imports import (
+    IMPORT_KINDS,
+    ImportFileError,
+    import_file,
+    import_kinds_for,
+    template_dataset,
+)
 from liaison.models import Cadre, ContactAssignment, Household, Organization, Position
-from liaison.permissions import CHANGE, VIEW, Role, user_roles
+from liaison.permissions import CHANGE, PERSONAL_DATA, VIEW, Role, user_roles
+from liaison.personal import personal_visible, with_personal_flag
 from liaison.resources import (
     AssignmentResource,
     CadreResource,
     HouseholdResource,
     OrganizationResource,
 )
-from liaison.scopes import household_details_visible
 from liaison.services import cadre_logins_create
 
 EVERYONE = Role.ALL
@@ -96,8 +101,6 @@ def _ancestors(org, user):
 
 
 class OrganizationListView(ObjectListView):
-    allowed_roles = EVERYONE
-    editor_roles = ORG_EDITORS
     model = Organization
     filterset_class = filters.OrganizationFilterSet
     export_resource = OrganizationResource
@@ -116,8 +119,6 @@ class OrganizationListView(ObjectListView):
 
 
 class OrganizationDetailView(ObjectDetailView):
-    allowed_roles = EVERYONE
-    editor_roles = ORG_EDITORS
     model = Organization
     template_name = "liaison/organization_detail.html"
 
@@ -134,27 +135,20 @@ class OrganizationDetailView(ObjectDetailView):
 
 
 class OrganizationEditView(ObjectEditView):
-    allowed_roles = ORG_EDITORS
     model = Organization
     form_class = forms.OrganizationForm
 
 
 class OrganizationDeleteView(ObjectDeleteView):
-    allowed_roles = ORG_EDITORS
     model = Organization
     success_url_name = "organization_list"
 
-
-class OrganizationHistoryView(ObjectHistoryView):
-    model = Organization
 
 
 # --- cadres ----------------------------------------------------------------------------------
 
 
 class CadreListView(ObjectListView):
-    allowed_roles = READERS
-    editor_roles = ROSTER_EDITORS
     model = Cadre
     filterset_class = filters.CadreFilterSet
     export_resource = CadreResource
@@ -178,8 +172,6 @@ class CadreListView(ObjectListView):
 
 
 class CadreDetailView(ObjectDetailView):
-    allowed_roles = EVERYONE
-    editor_roles = ROSTER_EDITORS
     model = Cadre
     template_name = "liaison/cadre_detail.html"
 
@@ -197,7 +189,6 @@ class CadreDetailView(ObjectDetailView):
 
 
 class CadreEditView(ObjectEditView):
-    allowed_roles = ROSTER_EDITORS
     model = Cadre
     form_class = forms.CadreForm
 
@@ -211,7 +202,6 @@ class CadreEditView(ObjectEditView):
 
 
 class CadreDeleteView(ObjectDeleteView):
-    allowed_roles = ROSTER_EDITORS
     model = Cadre
     success_url_name = "cadre_list"
 
@@ -222,12 +212,8 @@ class CadreDeleteView(ObjectDeleteView):
             raise PermissionDenied("该干部在您管理范围以外的单位也有任职，请由组织部删除")
 
 
-class CadreHistoryView(ObjectHistoryView):
-    model = Cadre
-
 
 class PositionEditView(ObjectEditView):
-    allowed_roles = ROSTER_EDITORS
     model = Position
     form_class = forms.PositionForm
 
@@ -236,7 +222,6 @@ class PositionEditView(ObjectEditView):
 
 
 class PositionDeleteView(ObjectDeleteView):
-    allowed_roles = ROSTER_EDITORS
     model = Position
     success_url_name = "cadre_list"
 
@@ -271,8 +256,6 @@ class CadreLoginsView(RoleRequiredMixin, View):
 
 
 class HouseholdListView(ObjectListView):
-    allowed_roles = EVERYONE
-    editor_roles = ROSTER_EDITORS
     model = Household
     filterset_class = filters.HouseholdFilterSet
     export_resource = HouseholdResource
@@ -281,32 +264,19 @@ class HouseholdListView(ObjectListView):
     title = "住户"
     columns = (
         Column("住户编码", "code", link=True),
-        Column("户主姓名", "masked_name", link=True),
+        PersonalColumn("户主姓名", "head_name", link=True),
         Column("社区", "community.name"),
         Column("贫困户", "poor_label"),
     )
 
-    def get_queryset(self):
-        user = self.request.user
-        queryset = super().get_queryset().select_related("community")
-        if user_roles(user) & {Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN, Role.SYSADMIN}:
-            return queryset
-        # A cadre sees the names of the households assigned to them only.
-        return queryset.annotate(details_visible=Exists(
-            ContactAssignment.objects.filter(target_household=OuterRef("pk"), cadre__user=user)
-        ))
+    export_action = PERSONAL_DATA  # the export holds names and addresses
 
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") and not user_roles(request.user) & {
-            Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN, Role.SYSADMIN
-        }:
-            raise PermissionDenied("无权导出住户信息")
-        return super().get(request, *args, **kwargs)
+    def get_queryset(self):
+        return with_personal_flag(super().get_queryset().select_related("community"),
+                                  Household, self.request.user)
 
 
 class HouseholdDetailView(ObjectDetailView):
-    allowed_roles = EVERYONE
-    editor_roles = ROSTER_EDITORS
     model = Household
     template_name = "liaison/household_detail.html"
 
@@ -315,7 +285,7 @@ class HouseholdDetailView(ObjectDetailView):
         household, user = context["object"], self.request.user
         context.update(
             title=f"住户 {household.code}",  # the head's name only where show_details allows
-            show_details=household_details_visible(user, household),
+            show_details=personal_visible(user, household),
             assignments=ContactAssignment.objects.restrict(user, VIEW)
             .filter(target_household=household).select_related("cadre"),
         )
@@ -323,27 +293,20 @@ class HouseholdDetailView(ObjectDetailView):
 
 
 class HouseholdEditView(ObjectEditView):
-    allowed_roles = ROSTER_EDITORS
     model = Household
     form_class = forms.HouseholdForm
 
 
 class HouseholdDeleteView(ObjectDeleteView):
-    allowed_roles = ROSTER_EDITORS
     model = Household
     success_url_name = "household_list"
 
-
-class HouseholdHistoryView(ObjectHistoryView):
-    model = Household
 
 
 # --- assignments -----------------------------------------------------------------------------
 
 
 class AssignmentListView(ObjectListView):
-    allowed_roles = EVERYONE
-    editor_roles = ORG_EDITORS
     model = ContactAssignment
     filterset_class = filters.AssignmentFilterSet
     export_resource = AssignmentResource
@@ -364,26 +327,19 @@ class AssignmentListView(ObjectListView):
 
 
 class AssignmentDetailView(ObjectDetailView):
-    allowed_roles = EVERYONE
-    editor_roles = ORG_EDITORS
     model = ContactAssignment
     template_name = "liaison/assignment_detail.html"
 
 
 class AssignmentEditView(ObjectEditView):
-    allowed_roles = ORG_EDITORS
     model = ContactAssignment
     form_class = forms.AssignmentForm
 
 
 class AssignmentDeleteView(ObjectDeleteView):
-    allowed_roles = ORG_EDITORS
     model = ContactAssignment
     success_url_name = "assignment_list"
 
-
-class AssignmentHistoryView(ObjectHistoryView):
-    model = ContactAssignment
 
 
 class CoverageView(PageView):
@@ -399,27 +355,6 @@ class CoverageView(PageView):
 
 
 # --- imports ---------------------------------------------------------------------------------
-
-# Which roles may import which kinds; rows outside the user's scope are rejected row by row.
-IMPORT_ROLES = {
-    "organizations": ORG_EDITORS,
-    "cadres": ROSTER_EDITORS,
-    "households": ROSTER_EDITORS,
-    "assignments": ORG_EDITORS,
-    # Ledgers: a unit admin enters records for the unit's cadres (rows are scope-checked).
-    "research_trips": ROSTER_EDITORS,
-    "research_reports": ROSTER_EDITORS,
-    "visits": ROSTER_EDITORS,
-}
-
-
-def import_kinds_for(user) -> list[tuple[str, str]]:
-    roles = user_roles(user)
-    return [
-        (kind, resource.label) for kind, resource in IMPORT_KINDS.items()
-        if Role.SYSADMIN in roles or roles & set(IMPORT_ROLES.get(kind, ORG_EDITORS))
-    ]
-
 
 class ImportIndexView(PageView):
     allowed_roles = ROSTER_EDITORS

@@ -28,6 +28,7 @@ def split_codes(text: str) -> list[str]:
 class ResearchTripResource(ImportResource):
     kind = "research_trips"
     label = "调研"
+    roles = (Role.ORG_DEPT, Role.UNIT_ADMIN)
     required_columns = ("干部编码", "开始日期", "调研地点编码", "调研主题")
     natural_key_columns = ("干部编码", "开始日期", "结束日期", "调研主题")
     extra_error_columns = {"places": "调研地点编码"}
@@ -92,6 +93,7 @@ class ResearchTripResource(ImportResource):
 class ResearchReportResource(ImportResource):
     kind = "research_reports"
     label = "调研报告"
+    roles = (Role.ORG_DEPT, Role.UNIT_ADMIN)
     required_columns = ("干部编码", "报告标题", "提交日期")
     natural_key_columns = ("干部编码", "报告标题")
 

@@ -2,29 +2,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from liaison.models import Category, Position
-from liaison.permissions import CHANGE, Role, grants_with, is_unrestricted, scope_for, subtree_q
-from liaison.scopes import READERS, cadre_records_scope
-from research.models import ResearchReport, ResearchTopic, ResearchTrip
-
-
-@scope_for(ResearchTrip)
-def trip_scope(user, action: str) -> Q:
-    return cadre_records_scope(user, action)
-
-
-@scope_for(ResearchReport)
-def report_scope(user, action: str) -> Q:
-    return cadre_records_scope(user, action)
-
-
-@scope_for(ResearchTopic)
-def topic_scope(user, action: str) -> Q:
-    """Topics are read by everyone in the proposing unit's subtree; 组织部 reviews them."""
-    if action == CHANGE:
-        return subtree_q(grants_with(user, Role.ORG_DEPT, Role.UNIT_ADMIN), "organization__path")
-    return subtree_q(grants_with(user, *READERS, Role.CADRE), "organization__path") | Q(
-        kind=ResearchTopic.Kind.MAJOR, status=ResearchTopic.Status.APPROVED)
-
+from liaison.permissions import CHANGE, Role, grants_with, is_unrestricted
+from research.models import ResearchReport
 
 # A unit's leaders review its cadres' reports (policy 三(一)4), as do 组织部 and unit admins.
 UNIT_LEADER_CATEGORIES = (Category.DEPARTMENT_HEAD, Category.SUBDISTRICT_HEAD)

@@ -6,18 +6,8 @@ from django.utils import timezone
 
 from liaison.attachments import PHOTOS_AND_DOCUMENTS, attachment_check, attachment_name
 from liaison.permissions import Role, has_role, is_unrestricted
-from liaison.services import activity_dates_check, ensure_years_open, record_save, rules_for
+from liaison.services import ensure_years_open, record_save
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment, TripPlace
-
-
-@rules_for(ResearchTrip)
-def trip_dates(trip: ResearchTrip) -> None:
-    activity_dates_check(trip.start_date, trip.end_date, max_days=ResearchTrip.MAX_DAYS)
-
-
-@rules_for(ResearchReport)
-def report_date(report: ResearchReport) -> None:
-    activity_dates_check(report.submitted_on, None, start_field="submitted_on")
 
 
 @transaction.atomic

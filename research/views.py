@@ -14,12 +14,10 @@ from liaison.generic_views import (
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
-    ObjectHistoryView,
     ObjectListView,
     RoleRequiredMixin,
 )
 from liaison.permissions import CHANGE, VIEW, Role, can, user_roles
-from liaison.views import import_kinds_for
 from research import filters, forms
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment
 from research.resources import ResearchReportResource, ResearchTripResource
@@ -41,17 +39,6 @@ TOPIC_EDITORS = (Role.UNIT_ADMIN, Role.ORG_DEPT)
 TOPIC_REVIEWERS = (Role.ORG_DEPT,)
 
 
-class ImportLinkMixin:
-    """Offer the list's import only to roles that may run it (liaison.views.IMPORT_ROLES)."""
-
-    import_kind_name = ""
-
-    @property
-    def import_kind(self) -> str:
-        kinds = dict(import_kinds_for(self.request.user))
-        return self.import_kind_name if self.import_kind_name in kinds else ""
-
-
 def _has_any(user, roles) -> bool:
     return bool(user_roles(user) & (set(roles) | {Role.SYSADMIN}))
 
@@ -59,13 +46,11 @@ def _has_any(user, roles) -> bool:
 # --- trips -----------------------------------------------------------------------------------
 
 
-class TripListView(ImportLinkMixin, ObjectListView):
-    allowed_roles = EVERYONE
-    editor_roles = LOGGERS
+class TripListView(ObjectListView):
     model = ResearchTrip
     filterset_class = filters.TripFilterSet
     export_resource = ResearchTripResource
-    import_kind_name = "research_trips"
+    import_kind = "research_trips"
     create_url_name = "research:trip_create"
     title = "调研台账"
     columns = (
@@ -85,8 +70,6 @@ class TripListView(ImportLinkMixin, ObjectListView):
 
 
 class TripDetailView(ObjectDetailView):
-    allowed_roles = EVERYONE
-    editor_roles = LOGGERS
     model = ResearchTrip
     template_name = "research/trip_detail.html"
 
@@ -109,7 +92,6 @@ class TripDetailView(ObjectDetailView):
 
 
 class TripEditView(ObjectEditView):
-    allowed_roles = LOGGERS
     model = ResearchTrip
     form_class = forms.TripForm
 
@@ -122,13 +104,9 @@ class TripEditView(ObjectEditView):
 
 
 class TripDeleteView(ObjectDeleteView):
-    allowed_roles = LOGGERS
     model = ResearchTrip
     success_url_name = "research:trip_list"
 
-
-class TripHistoryView(ObjectHistoryView):
-    model = ResearchTrip
 
 
 # --- trip attachments ------------------------------------------------------------------------
@@ -212,13 +190,11 @@ class TripAttachmentDeleteView(RoleRequiredMixin, View):
 # --- reports ---------------------------------------------------------------------------------
 
 
-class ReportListView(ImportLinkMixin, ObjectListView):
-    allowed_roles = EVERYONE
-    editor_roles = LOGGERS
+class ReportListView(ObjectListView):
     model = ResearchReport
     filterset_class = filters.ReportFilterSet
     export_resource = ResearchReportResource
-    import_kind_name = "research_reports"
+    import_kind = "research_reports"
     create_url_name = "research:report_create"
     title = "调研报告"
     columns = (
@@ -234,8 +210,6 @@ class ReportListView(ImportLinkMixin, ObjectListView):
 
 
 class ReportDetailView(ObjectDetailView):
-    allowed_roles = EVERYONE
-    editor_roles = LOGGERS
     model = ResearchReport
     template_name = "research/report_detail.html"
 
@@ -250,7 +224,6 @@ class ReportDetailView(ObjectDetailView):
 
 
 class ReportEditView(ObjectEditView):
-    allowed_roles = LOGGERS
     model = ResearchReport
     form_class = forms.ReportForm
 
@@ -262,13 +235,9 @@ class ReportEditView(ObjectEditView):
 
 
 class ReportDeleteView(ObjectDeleteView):
-    allowed_roles = LOGGERS
     model = ResearchReport
     success_url_name = "research:report_list"
 
-
-class ReportHistoryView(ObjectHistoryView):
-    model = ResearchReport
 
 
 class ReportFileView(RoleRequiredMixin, View):
@@ -341,8 +310,6 @@ class ReportReviewView(ReviewView):
 
 
 class TopicListView(ObjectListView):
-    allowed_roles = EVERYONE
-    editor_roles = TOPIC_EDITORS
     model = ResearchTopic
     filterset_class = filters.TopicFilterSet
     create_url_name = "research:topic_create"
@@ -360,8 +327,6 @@ class TopicListView(ObjectListView):
 
 
 class TopicDetailView(ObjectDetailView):
-    allowed_roles = EVERYONE
-    editor_roles = TOPIC_EDITORS
     model = ResearchTopic
     template_name = "research/topic_detail.html"
 
@@ -382,7 +347,6 @@ class TopicDetailView(ObjectDetailView):
 
 
 class TopicEditView(ObjectEditView):
-    allowed_roles = TOPIC_EDITORS
     model = ResearchTopic
     form_class = forms.TopicForm
 
@@ -391,13 +355,9 @@ class TopicEditView(ObjectEditView):
 
 
 class TopicDeleteView(ObjectDeleteView):
-    allowed_roles = TOPIC_EDITORS
     model = ResearchTopic
     success_url_name = "research:topic_list"
 
-
-class TopicHistoryView(ObjectHistoryView):
-    model = ResearchTopic
 
 
 class TopicReviewView(ReviewView):

@@ -10,24 +10,10 @@ from django.db.models import Count, Q
 from liaison.compliance.engine import BEHIND, MET, NOT_MET, ON_TRACK
 from liaison.compliance.registry import METRIC_LABELS
 from liaison.models import Category, Organization
-from liaison.permissions import CHANGE, Role, grants_with, scope_for, subtree_q
-from liaison.scopes import READERS
 from supervision.models import ComplianceResult, ComplianceRun
 
 STATUSES = (MET, ON_TRACK, BEHIND, NOT_MET)
 LAGGING = (BEHIND, NOT_MET)
-
-
-@scope_for(ComplianceResult)
-def result_scope(user, action: str) -> Q:
-    """Results are read-only; readers see their subtree, a cadre their own rows."""
-    if action == CHANGE:
-        return Q(pk__in=[])
-    q = subtree_q(grants_with(user, *READERS), "org_path")
-    cadre = getattr(user, "cadre", None) if grants_with(user, Role.CADRE) else None
-    if cadre is not None:
-        q |= Q(subject_type="cadre", subject_id=cadre.pk)
-    return q
 
 
 def published_run(year: int, as_of: dt.date) -> ComplianceRun | None:

@@ -1,0 +1,11 @@
+from liaison.navigation import SUPERVISION, MenuItem, register_menu
+from liaison.permissions import Role
+
+register_menu(
+    MenuItem("督查看板", "supervision:dashboard", (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN),
+             SUPERVISION, order=10),
+    MenuItem("指标要求", "supervision:quotas", (Role.ORG_DEPT, Role.INSPECTOR), SUPERVISION,
+             order=20),
+    MenuItem("年度关闭", "supervision:years", (Role.ORG_DEPT, Role.INSPECTOR), SUPERVISION,
+             order=30),
+)

@@ -164,3 +164,16 @@ def test_the_history_shows_the_changes(client, users, tree):
     client.force_login(users.inspector)
     page = client.get(reverse("contactpoints:visit_history", args=[tree.visit_in.pk]))
     assert "宣传政策" in page.content.decode() and "讲了低保政策" in page.content.decode()
+
+
+def test_the_list_offers_the_logging_buttons_each_role_may_use(client, users, tree):
+    client.force_login(users.cadre)
+    page = client.get(reverse("contactpoints:visit_list")).content.decode()
+    assert reverse("contactpoints:household_visit_create") in page
+    assert reverse("contactpoints:unit_visit_create") not in page
+    client.force_login(users.unit_admin)
+    page = client.get(reverse("contactpoints:visit_list")).content.decode()
+    assert reverse("contactpoints:unit_visit_create") in page
+    client.force_login(users.inspector)
+    page = client.get(reverse("contactpoints:visit_list")).content.decode()
+    assert reverse("contactpoints:household_visit_create") not in page

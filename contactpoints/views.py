@@ -24,7 +24,6 @@ from liaison.models import Household
 from liaison.permissions import CHANGE, VIEW, Role, can, user_roles
 from liaison.personal import personal_visible, shown, with_personal_flag
 
-EVERYONE = Role.ALL
 LOGGERS = Role.LEDGER_WRITERS
 UNIT_LOGGERS = (Role.UNIT_ADMIN, Role.ORG_DEPT)
 

@@ -60,9 +60,35 @@ class OrganizationForm(ScopedModelForm):
 
 
 class CadreForm(ScopedModelForm):
+    """A new cadre comes with their first position: without one the cadre would belong to no
+    unit, so nobody but the district could see the record just created."""
+
+    organization = forms.ModelChoiceField(Organization.objects.all(), label="任职单位",
+                                          required=False)
+    category = forms.ChoiceField(label="干部类别", choices=Position._meta.get_field(
+        "category").choices, required=False)
+    start_date = forms.DateField(label="任职开始日期", required=False, widget=DateInput())
+
     class Meta:
         model = Cadre
         fields = ["code", "name", "phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:  # positions of an existing cadre are kept on their own pages
+            for name in ("organization", "category", "start_date"):
+                del self.fields[name]
+            return
+        self.fields["organization"].queryset = Organization.objects.restrict(self.user, VIEW)
+        for name in ("organization", "category", "start_date"):
+            self.fields[name].required = True
+
+    def first_position(self) -> Position | None:
+        if "organization" not in self.fields:
+            return None
+        return Position(organization=self.cleaned_data["organization"],
+                        category=self.cleaned_data["category"],
+                        start_date=self.cleaned_data["start_date"])
 
 
 class PositionForm(ScopedModelForm):

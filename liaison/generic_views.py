@@ -330,7 +330,8 @@ class ObjectHistoryView(RoleRequiredMixin, TemplateView):
             .order_by("-history_date", "-history_id")
         )
         entries = []
-        for record, previous in zip(records, records[1:] + [None], strict=True):
+        # Records created before history was kept (seed data) have no rows: an empty page.
+        for record, previous in zip(records, [*records[1:], None][:len(records)], strict=True):
             changes = []
             if previous is not None:
                 delta = record.diff_against(previous)

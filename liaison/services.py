@@ -130,6 +130,15 @@ def record_save(*, instance: models.Model, acting_user, validate: bool = True) -
 
 
 @transaction.atomic
+def cadre_create(*, cadre: Cadre, position, acting_user) -> Cadre:
+    """A new cadre and their first position, both or neither."""
+    record_save(instance=cadre, acting_user=acting_user)
+    position.cadre = cadre
+    record_save(instance=position, acting_user=acting_user)
+    return cadre
+
+
+@transaction.atomic
 def record_delete(*, instance: models.Model, acting_user) -> None:
     ensure_years_open(instance)
     instance._history_user = acting_user

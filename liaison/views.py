@@ -37,7 +37,7 @@ from liaison.resources import (
     HouseholdResource,
     OrganizationResource,
 )
-from liaison.services import cadre_logins_create
+from liaison.services import cadre_create, cadre_logins_create
 
 EVERYONE = Role.ALL
 READERS = (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN)
@@ -192,13 +192,12 @@ class CadreEditView(ObjectEditView):
     model = Cadre
     form_class = forms.CadreForm
 
-    def post(self, request, *args, **kwargs):
-        if "pk" not in self.kwargs and not user_roles(request.user) & {Role.ORG_DEPT,
-                                                                        Role.SYSADMIN}:
-            # A new cadre is in nobody's unit until a position is added; unit admins add
-            # cadres through the cadres import, which creates the position with the cadre.
-            raise PermissionDenied("单位管理员请通过「干部导入」新增干部（需同时填写任职）")
-        return super().post(request, *args, **kwargs)
+    def save_form(self, form):
+        position = form.first_position()
+        if position is None:
+            return super().save_form(form)
+        return cadre_create(cadre=form.save(commit=False), position=position,
+                                     acting_user=self.request.user)
 
 
 class CadreDeleteView(ObjectDeleteView):

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from liaison.imports import import_file
-from liaison.models import ContactAssignment, Household, Organization
+from liaison.models import Household, Organization
 from tests.conftest import login_with_totp
 from tests.factories import AssignmentFactory, CadreFactory, HouseholdFactory, PositionFactory
 
@@ -95,15 +95,6 @@ def test_forms_explain_errors_in_chinese(client, users, tree):
     response = client.post(reverse("organization_create"), {
         "code": "SQ9", "name": "社区", "type": "community", "parent": tree.community_in.pk})
     assert "社区的上级单位应为办事处或集聚区" in response.content.decode()
-
-
-def test_a_delete_asks_for_confirmation_first(client, users, tree):
-    client.force_login(users.org_dept)
-    url = reverse("assignment_delete", args=[tree.assignment_in.pk])
-    assert "确定要删除" in client.get(url).content.decode()
-    assert ContactAssignment.objects.filter(pk=tree.assignment_in.pk).exists()
-    client.post(url)
-    assert not ContactAssignment.objects.filter(pk=tree.assignment_in.pk).exists()
 
 
 def test_a_unit_in_use_cannot_be_deleted(client, users, tree):

@@ -121,14 +121,7 @@ def test_the_list_filters_by_kind_and_status(client, users, tree):
     assert titles(status="proposed", kind="major") == ["东城课题"]
 
 
-def test_edit_delete_and_history(client, users, tree):
-    client.force_login(users.unit_admin)
-    response = client.post(reverse("research:topic_edit", args=[tree.topic_in.pk]),
-                           topic_data(tree, title="改名课题", organization=tree.community_in.pk))
-    assert response.status_code == 302
-    client.force_login(users.inspector)
-    page = client.get(reverse("research:topic_history", args=[tree.topic_in.pk]))
-    assert "改名课题" in page.content.decode()
+def test_a_topic_in_use_is_deleted_only_once_nothing_refers_to_it(client, users, tree):
     client.force_login(users.unit_admin)
     # A topic that trips or reports refer to is not deleted behind their backs.
     response = client.post(reverse("research:topic_delete", args=[tree.topic_in.pk]),

@@ -223,15 +223,6 @@ def test_an_export_reimports_unchanged(client, users, tree):
     assert "SQ0101" in io.StringIO(csv_text.decode("utf-8-sig")).read()
 
 
-def test_a_delete_asks_for_confirmation_first(client, users, tree):
-    client.force_login(users.cadre)
-    url = reverse("research:trip_delete", args=[tree.trip_in.pk])
-    assert "确定要删除" in client.get(url).content.decode()
-    assert ResearchTrip.objects.filter(pk=tree.trip_in.pk).exists()
-    assert client.post(url)["Location"] == reverse("research:trip_list")
-    assert not ResearchTrip.objects.filter(pk=tree.trip_in.pk).exists()
-
-
 def test_a_trip_in_a_closed_year_cannot_be_deleted(client, users, tree):
     ClosedYear.objects.create(year=2025, closed_by=users.org_dept)
     client.force_login(users.cadre)

@@ -13,6 +13,7 @@ import csv
 import io
 
 import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms import FileField, ModelMultipleChoiceField
 from django.urls import reverse
 
@@ -205,6 +206,55 @@ class HistoryViewTests(ViewTestCase):
         page = client.get(self.url("history", inside))
         assert page.status_code == 200 and page.context["entries"] == []
         assert "暂无修改记录" in page.content.decode()
+
+
+def csv_upload(rows: list[dict]) -> SimpleUploadedFile:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return SimpleUploadedFile("import.csv", out.getvalue().encode(), content_type="text/csv")
+
+
+class ImportViewTests(ViewTestCase):
+    import_kind = ""
+    importer = ""  # who runs the import; the worker unless set
+
+    def import_rows(self, tree) -> list[dict]:
+        """Rows (header -> cell) of new records in the importer's scope."""
+        raise NotImplementedError
+
+    def import_row_out_of_scope(self, tree) -> dict:
+        """A row the importer may not write (a record outside their scope)."""
+        raise NotImplementedError
+
+    def upload(self, client, rows):
+        return client.post(reverse("import_upload", args=[self.import_kind]),
+                           {"file": csv_upload(rows)})
+
+    def test_a_web_import_previews_then_confirms(self, client, users, tree):
+        rows = self.import_rows(tree)
+        count = self.model.objects.count()
+        self.login(client, users, self.importer)
+        outcome = self.upload(client, rows).context["outcome"]
+        assert outcome.ok and outcome.new == len(rows), outcome.errors
+        assert self.model.objects.count() == count  # the preview writes nothing
+        response = client.post(reverse("import_confirm", args=[self.import_kind]), follow=True)
+        assert "导入完成" in response.content.decode()
+        assert self.model.objects.count() == count + len(rows)
+        last = self.model.history.order_by("-history_id").first()
+        assert last.history_user == getattr(users, self.importer or self.worker)
+
+    def test_an_import_with_a_row_out_of_scope_names_it_and_writes_nothing(
+            self, client, users, tree):
+        rows = [*self.import_rows(tree), self.import_row_out_of_scope(tree)]
+        count = self.model.objects.count()
+        self.login(client, users, self.importer)
+        page = self.upload(client, rows)
+        assert not page.context["outcome"].ok
+        assert f"第{len(rows) + 1}行" in page.content.decode()  # the header is row 1
+        client.post(reverse("import_confirm", args=[self.import_kind]))
+        assert self.model.objects.count() == count
 
 
 class StandardViewTests(ListViewTests, ExportViewTests, DetailViewTests, CreateViewTests,

@@ -20,10 +20,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from liaison.exports import spreadsheet_response
 from liaison.imports import import_kinds_for
 from liaison.permissions import (
     CHANGE,
@@ -113,22 +113,7 @@ class PersonalColumn(Column):
 
 
 def export_response(resource, queryset, fmt: str, filename: str) -> HttpResponse:
-    dataset = resource.export(queryset=queryset)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "csv":
-        body = "\ufeff" + dataset.export("csv")
-        content_type = "text/csv; charset=utf-8"
-    else:
-        body, content_type = dataset.export("xlsx"), (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        fmt = "xlsx"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{filename}-{stamp}.{fmt}\"; "
-        f"filename*=UTF-8''{filename}-{stamp}.{fmt}"
-    )
-    return response
+    return spreadsheet_response(resource.export(queryset=queryset), fmt, filename)
 
 
 class ObjectListView(RoleRequiredMixin, View):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views import View
 
 from liaison import filters, forms, selectors
+from liaison.exports import XLSX, attach, safe_dataset
 from liaison.generic_views import (
     Column,
     ObjectDeleteView,
@@ -378,16 +379,9 @@ class ImportKindMixin(RoleRequiredMixin):
 
 class ImportTemplateView(ImportKindMixin, View):
     def get(self, request):
-        label = IMPORT_KINDS[self.kind].label
-        response = HttpResponse(
-            template_dataset(self.kind).export("xlsx"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = (
-            f"attachment; filename=\"{self.kind}.xlsx\"; "
-            f"filename*=UTF-8''{label}-template.xlsx"
-        )
-        return response
+        name = f"{IMPORT_KINDS[self.kind].label}导入模板"
+        sheet = safe_dataset(template_dataset(self.kind), name)
+        return attach(HttpResponse(sheet.export("xlsx"), content_type=XLSX), f"{name}.xlsx")
 
 
 SESSION_KEY = "pending_import"

@@ -16,6 +16,7 @@ from django.views import View
 
 from liaison.compliance.engine import STATUS_LABELS, Window
 from liaison.compliance.registry import METRIC_LABELS
+from liaison.exports import pdf_response, spreadsheet_response
 from liaison.generic_views import PageView, RoleRequiredMixin, export_response
 from liaison.models import Cadre, Category, ClosedYear, Organization
 from liaison.pdf import render_pdf
@@ -122,10 +123,11 @@ class DashboardView(ReportWindowMixin, PageView):
                 sheet.append([r["label"], r["met"], r["on_track"], r["behind"], r["not_met"],
                               r["total"], r["met_rate"]])
         elif table == "categories":
-            sheet.headers = ["干部类别", "已完成", "进度正常", "进度落后", "未完成", "合计"]
+            sheet.headers = ["干部类别", "已完成", "进度正常", "进度落后", "未完成", "合计",
+                             "完成率%"]
             for r in context["categories"]:
                 sheet.append([r["label"], r["met"], r["on_track"], r["behind"], r["not_met"],
-                              r["total"]])
+                              r["total"], r["met_rate"]])
         elif table == "units":
             sheet.headers = ["单位", "已完成", "进度正常", "进度落后", "未完成", "合计", "完成率%"]
             for r in context["units"]:
@@ -133,10 +135,9 @@ class DashboardView(ReportWindowMixin, PageView):
                               r["not_met"], r["total"], r["met_rate"]])
         else:
             raise Http404
-        response = HttpResponse(sheet.export("xlsx"), content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-        response["Content-Disposition"] = f'attachment; filename="dashboard-{table}.xlsx"'
-        return response
+        names = {"metrics": "指标完成情况", "categories": "各类干部完成情况",
+                 "units": "各单位完成情况"}
+        return spreadsheet_response(sheet, "xlsx", f"{context['window'].year}年{names[table]}")
 
 
 class RunCreateView(RoleRequiredMixin, View):
@@ -227,7 +228,7 @@ class CadreReportPdfView(CadreReportView):
         pdf = render_pdf("supervision/pdf/cadre.html", {
             **context, "year": context["window"].year, "as_of": context["window"].as_of},
             user=request.user)
-        return _pdf_response(pdf, f"cadre-{context['cadre'].code}-{context['window'].year}")
+        return pdf_response(pdf, f"{context['window'].year}年干部报告-{context['cadre'].code}")
 
 
 class UnitReportPdfView(ReportWindowMixin, PageView):
@@ -250,7 +251,7 @@ class UnitReportPdfView(ReportWindowMixin, PageView):
             "units": selectors.by_unit(results, unit),
             "lagging": [(r, _row_labels(r)) for r in selectors.lagging(results)]},
             user=request.user)
-        return _pdf_response(pdf, f"unit-{unit.code}-{window.year}")
+        return pdf_response(pdf, f"{window.year}年单位报告-{unit.name}")
 
 
 class BulletinView(ReportWindowMixin, RoleRequiredMixin, View):
@@ -284,17 +285,11 @@ class ReportDetailView(RoleRequiredMixin, View):
             if report.status != ReportFile.Status.DONE:
                 raise Http404
             return FileResponse(report.file.open("rb"), as_attachment=True,
-                                filename=f"bulletin-{report.params.get('year')}.pdf",
+                                filename=f"{report.params.get('year')}年区通报.pdf",
                                 content_type="application/pdf")
         return TemplateResponse(request, "supervision/report_detail.html", {
             "report": report, "title": "区通报",
             "finished": report.status != ReportFile.Status.PENDING})
-
-
-def _pdf_response(pdf: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
 
 
 # --- quota tables and closed years (组织部) ------------------------------------------------------

@@ -21,6 +21,7 @@ from liaison.generic_views import (
     safe_next_url,
 )
 from liaison.models import Household
+from liaison.params import id_param
 from liaison.permissions import CHANGE, VIEW, Role, can, user_roles
 from liaison.personal import personal_visible, shown, with_personal_flag
 
@@ -118,8 +119,8 @@ class VisitEditView(ObjectEditView):
         form_class = forms.FORMS_BY_KIND[obj.kind]
         initial = None
         if not obj.pk:
-            initial = {"cadre": self.request.GET.get("cadre"),
-                       "unit": self.request.GET.get("unit")}
+            initial = {"cadre": id_param(self.request.GET.get("cadre")),
+                       "unit": id_param(self.request.GET.get("unit"))}
         return form_class(data, instance=obj, user=self.request.user, initial=initial)
 
     def render(self, form, obj):
@@ -155,7 +156,7 @@ class HouseholdVisitsCreateView(RoleRequiredMixin, View):
     template_name = "generic/object_edit.html"
 
     def get_form(self, data=None):
-        initial = {"cadre": self.request.GET.get("cadre")}
+        initial = {"cadre": id_param(self.request.GET.get("cadre"))}
         return forms.HouseholdVisitsForm(data, instance=Visit(kind=Visit.Kind.HOUSEHOLD),
                                          user=self.request.user, initial=initial)
 

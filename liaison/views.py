@@ -30,6 +30,7 @@ from liaison.imports import (
     template_dataset,
 )
 from liaison.models import Cadre, ContactAssignment, Household, Organization, Position
+from liaison.params import id_param, year_param
 from liaison.permissions import CHANGE, PERSONAL_DATA, VIEW, Role, user_roles
 from liaison.personal import personal_visible, with_personal_flag
 from liaison.resources import (
@@ -81,9 +82,8 @@ class OrganizationTreeView(PageView):
     def get_context_data(self, **kwargs):
         user, today = self.request.user, timezone.localdate()
         parent = None
-        if self.request.GET.get("parent"):
-            parent = get_object_or_404(Organization.objects.restrict(user, VIEW),
-                                       pk=self.request.GET["parent"])
+        if parent_id := id_param(self.request.GET.get("parent")):
+            parent = get_object_or_404(Organization.objects.restrict(user, VIEW), pk=parent_id)
         return super().get_context_data(
             parent=parent,
             ancestors=_ancestors(parent, user),
@@ -218,7 +218,7 @@ class PositionEditView(ObjectEditView):
     form_class = forms.PositionForm
 
     def get_initial(self):
-        return {"cadre": self.request.GET.get("cadre")}
+        return {"cadre": id_param(self.request.GET.get("cadre"))}
 
 
 class PositionDeleteView(ObjectDeleteView):
@@ -494,7 +494,7 @@ class WorkbenchView(PageView):
 
         request, today = self.request, timezone.localdate()
         cadre = selectors.user_cadre(request.user)
-        year = _year_param(request.GET.get("year"), today.year)
+        year = year_param(request.GET.get("year"), today.year)
         context = super().get_context_data(cadre=cadre, year=year, years=range(
             today.year, today.year - 5, -1), **kwargs)
         if cadre is None:
@@ -519,10 +519,3 @@ class WorkbenchView(PageView):
         )
         return context
 
-
-def _year_param(value, default: int) -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return default
-    return year if 2000 <= year <= default else default

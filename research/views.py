@@ -17,6 +17,7 @@ from liaison.generic_views import (
     ObjectListView,
     RoleRequiredMixin,
 )
+from liaison.params import id_param
 from liaison.permissions import CHANGE, VIEW, Role, can, user_roles
 from research import filters, forms
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment
@@ -95,7 +96,8 @@ class TripEditView(ObjectEditView):
     form_class = forms.TripForm
 
     def get_initial(self):
-        return {"start_date": timezone.localdate(), "cadre": self.request.GET.get("cadre")}
+        return {"start_date": timezone.localdate(),
+                "cadre": id_param(self.request.GET.get("cadre"))}
 
     def save_form(self, form):
         return trip_save(trip=form.save(commit=False), places=form.cleaned_data["places"],
@@ -230,7 +232,8 @@ class ReportEditView(ObjectEditView):
         return report_save(report=form.save(commit=False), acting_user=self.request.user)
 
     def get_initial(self):
-        return {"cadre": self.request.GET.get("cadre"), "topic": self.request.GET.get("topic")}
+        return {"cadre": id_param(self.request.GET.get("cadre")),
+                "topic": id_param(self.request.GET.get("topic"))}
 
 
 class ReportDeleteView(ObjectDeleteView):

@@ -19,6 +19,7 @@ from liaison.compliance.registry import METRIC_LABELS
 from liaison.exports import pdf_response, spreadsheet_response
 from liaison.generic_views import PageView, RoleRequiredMixin, export_response
 from liaison.models import Cadre, Category, ClosedYear, Organization
+from liaison.params import date_param, id_param, year_param
 from liaison.pdf import render_pdf
 from liaison.permissions import VIEW, Role, has_role
 from liaison.services import year_close, year_reopen
@@ -35,13 +36,11 @@ class ReportWindowMixin:
 
     def window(self) -> Window:
         today = timezone.localdate()
+        year = year_param(self.request.GET.get("year"), today.year, latest=today.year + 1)
         try:
-            year = int(self.request.GET.get("year") or today.year)
-            as_of = self.request.GET.get("as_of")
-            return Window.for_year(year, dt.date.fromisoformat(as_of) if as_of else None,
-                                   today=today)
-        except ValueError:
-            return Window.for_year(today.year, today=today)
+            return Window.for_year(year, date_param(self.request.GET.get("as_of")), today=today)
+        except ValueError:  # an as-of date outside the year
+            return Window.for_year(year, today=today)
 
     def window_and_run(self) -> tuple[Window, ComplianceRun | None]:
         """The asked-for date's results; without a date, the year's latest results (e.g. last
@@ -77,9 +76,9 @@ class DashboardView(ReportWindowMixin, PageView):
     def get_context_data(self, **kwargs):
         window, run = self.window_and_run()
         unit = None
-        if self.request.GET.get("unit"):
+        if unit_id := id_param(self.request.GET.get("unit")):
             unit = get_object_or_404(Organization.objects.restrict(self.request.user, VIEW),
-                                     pk=self.request.GET["unit"])
+                                     pk=unit_id)
         context = super().get_context_data(window=window, unit=unit, run=run,
                                            scope_label=self.scope_label(),
                                            can_run=has_role(self.request.user, *RUNNERS),

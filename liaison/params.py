@@ -1,0 +1,36 @@
+"""Query-string values read by views that are not filter forms. A value that does not parse or
+is out of range reads as absent, so a hand-edited or fuzzed URL shows the default page instead
+of failing (filter forms ignore bad values the same way)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+MAX_ID = 2**63 - 1  # PostgreSQL bigint: a larger id would fail in the database
+FIRST_YEAR = 2000
+
+
+def id_param(value) -> int | None:
+    """A primary key, or None."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 1 <= number <= MAX_ID else None
+
+
+def year_param(value, default: int, *, latest: int | None = None) -> int:
+    """A year from FIRST_YEAR to `latest` (default: `default`), else `default`."""
+    try:
+        year = int(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+    return year if FIRST_YEAR <= year <= (latest or default) else default
+
+
+def date_param(value) -> dt.date | None:
+    """An ISO date, or None."""
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None

@@ -7,7 +7,7 @@ WORKDIR /app
 COPY requirements.lock pyproject.toml ./
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
-RUN DEBUG=true python manage.py collectstatic --no-input
-ENV DEBUG=false PYTHONUNBUFFERED=1
+RUN SECRET_KEY=build-only python manage.py collectstatic --no-input
+ENV DEBUG=false HTTPS_ONLY=true PYTHONUNBUFFERED=1
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi", "-b", "0.0.0.0:8000", "-w", "3"]

@@ -14,12 +14,20 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 install: $(VENV)/.installed
 
+# Served as production serves it: gunicorn, DEBUG off, static files through WhiteNoise, a secret
+# key generated into var/. `make run PORT=8123` picks the port; DEBUG=true for development.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
 run: install
+	$(PY) manage.py check
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py compute_results
-	@echo "打开 http://127.0.0.1:8000 登录（账号见上）"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "打开 http://$(HOST):$(PORT) 登录（账号见上）"
+	$(VENV)/bin/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
+		--timeout 120 --access-logfile -
 
 system-packages:
 	bash scripts/system-packages

@@ -1,28 +1,56 @@
 """Settings, read from environment variables (DESIGN.md §4).
 
-Defaults give a newcomer a working app on SQLite with eager Celery tasks; production sets
-DEBUG=false, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL.
+Defaults give a newcomer a working app on SQLite with eager Celery tasks that serves the way
+production does (DEBUG off, a secret key kept in var/); production also sets SECRET_KEY,
+ALLOWED_HOSTS, DATABASE_URL and REDIS_URL. DEBUG=true is for development only.
 """
 
+import secrets
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 # A .env file is optional; real environment variables win.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# The installation's own files: the SQLite database, uploads, the generated secret key.
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
-DEBUG = env.bool("DEBUG", default=True)
 
-_DEV_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz"
-# Without DEBUG, a missing SECRET_KEY raises ImproperlyConfigured at start-up.
-SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY) if DEBUG else env.str("SECRET_KEY")
-if not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
-    raise environ.ImproperlyConfigured("SECRET_KEY must not be the development key")
+
+def flag(name: str, default: bool) -> bool:
+    """A yes/no variable; anything but true/false/1/0/yes/no/on/off stops the start-up
+    (django-environ would read a typo such as DEBUG=ture as false without a word)."""
+    value = env.str(name, default=str(default)).strip().lower()
+    if value not in {"true", "false", "1", "0", "yes", "no", "on", "off"}:
+        raise environ.ImproperlyConfigured(f"{name}={value!r}: expected true or false")
+    return value in {"true", "1", "yes", "on"}
+
+
+DEBUG = flag("DEBUG", default=False)
+
+
+def _local_secret_key(path: Path) -> str:
+    """The key of this installation, generated into var/ on first start (readable by its
+    owner only), so a newcomer's `make run` never serves with a key known to anyone else."""
+    if not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        draft = path.with_name(f"{path.name}.{secrets.token_hex(8)}")
+        draft.touch(mode=0o600)
+        draft.write_text(secrets.token_urlsafe(50))
+        try:
+            path.hardlink_to(draft)  # atomic: the first of two processes wins
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key(VAR_DIR / "secret_key")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -102,11 +130,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "liaison.User"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# One store every worker process sees (login lockouts and rate limits live there): Redis,
+# falling back to the database table while Redis is down; the table alone without Redis.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "liaison.cache.FailoverCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "liaison_cache"}}  # liaison.cache.CACHE_TABLE
 
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
@@ -176,8 +206,10 @@ IMPORT_MAX_BYTES = 20 * 1024 * 1024
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG:
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# Production behind TLS sets HTTPS_ONLY=true (redirects, HSTS, secure cookies); the default
+# serves plain HTTP on this machine, as `make run` does.
+if not DEBUG and flag("HTTPS_ONLY", default=False):
+    SECURE_SSL_REDIRECT = flag("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

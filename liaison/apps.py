@@ -12,5 +12,7 @@ class LiaisonConfig(AppConfig):
     verbose_name = "组织与干部"
 
     def ready(self) -> None:
+        from liaison import checks  # noqa: F401  (registers the start-up checks)
+
         for module in PLUGIN_MODULES:
             autodiscover_modules(module)

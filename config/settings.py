@@ -124,8 +124,11 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
-    # Wait for a concurrent writer (runserver + eager tasks) instead of failing at once.
+    # Wait for a concurrent writer (web threads + background jobs) instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Tests use a file too, as `make run` does: an in-memory database shared between threads
+    # fails at once with "table is locked" where a file waits for the writer.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "liaison.User"
 
@@ -144,6 +147,15 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ACKS_LATE = True
+# Enqueueing fails within a second when Redis is down (liaison.background then runs the job in
+# the web process) instead of retrying for about 20 s.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1,
+                                   "max_retries": 0}
+# Without a broker, jobs run in a thread of the web process (liaison.background).
+BACKGROUND_THREADS = flag("BACKGROUND_THREADS", default=True)
+# A job still pending or running after this long was lost (a restart): it is marked failed.
+JOB_TIME_LIMIT_SECONDS = env.int("JOB_TIME_LIMIT_SECONDS", default=30 * 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -23,6 +23,30 @@ from supervision.models import ComplianceResult, ComplianceRun
 CATEGORY_RANK = {code: rank for rank, code in enumerate(Category.values)}
 
 
+LOST_JOB_ERROR = "超过时限仍未完成（任务可能因服务重启而中断），请重新发起"
+
+
+def lost_before() -> dt.datetime:
+    from django.conf import settings
+
+    return timezone.now() - dt.timedelta(seconds=settings.JOB_TIME_LIMIT_SECONDS)
+
+
+def fail_lost_jobs() -> int:
+    """Runs and report files still pending or running after JOB_TIME_LIMIT_SECONDS were lost
+    (a worker or web process restarted mid-job): mark them failed, so that no page waits for
+    them forever and a new request can start."""
+    from supervision.models import ReportFile
+
+    cutoff = lost_before()
+    active = [ComplianceRun.Status.PENDING, ComplianceRun.Status.RUNNING]
+    lost = ComplianceRun.objects.filter(status__in=active, requested_at__lt=cutoff).update(
+        status=ComplianceRun.Status.FAILED, error=LOST_JOB_ERROR, finished_at=timezone.now())
+    return lost + ReportFile.objects.filter(
+        status=ReportFile.Status.PENDING, requested_at__lt=cutoff).update(
+        status=ReportFile.Status.FAILED, error=LOST_JOB_ERROR, finished_at=timezone.now())
+
+
 def compliance_run_create(*, year: int, as_of: dt.date | None = None,
                           acting_user=None) -> ComplianceRun:
     """A pending run of the year as of `as_of` (spec §3 defaults); a task executes it."""

@@ -7,17 +7,34 @@ import datetime as dt
 
 from django.db import transaction
 
+from liaison.background import run_in_background
 from liaison.compliance.engine import Window
 from supervision import jobs
 from supervision.models import ComplianceRun, ReportFile
 from supervision.tasks import bulletin_task, compliance_run_task
 
+ACTIVE = [ComplianceRun.Status.PENDING, ComplianceRun.Status.RUNNING]
+
+
+def active_run(year: int, as_of: dt.date) -> ComplianceRun | None:
+    """The run of this year and date that is still working, if any. A run older than the
+    time limit was lost (a restart) and does not count, so it never blocks recomputation."""
+    return ComplianceRun.objects.filter(year=year, as_of=as_of, status__in=ACTIVE,
+                                        requested_at__gte=jobs.lost_before()) \
+        .order_by("-pk").first()
+
 
 def compliance_run_request(*, year: int, as_of: dt.date | None = None,
                            acting_user=None) -> ComplianceRun:
-    """Queue a run; the task starts once this transaction commits (in-process without Redis)."""
+    """Start a run once this transaction commits, on the worker or in the background of this
+    process (liaison.background). A second request while one is working gets that one."""
+    jobs.fail_lost_jobs()
+    window = Window.for_year(year, as_of)
+    running = active_run(window.year, window.as_of)
+    if running is not None:
+        return running
     run = jobs.compliance_run_create(year=year, as_of=as_of, acting_user=acting_user)
-    transaction.on_commit(lambda: compliance_run_task.delay(run.pk))
+    transaction.on_commit(lambda: run_in_background(compliance_run_task, run.pk))
     return run
 
 
@@ -43,9 +60,15 @@ def quota_table_save(*, year: int, values: dict[tuple[str, str], int], acting_us
     return changed
 
 
-def bulletin_request(*, window: Window, acting_user):
-    report = ReportFile.objects.create(
-        kind="bulletin", requested_by=acting_user,
-        params={"year": window.year, "as_of": window.as_of.isoformat()})
-    transaction.on_commit(lambda: bulletin_task.delay(report.pk))
+def bulletin_request(*, window: Window, acting_user) -> ReportFile:
+    """Build the bulletin in the background; the same user's request for the same window
+    while one is being built gets that one."""
+    params = {"year": window.year, "as_of": window.as_of.isoformat()}
+    jobs.fail_lost_jobs()
+    pending = ReportFile.objects.filter(kind="bulletin", requested_by=acting_user, params=params,
+                                        status=ReportFile.Status.PENDING).first()
+    if pending is not None:
+        return pending
+    report = ReportFile.objects.create(kind="bulletin", requested_by=acting_user, params=params)
+    transaction.on_commit(lambda: run_in_background(bulletin_task, report.pk))
     return report

@@ -13,6 +13,7 @@ def compliance_run_task(run_id: int) -> int:
 @shared_task
 def nightly_compliance() -> int:
     """Beat: recompute the current year as of today (and last year in January)."""
+    jobs.fail_lost_jobs()
     today = timezone.localdate()
     runs = [jobs.compliance_run_create(year=today.year, as_of=today)]
     if today.month == 1:

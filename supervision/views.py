@@ -23,7 +23,7 @@ from liaison.params import date_param, id_param, year_param
 from liaison.pdf import render_pdf
 from liaison.permissions import VIEW, Role, has_role
 from liaison.services import year_close, year_reopen
-from supervision import charts, selectors, services
+from supervision import charts, jobs, selectors, services
 from supervision.forms import QuotaTableForm
 from supervision.models import ComplianceResult, ComplianceRun, ReportFile
 
@@ -84,9 +84,8 @@ class DashboardView(ReportWindowMixin, PageView):
                                            can_run=has_role(self.request.user, *RUNNERS),
                                            can_bulletin=has_role(self.request.user,
                                                                  Role.ORG_DEPT, Role.INSPECTOR),
-                                           pending=ComplianceRun.objects.filter(
-                                               year=window.year, as_of=window.as_of,
-                                               status__in=["pending", "running"]).first(),
+                                           pending=services.active_run(window.year,
+                                                                       window.as_of),
                                            **kwargs)
         if run is None:
             return context
@@ -162,10 +161,13 @@ class RunDetailView(RoleRequiredMixin, View):
     model = ComplianceRun
 
     def get(self, request, pk):
+        jobs.fail_lost_jobs()
         run = get_object_or_404(ComplianceRun.objects.select_related("requested_by"), pk=pk)
         if request.GET.get("format") == "json":
             return JsonResponse({"id": run.pk, "status": run.status, "progress": run.progress,
-                                 "rows": run.row_count})
+                                 "rows": run.row_count, "status_label": run.get_status_display(),
+                                 "finished": run.status not in ("pending", "running"),
+                                 "error": run.error})
         dashboard = (reverse("supervision:dashboard")
                      + f"?year={run.year}&as_of={run.as_of:%Y-%m-%d}")
         return TemplateResponse(request, "supervision/run_detail.html", {
@@ -279,7 +281,14 @@ class ReportDetailView(RoleRequiredMixin, View):
     model = ReportFile
 
     def get(self, request, pk):
+        jobs.fail_lost_jobs()
         report = get_object_or_404(ReportFile, pk=pk, requested_by=request.user)
+        finished = report.status != ReportFile.Status.PENDING
+        if request.GET.get("format") == "json":
+            return JsonResponse({"id": report.pk, "status": report.status,
+                                 "status_label": report.get_status_display(),
+                                 "progress": 100 if finished else 0, "finished": finished,
+                                 "error": report.error})
         if request.GET.get("download"):
             if report.status != ReportFile.Status.DONE:
                 raise Http404
@@ -287,8 +296,7 @@ class ReportDetailView(RoleRequiredMixin, View):
                                 filename=f"{report.params.get('year')}年区通报.pdf",
                                 content_type="application/pdf")
         return TemplateResponse(request, "supervision/report_detail.html", {
-            "report": report, "title": "区通报",
-            "finished": report.status != ReportFile.Status.PENDING})
+            "report": report, "title": "区通报", "finished": finished})
 
 
 # --- quota tables and closed years (组织部) ------------------------------------------------------

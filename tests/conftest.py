@@ -66,6 +66,16 @@ def login_with_totp(client, user, next_url="/admin/"):
 
 
 @pytest.fixture(autouse=True)
+def jobs_in_the_test_transaction(request, settings):
+    """Background jobs run in a thread of the web process (liaison.background), whose own
+    database connection cannot see a test's uncommitted rows: tests run them inline. Tests
+    marked `background_threads` (with committed data: transactional or live-server tests) keep
+    the threads, as `make run` has them."""
+    if request.node.get_closest_marker("background_threads") is None:
+        settings.BACKGROUND_THREADS = False
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """allauth keeps rate limits and used TOTP codes in the cache, which outlives a test. The
     cache is the database table (as under `make run`): a test without database access can

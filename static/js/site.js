@@ -15,3 +15,42 @@ document.addEventListener("input", function (event) {
     option.hidden = needle !== "" && !checked && text.indexOf(needle) === -1;
   });
 });
+
+// Long jobs (compliance runs, PDF reports): the page polls the job's JSON status and updates
+// itself in place; the blocks marked data-job-done / data-job-failed appear when it ends.
+document.querySelectorAll("[data-job-status]").forEach(function (box) {
+  var url = box.getAttribute("data-job-status");
+  function show(selector, visible) {
+    box.querySelectorAll(selector).forEach(function (el) { el.hidden = !visible; });
+  }
+  function update(job) {
+    box.querySelectorAll("[data-job-label]").forEach(function (el) { el.textContent = job.status_label; });
+    box.querySelectorAll("[data-job-rows]").forEach(function (el) { el.textContent = job.rows; });
+    box.querySelectorAll("[data-job-error]").forEach(function (el) { el.textContent = job.error || ""; });
+    box.querySelectorAll("[data-job-progress]").forEach(function (bar) {
+      bar.style.width = job.progress + "%";
+      bar.textContent = job.progress + "%";
+      bar.parentNode.setAttribute("aria-valuenow", job.progress);
+      if (job.finished) { bar.classList.remove("progress-bar-striped", "progress-bar-animated"); }
+    });
+    show("[data-job-waiting]", !job.finished);
+    show("[data-job-done]", job.status === "done");
+    show("[data-job-failed]", job.status === "failed");
+  }
+  function poll() {
+    fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.json(); })
+      .then(function (job) { update(job); if (!job.finished) { setTimeout(poll, 2000); } })
+      .catch(function () { setTimeout(poll, 5000); });
+  }
+  if (box.getAttribute("data-job-finished") !== "true") { setTimeout(poll, 1000); }
+});
+
+// A form marked data-once cannot be sent twice: its buttons are disabled on the first submit.
+document.addEventListener("submit", function (event) {
+  if (event.defaultPrevented || !event.target.hasAttribute("data-once")) { return; }
+  event.target.querySelectorAll("button[type=submit]").forEach(function (button) {
+    button.disabled = true;
+    button.textContent = button.getAttribute("data-busy-text") || "处理中…";
+  });
+});

@@ -19,17 +19,21 @@ from supervision import services
 from tests.conftest import make_user
 from tests.supervision.conftest import KINDS, YEAR_END
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True),
+              pytest.mark.background_threads]
 
 
 def current_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
-def test_an_inspector_downloads_the_bulletin(live_server, browser, example_dir, tmp_path):
+def test_an_inspector_downloads_the_bulletin(live_server, browser, example_dir, tmp_path,
+                                            settings):
     for kind in KINDS:
         call_command("import_data", kind, str(example_dir / f"{kind}.csv"), stdout=io.StringIO())
-    services.compliance_run_request(year=2025, as_of=YEAR_END)  # runs in-process on commit
+    settings.BACKGROUND_THREADS = False  # the figures first; the bulletin then in a thread
+    services.compliance_run_request(year=2025, as_of=YEAR_END)
+    settings.BACKGROUND_THREADS = True
     inspector = make_user(Role.INSPECTOR, Organization.objects.get(code="QD"),
                           username="jjjc", with_totp=False)
     secret = generate_totp_secret()
@@ -50,7 +54,10 @@ def test_an_inspector_downloads_the_bulletin(live_server, browser, example_dir, 
     page.goto(live_server.url + "/supervision/?year=2025&as_of=2025-12-31")
     assert "区委组织部" in page.text_content("main")
     page.click("text=生成区通报 PDF")
-    page.wait_for_selector("text=下载通报 PDF")
+    page.wait_for_url("**/supervision/reports/**")
+    page.evaluate("window.sameDocument = true")
+    page.wait_for_selector("text=下载通报 PDF", state="visible")
+    assert page.evaluate("window.sameDocument === true")  # it updated in place, no reload
     with page.expect_download() as download_info:
         page.click("text=下载通报 PDF")
     path = tmp_path / "bulletin.pdf"

@@ -31,7 +31,8 @@ def test_without_results_it_offers_to_compute(client, people, example,
     run = ComplianceRun.objects.get()
     assert response["Location"] == reverse("supervision:run_detail", args=[run.pk])
     progress = client.get(reverse("supervision:run_detail", args=[run.pk]), {"format": "json"})
-    assert progress.json() == {"id": run.pk, "status": "done", "progress": 100, "rows": 27}
+    assert progress.json() == {"id": run.pk, "status": "done", "progress": 100, "rows": 27,
+                               "status_label": "已完成", "finished": True, "error": ""}
     assert "尚未计算" not in client.get(URL, YEAR).content.decode()
 
 

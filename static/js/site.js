@@ -54,3 +54,19 @@ document.addEventListener("submit", function (event) {
     button.textContent = button.getAttribute("data-busy-text") || "处理中…";
   });
 });
+
+// Small behaviours declared in the markup (the Content-Security-Policy allows no inline script).
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target.matches("[data-autosubmit]")) { target.form.submit(); }
+  if (target.matches("[data-check-all]")) {
+    var name = target.getAttribute("data-check-all");
+    document.querySelectorAll("input[name='" + name + "']").forEach(function (box) {
+      box.checked = target.checked;
+    });
+  }
+});
+document.addEventListener("click", function (event) {
+  var link = event.target.closest("[data-history-back]");
+  if (link && window.history.length > 1) { event.preventDefault(); window.history.back(); }
+});

@@ -21,5 +21,9 @@ def phone(browser):
     context = browser.new_context(viewport={"width": 375, "height": 740}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(15000)
+    refused = []
+    page.on("console", lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert not refused, refused  # the page needed something the policy forbids

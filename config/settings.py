@@ -241,6 +241,10 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 CELERY_BEAT_SCHEDULE = {
+    "hourly-pending-import-purge": {
+        "task": "liaison.tasks.purge_pending_imports",
+        "schedule": crontab(minute=15),
+    },
     "nightly-compliance": {
         "task": "supervision.tasks.nightly_compliance",
         "schedule": crontab(hour=2, minute=0),

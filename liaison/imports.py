@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -412,7 +412,8 @@ def import_file(*, kind: str, filename: str, content: bytes, acting_user=None,
         dataset.append([row[h] for h in columns] + [row[ROW_COLUMN]])
 
     try:
-        with transaction.atomic(), closed_years_frozen(), resource.import_context(rows):
+        with transaction.atomic(), one_import_at_a_time(kind, dry_run), closed_years_frozen(), \
+                resource.import_context(rows):
             result = resource.import_data(dataset, dry_run=False, use_transactions=True)
             _collect(outcome, resource, dataset, result, file_errors + resource.late_errors)
             if dry_run or outcome.errors:
@@ -420,6 +421,22 @@ def import_file(*, kind: str, filename: str, content: bytes, acting_user=None,
     except _Rollback:
         pass
     return outcome
+
+
+@contextmanager
+def one_import_at_a_time(kind: str, dry_run: bool):
+    """Inside the import's transaction, before it reads anything: take the kind's lock row
+    (a row lock on PostgreSQL, the write lock on SQLite) until the transaction ends. A dry
+    run (a preview) writes nothing and takes no lock."""
+    if not dry_run:
+        from django.utils import timezone
+
+        from liaison.models import ImportLock
+
+        now = timezone.now()
+        if not ImportLock.objects.filter(kind=kind).update(taken_at=now):
+            ImportLock.objects.get_or_create(kind=kind, defaults={"taken_at": now})
+    yield
 
 
 def _collect(outcome: ImportOutcome, resource: ImportResource, dataset, result,

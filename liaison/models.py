@@ -404,3 +404,19 @@ class Quota(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.metric} {self.category or '—'} = {self.value}"
+
+
+class ImportLock(models.Model):
+    """One row per import kind: an import updates its row first, so that imports of the same
+    kind run one at a time and the second sees what the first wrote (#15: two concurrent
+    imports of one file both reported every row new and saved it twice)."""
+
+    kind = models.CharField("导入类型", max_length=32, primary_key=True)
+    taken_at = models.DateTimeField("最近开始时间")
+
+    class Meta:
+        verbose_name = "导入锁"
+        verbose_name_plural = "导入锁"
+
+    def __str__(self) -> str:
+        return self.kind

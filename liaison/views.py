@@ -31,6 +31,11 @@ from liaison.imports import (
 )
 from liaison.models import Cadre, ContactAssignment, Household, Organization, Position
 from liaison.params import id_param, year_param
+from liaison.pending_imports import (
+    pending_import_discard,
+    pending_import_store,
+    pending_import_take,
+)
 from liaison.permissions import CHANGE, PERSONAL_DATA, VIEW, Role, user_roles
 from liaison.personal import personal_visible, with_personal_flag
 from liaison.resources import (
@@ -385,35 +390,6 @@ class ImportTemplateView(ImportKindMixin, View):
 
 
 SESSION_KEY = "pending_import"
-PENDING_DIR = "pending-imports"
-
-
-def pending_import_store(content: bytes) -> str:
-    """Keep an uploaded file between preview and confirmation; returns its token."""
-    import uuid
-
-    from django.conf import settings
-
-    token = uuid.uuid4().hex
-    folder = settings.MEDIA_ROOT / PENDING_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / token).write_bytes(content)
-    return token
-
-
-def pending_import_take(token: str) -> bytes | None:
-    """The stored file, removed from disk (a confirmation uses it once)."""
-    from django.conf import settings
-
-    if not token.isalnum():
-        return None
-    path = settings.MEDIA_ROOT / PENDING_DIR / token
-    if not path.is_file():
-        return None
-    content = path.read_bytes()
-    path.unlink()
-    return content
-
 
 class ImportUploadView(ImportKindMixin, View):
     """Upload → preview (a dry run listing every row and every error) → confirm."""
@@ -445,6 +421,9 @@ class ImportUploadView(ImportKindMixin, View):
         except ImportFileError as exc:
             messages.error(request, str(exc))
             return redirect("import_upload", kind=self.kind)
+        previous = request.session.pop(SESSION_KEY, None)
+        if previous:
+            pending_import_discard(previous.get("file", ""))
         if outcome.ok:
             # The checked file waits on disk for the confirmation, not in the session.
             request.session[SESSION_KEY] = {
@@ -452,6 +431,15 @@ class ImportUploadView(ImportKindMixin, View):
             }
         return TemplateResponse(request, self.template_name,
                                 self.context(outcome=outcome, filename=upload.name))
+
+
+class ImportCancelView(ImportKindMixin, View):
+    def post(self, request):
+        pending = request.session.pop(SESSION_KEY, None)
+        if pending:
+            pending_import_discard(pending.get("file", ""))
+        messages.info(request, "已取消导入，上传的文件已删除")
+        return redirect("import_upload", kind=self.kind)
 
 
 class ImportConfirmView(ImportKindMixin, View):

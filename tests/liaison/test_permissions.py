@@ -45,6 +45,7 @@ ACCESS = {
     "import_index": ROSTER,
     "import_upload": ROSTER,
     "import_confirm": ROSTER,
+    "import_cancel": ROSTER,
     "import_template": ROSTER,
     "workbench": {CADRE, SYSADMIN},
     "coverage": READERS,
@@ -91,7 +92,7 @@ def allowed(pattern) -> set[str]:
     return roles
 
 
-POST_ONLY = {"import_confirm", "supervision:run_create", "supervision:bulletin"}
+POST_ONLY = {"import_confirm", "import_cancel", "supervision:run_create", "supervision:bulletin"}
 # Pages whose objects carry no scoped data: a run's progress shows no figures.
 UNSCOPED = {"supervision:run_detail"}
 # Prefixes that belong to Django's admin and allauth, tested on their own.

@@ -130,19 +130,27 @@ def generate(scale: int, rng: random.Random) -> dict[str, int]:
         places.append((len(trips), rng.choice(communities)[0]))
     unit_pairs = [(a[2], a[3]) for a in assignments if a[0] == "unit_community"]
     leader_pairs = [(a[1], a[3]) for a in assignments if a[0] == "leader_point"]
-    for _ in range(int(total * 0.68)):
+    # Visits of one contact and target never overlap (the rule and, on PostgreSQL, the
+    # visit_no_overlap constraint): a drawn visit that would is drawn again.
+    visited: dict[tuple, list[tuple[dt.date, dt.date]]] = {}
+    while len(visits) < int(total * 0.68):
         roll = rng.random()
         start = day()
         end = start + dt.timedelta(days=rng.choice((0, 0, 0, 0, 1, 2)))
         if roll < 0.05:
             cadre, target = rng.choice(leader_pairs)
-            visits.append(("leader_point", cadre, None, target, None, start, end))
+            visit = ("leader_point", cadre, None, target, None, start, end)
         elif roll < 0.10:
             unit, target = rng.choice(unit_pairs)
-            visits.append(("unit_community", None, unit, target, None, start, end))
+            visit = ("unit_community", None, unit, target, None, start, end)
         else:
-            visits.append(("household", rng.choice(active), None, None,
-                           rng.randint(1, len(households)), start, end))
+            visit = ("household", rng.choice(active), None, None,
+                     rng.randint(1, len(households)), start, end)
+        spans = visited.setdefault(visit[:5], [])
+        if any(start <= other_end and other_start <= end for other_start, other_end in spans):
+            continue
+        spans.append((start, end))
+        visits.append(visit)
     for i in range(int(total * 0.02)):
         reports.append((rng.choice(active), f"报告{i}", day(),
                         rng.choice(("submitted", "adopted", "returned"))))

@@ -66,6 +66,16 @@ class Visit(ContactParties, LedgerRecord):
             models.CheckConstraint(condition=models.Q(end_date__gte=models.F("start_date")),
                                    name="visit_end_after_start",
                                    violation_error_message="结束日期不能早于开始日期"),
+            # One visit per contact, target and start date, whatever two requests race; on
+            # PostgreSQL an exclusion constraint also refuses overlapping dates (migration
+            # 0003), which the rules check before saving.
+            *(models.UniqueConstraint(fields=fields, condition=models.Q(kind=kind),
+                                      name=f"visit_once_per_day_{kind}",
+                                      violation_error_message="同一联系人对同一对象在该日期已有走访记录")
+              for kind, fields in (
+                  ("leader_point", ["cadre", "target_org", "start_date"]),
+                  ("unit_community", ["unit", "target_org", "start_date"]),
+                  ("household", ["cadre", "target_household", "start_date"]))),
         ]
 
     def __str__(self) -> str:

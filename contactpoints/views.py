@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views import View
 
 from contactpoints import filters, forms
@@ -19,6 +20,12 @@ from liaison.generic_views import (
     ObjectListView,
     RoleRequiredMixin,
     safe_next_url,
+)
+from liaison.idempotency import (
+    repeated_submission_response,
+    submission_claim,
+    submission_done,
+    submission_release,
 )
 from liaison.models import Household
 from liaison.params import id_param
@@ -168,6 +175,8 @@ class HouseholdVisitsCreateView(RoleRequiredMixin, View):
         return self.render(self.get_form())
 
     def post(self, request):
+        if (previous := submission_claim(request)) is not None:
+            return repeated_submission_response(request, previous, request.path)
         form = self.get_form(request.POST)
         if form.is_valid():
             data = form.cleaned_data
@@ -184,9 +193,12 @@ class HouseholdVisitsCreateView(RoleRequiredMixin, View):
             else:
                 messages.success(request, f"已登记入户走访 {len(visits)} 户"
                                           f"（{data['start_date']:%Y-%m-%d}）")
-                if len(visits) == 1:
-                    return redirect(safe_next_url(request) or visits[0].get_absolute_url())
-                return redirect(safe_next_url(request) or "contactpoints:visit_list")
+                url = safe_next_url(request) or (
+                    visits[0].get_absolute_url() if len(visits) == 1
+                    else reverse("contactpoints:visit_list"))
+                submission_done(request, url)
+                return redirect(url)
+        submission_release(request)
         return self.render(form)
 
 

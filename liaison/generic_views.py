@@ -24,6 +24,12 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from liaison.exports import spreadsheet_response
+from liaison.idempotency import (
+    repeated_submission_response,
+    submission_claim,
+    submission_done,
+    submission_release,
+)
 from liaison.imports import import_kinds_for
 from liaison.permissions import (
     CHANGE,
@@ -229,6 +235,8 @@ class ObjectEditView(RoleRequiredMixin, View):
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
+        if (previous := submission_claim(request)) is not None:
+            return repeated_submission_response(request, previous, request.path)
         form = self.get_form(obj, request.POST)
         if form.is_valid():
             try:
@@ -240,7 +248,10 @@ class ObjectEditView(RoleRequiredMixin, View):
                 form.add_validation_error(exc)
             else:
                 messages.success(request, f"已保存：{self.describe(instance)}")
-                return redirect(self.get_success_url(instance))
+                url = self.get_success_url(instance)
+                submission_done(request, url)
+                return redirect(url)
+        submission_release(request)
         return self.render(form, obj)
 
     def describe(self, instance) -> str:

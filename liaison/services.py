@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from liaison.models import (
     Cadre,
@@ -52,10 +52,11 @@ def record_validate(instance: models.Model, *, exclude=(), rules: bool = True) -
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
     if not errors:
-        # Natural keys (unique constraints) get a clear message; check constraints are the
-        # database's safety net behind clean(), which already reported them.
+        # Natural keys (unique constraints) get a clear message; check constraints, and
+        # conditional unique constraints that back a cross-row rule (which reports the
+        # conflict in more detail), are the database's safety net.
         for constraint in type(instance)._meta.constraints:
-            if isinstance(constraint, models.UniqueConstraint):
+            if isinstance(constraint, models.UniqueConstraint) and constraint.condition is None:
                 try:
                     constraint.validate(type(instance), instance, exclude=exclude)
                 except ValidationError as exc:
@@ -120,12 +121,22 @@ def ensure_years_open(instance: models.Model) -> None:
         raise ValidationError(f"{listed}已关闭，该年度的记录不能新增、修改或删除")
 
 
+DUPLICATE_MESSAGE = "同样的记录已经存在（可能是重复提交），没有再次保存。请刷新页面查看已有记录。"
+
+
 @transaction.atomic
 def record_save(*, instance: models.Model, acting_user, validate: bool = True) -> models.Model:
+    """Validate (model and cross-row rules), stamp and save. A record that passed validation
+    can still collide with one saved a moment earlier by a concurrent request: the database
+    constraint refuses it, and the caller gets a ValidationError, never a 500."""
     if validate:
         record_validate(instance)
     record_stamp(instance, acting_user)
-    instance.save()
+    try:
+        with transaction.atomic():  # a savepoint: the surrounding transaction stays usable
+            instance.save()
+    except IntegrityError as exc:
+        raise ValidationError(DUPLICATE_MESSAGE, code="duplicate") from exc
     return instance
 
 

@@ -210,7 +210,7 @@ def test_contact_point_visits_count_visits_that_start_in_the_window(district):
     leader = cadre_with("GB1", (district.root, C.STANDING_COMMITTEE, D(2020, 1, 1), None))
     AssignmentFactory(kind="leader_point", cadre=leader, target_org=district.east,
                       start_date=D(2024, 1, 1))
-    for start in [D(2024, 12, 31), D(2025, 1, 5), D(2025, 6, 30), D(2025, 7, 1)]:
+    for start in [D(2024, 12, 31), D(2025, 1, 5), D(2025, 6, 30), D(2025, 7, 2)]:
         Visit.objects.create(kind="leader_point", cadre=leader, target_org=district.east,
                              start_date=start, end_date=start + dt.timedelta(days=1))
     assert rows_of(2025, D(2025, 6, 30))["GB1", "", "contact_point_visits"].actual == 2

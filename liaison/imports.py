@@ -156,9 +156,11 @@ class ImportResource(resources.ModelResource):
         clean_model_instances = False  # record_validate runs full_clean and the service rules
         use_transactions = True
 
-    def __init__(self, *, acting_user=None, **kwargs):
+    def __init__(self, *, acting_user=None, reason: str = "", **kwargs):
         super().__init__(**kwargs)
         self.acting_user = acting_user
+        # Why the rows changed, in their history (the command line names its OS user here).
+        self.reason = reason or None
         # (row number, message) found after rows were accepted: a bulk batch out of scope.
         self.late_errors: list[tuple[int, str]] = []
 
@@ -221,6 +223,7 @@ class ImportResource(resources.ModelResource):
 
     def save_instance(self, instance, is_create, row, **kwargs):
         record_stamp(instance, self.acting_user)
+        instance._change_reason = self.reason
         instance._import_row = row[ROW_COLUMN]
         # An existing row may be changed only from inside the scope it is in now (the stored
         # row is still the original here), e.g. not moved from another unit into one's own.
@@ -241,7 +244,8 @@ class ImportResource(resources.ModelResource):
         if self.create_instances:
             try:
                 bulk_create_with_history(self.create_instances, self._meta.model,
-                                         batch_size=batch_size, default_user=self.acting_user)
+                                         batch_size=batch_size, default_user=self.acting_user,
+                                         default_change_reason=self.reason)
                 self._check_batch_scope(self.create_instances)
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
@@ -255,7 +259,8 @@ class ImportResource(resources.ModelResource):
                 self._check_batch_scope(self.update_instances)  # as stored, before the update
                 bulk_update_with_history(self.update_instances, self._meta.model,
                                          self.get_bulk_update_fields(), batch_size=batch_size,
-                                         default_user=self.acting_user)
+                                         default_user=self.acting_user,
+                                         default_change_reason=self.reason)
                 self._check_batch_scope(self.update_instances)  # and as changed
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
@@ -373,12 +378,12 @@ ROW_TYPE_LABELS = {
 
 
 def import_file(*, kind: str, filename: str, content: bytes, acting_user=None,
-                dry_run: bool = False) -> ImportOutcome:
+                dry_run: bool = False, reason: str = "") -> ImportOutcome:
     """Import one file of `kind`; all or nothing. Never raises for bad data: see .errors."""
     resource_class = IMPORT_KINDS.get(kind)
     if resource_class is None:
         raise ImportFileError(f"未知的导入类型「{kind}」，可选：{'、'.join(IMPORT_KINDS)}")
-    resource = resource_class(acting_user=acting_user)
+    resource = resource_class(acting_user=acting_user, reason=reason)
     outcome = ImportOutcome(kind=kind, dry_run=dry_run)
     try:
         headers, data = read_table(filename, content)

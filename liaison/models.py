@@ -22,6 +22,9 @@ class User(AbstractUser):
         help_text="由组织部批量开通的账号在首次登录时必须修改初始密码。",
     )
 
+    # Who opened, changed or disabled an account (#15); never the password hash.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"

@@ -64,3 +64,47 @@ def test_a_unit_admins_import_cannot_write_outside_its_scope(users, tree):
     assert outcome.errors == ["第2行: 该记录超出您的管理范围"]
     assert not Household.objects.filter(code="HH778").exists()
     assert Organization.objects.count() == 6
+
+
+def test_opening_a_cadres_login_is_in_the_account_history(client, users, tree):
+    from liaison.models import User
+    from tests.factories import PositionFactory
+
+    client.force_login(users.org_dept)
+    newcomer = PositionFactory(organization=tree.community_in).cadre
+    client.post(reverse("cadre_logins"), {"cadres": [newcomer.pk]})
+    user = User.objects.get(username=newcomer.code.lower())
+    (opened,) = user.history.all()
+    assert (opened.history_type, opened.history_user) == ("+", users.org_dept)
+    assert not hasattr(opened, "password")  # the hash never goes into the history
+    grant = user.role_grants.get()
+    assert grant.history.get().history_user == users.org_dept
+
+
+def test_a_command_line_import_names_the_os_user_and_the_command(tmp_path, tree):
+    import getpass
+    import io
+
+    from django.core.management import call_command
+
+    path = tmp_path / "h.csv"
+    path.write_text("住户编码,户主姓名,社区编码,地址,贫困户\nHH700,孙大娘,SQ0101,,否\n")
+    call_command("import_data", "households", str(path), stdout=io.StringIO())
+    record = Household.objects.get(code="HH700").history.get()
+    assert record.history_user is None
+    assert getpass.getuser() in record.history_change_reason
+    assert "import_data households h.csv" in record.history_change_reason
+
+
+def test_the_history_page_names_the_command_line_import(client, users, tmp_path, tree):
+    import io
+
+    from django.core.management import call_command
+
+    path = tmp_path / "h.csv"
+    path.write_text("住户编码,户主姓名,社区编码,地址,贫困户\nHH701,孙大娘,SQ0101,,否\n")
+    call_command("import_data", "households", str(path), stdout=io.StringIO())
+    client.force_login(users.org_dept)
+    household = Household.objects.get(code="HH701")
+    page = client.get(reverse("household_history", args=[household.pk])).content.decode()
+    assert "命令行导入（操作系统用户" in page

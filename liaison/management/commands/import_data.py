@@ -1,3 +1,4 @@
+import getpass
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -16,8 +17,11 @@ class Command(BaseCommand):
     def handle(self, *args, kind, file, dry_run, **options):
         if not file.is_file():
             raise CommandError(f"文件不存在：{file}")
+        # No web user: the history names the operating-system user and the command.
+        reason = (f"命令行导入（操作系统用户 {getpass.getuser()}）："
+                  f"manage.py import_data {kind} {file.name}")
         outcome = import_file(kind=kind, filename=file.name, content=file.read_bytes(),
-                              dry_run=dry_run)
+                              dry_run=dry_run, reason=reason)
         if not outcome.ok:
             for error in outcome.errors:
                 self.stderr.write(error)

@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from liaison.models import (
     Cadre,
+    CalendarDay,
     ContactAssignment,
     Household,
     Organization,
@@ -63,3 +64,13 @@ class ContactAssignmentAdmin(SimpleHistoryAdmin):
                     "end_date"]
     list_filter = ["kind"]
     raw_id_fields = ["cadre", "unit", "target_org", "target_household"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    """The working calendar: the system administrator adds the next year's holiday notice."""
+
+    list_display = ("date", "kind", "name")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    date_hierarchy = "date"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -74,13 +75,13 @@ class DateWidget(widgets.Widget):
             return value.date()
         if isinstance(value, dt.date):
             return value
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError("日期格式应为 YYYY-MM-DD")
         try:
-            text = str(value)
-            if len(text) != 10:
-                raise ValueError
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise ValueError("日期格式应为 YYYY-MM-DD") from None
+            raise ValueError(f"「{text}」不是真实存在的日期") from None
 
     def render(self, value, obj=None, **kwargs):
         return value.isoformat() if value else ""

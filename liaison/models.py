@@ -423,3 +423,27 @@ class ImportLock(models.Model):
 
     def __str__(self) -> str:
         return self.kind
+
+
+class CalendarDay(models.Model):
+    """A row of the working calendar (spec/petitions.md §1): a rest day (休) or a make-up
+    working day (班, a weekend day worked). Days without a row follow the week: Saturdays and
+    Sundays rest. Filled at installation from the chinese-calendar package."""
+
+    class Kind(models.TextChoices):
+        REST = "rest", "休"
+        WORK = "work", "班"
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices)
+    name = models.CharField("名称", max_length=40, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "工作日历"
+        verbose_name_plural = "工作日历"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()

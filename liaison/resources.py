@@ -18,6 +18,7 @@ from liaison.imports import (
 )
 from liaison.models import (
     Cadre,
+    CalendarDay,
     Category,
     ContactAssignment,
     ContactParties,
@@ -281,3 +282,30 @@ class AssignmentResource(ContactPartiesResource):
         model = ContactAssignment
         fields = ("kind_field", "contact", "target", "start_date", "end_date")
         import_id_fields = ()
+
+
+@register_import
+class CalendarResource(ImportResource):
+    """工作日历 (spec/import.md, calendar): an imported row replaces the row of its date."""
+
+    kind = "calendar"
+    label = "工作日历"
+    roles = (Role.SYSADMIN,)
+    required_columns = ("日期", "类型")
+    natural_key_columns = ("日期",)
+
+    date = Field(attribute="date", column_name="日期", widget=DateWidget())
+    kind_ = Field(attribute="kind", column_name="类型",
+                  widget=ChoiceLabelWidget(CalendarDay.Kind.choices))
+    name = Field(attribute="name", column_name="名称")
+
+    class Meta(ImportResource.Meta):
+        model = CalendarDay
+        fields = ("date", "kind_", "name")
+        import_id_fields = ("date",)
+
+    def natural_key_lookup(self, row):
+        try:
+            return {"date": DateWidget().clean(row["日期"])}
+        except ValueError:
+            return None

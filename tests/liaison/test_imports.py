@@ -221,7 +221,7 @@ def test_a_position_end_date_is_an_update_of_the_same_position(orgs):
      "第2行 「类别」: 「区长」不是有效值，应为 区委区政府主要领导、区委常委、其他区级领导干部、"
      "区直单位主要负责人、办事处主要负责人、办事处班子成员、科级干部、社区干部、党员 之一"),
     ("GB1,张三,QD,区委常委,2021/05/01,", "第2行 「任职开始日期」: 日期格式应为 YYYY-MM-DD"),
-    ("GB1,张三,QD,区委常委,2021-02-30,", "第2行 「任职开始日期」: 日期格式应为 YYYY-MM-DD"),
+    ("GB1,张三,QD,区委常委,2021-02-30,", "第2行 「任职开始日期」: 「2021-02-30」不是真实存在的日期"),
     ("GB1,张三,NOPE,区委常委,2021-05-01,", "第2行 「单位编码」: 单位编码「NOPE」不存在"),
     ("GB1,张三,QD,区委常委,2021-05-01,2020-01-01", "第2行 「任职结束日期」: 任职结束日期不能早于开始日期"),
 ])
@@ -371,4 +371,4 @@ def test_a_trips_file_without_the_optional_end_column_imports(roster):
 def test_a_bad_start_date_is_one_error_not_two(roster):
     outcome = run("visits", "联系类型,联系人编码,联系对象编码,开始日期,结束日期\n"
                             "入户走访,GB3,HH1,2025-13-01,\n")
-    assert outcome.errors == ["第2行 「开始日期」: 日期格式应为 YYYY-MM-DD"]
+    assert outcome.errors == ["第2行 「开始日期」: 「2025-13-01」不是真实存在的日期"]

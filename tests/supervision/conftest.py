@@ -22,6 +22,14 @@ def example(db, example_dir):
     return Organization.objects.get(code="QD")
 
 
+def example_rows() -> int:
+    """How many rows the compliance command gives the imported example at the year's end
+    (the §2–§6 rows of expected-2025.csv plus the §9 rows of the systems now registered)."""
+    from liaison.compliance.engine import compute_compliance
+
+    return len(compute_compliance(year=2025, as_of=YEAR_END))
+
+
 def run_now(capture, **kwargs):
     """Request a run and let its task run in-process, as it does without Redis."""
     with capture(execute=True):

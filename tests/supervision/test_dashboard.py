@@ -4,6 +4,7 @@ import openpyxl
 from django.urls import reverse
 
 from supervision.models import ComplianceRun
+from tests.supervision.conftest import example_rows
 
 URL = reverse("supervision:dashboard")
 YEAR = {"year": 2025, "as_of": "2025-12-31"}
@@ -19,7 +20,8 @@ def test_the_district_overview_shows_every_metric_and_its_run(client, people, pu
     assert metrics["walkthrough"]["met"] == 3
     assert "<svg" in text and "三走遍" in text
     units = {r["unit"].code: r["total"] for r in page.context["units"]}
-    assert units == {"QD": 8, "BSC01": 8, "BSC02": 3, "JJQ01": 2, "BM01": 4, "BM02": 2}
+    # QD: its leaders' 8 rows of §2–§6, and the district principal's reception_months (§9).
+    assert units == {"QD": 9, "BSC01": 8, "BSC02": 3, "JJQ01": 2, "BM01": 4, "BM02": 2}
 
 
 def test_without_results_it_offers_to_compute(client, people, example,
@@ -31,8 +33,9 @@ def test_without_results_it_offers_to_compute(client, people, example,
     run = ComplianceRun.objects.get()
     assert response["Location"] == reverse("supervision:run_detail", args=[run.pk])
     progress = client.get(reverse("supervision:run_detail", args=[run.pk]), {"format": "json"})
-    assert progress.json() == {"id": run.pk, "status": "done", "progress": 100, "rows": 27,
-                               "status_label": "已完成", "finished": True, "error": ""}
+    assert progress.json() == {"id": run.pk, "status": "done", "progress": 100,
+                               "rows": example_rows(), "status_label": "已完成",
+                               "finished": True, "error": ""}
     assert "尚未计算" not in client.get(URL, YEAR).content.decode()
 
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from supervision import jobs
 from supervision.models import ComplianceResult, ComplianceRun
-from tests.supervision.conftest import YEAR_END, run_now
+from tests.supervision.conftest import YEAR_END, example_rows, run_now
 
 
 def command_rows(*args):
@@ -29,7 +29,7 @@ def test_a_run_stores_exactly_the_rows_of_the_command(published):
                 "expected_to_date": str(r.expected_to_date), "status": r.status}
                for r in stored]
     assert as_text == expected
-    assert published.row_count == len(expected) == 27
+    assert published.row_count == len(expected) == example_rows()
     assert published.progress == 100
 
 
@@ -49,7 +49,7 @@ def test_a_second_run_replaces_the_first_and_is_idempotent(
     published.refresh_from_db()
     assert (again.status, published.status) == ("done", "superseded")
     assert not ComplianceResult.objects.filter(run=published).exists()
-    assert ComplianceResult.objects.filter(run=again).count() == 27
+    assert ComplianceResult.objects.filter(run=again).count() == example_rows()
 
 
 def test_an_older_run_finishing_last_steps_aside(example):
@@ -60,13 +60,13 @@ def test_an_older_run_finishing_last_steps_aside(example):
     older.refresh_from_db()
     newer.refresh_from_db()
     assert (newer.status, older.status) == ("done", "superseded")
-    assert ComplianceResult.objects.filter(run=newer).count() == 27
+    assert ComplianceResult.objects.filter(run=newer).count() == example_rows()
     assert not ComplianceResult.objects.filter(run=older).exists()
 
 
 def test_a_duplicate_delivery_of_the_task_does_nothing(published):
     jobs.compliance_run_execute(published.pk)
-    assert ComplianceResult.objects.filter(run=published).count() == 27
+    assert ComplianceResult.objects.filter(run=published).count() == example_rows()
 
 
 def test_runs_of_different_dates_live_side_by_side(published,

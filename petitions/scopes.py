@@ -1,0 +1,59 @@
+"""Which reception days and cases a user may see or change (liaison.permissions).
+
+Confidentiality (spec/petitions.md §6) lives here, in the one scoping function every list,
+count, detail page, export and figure reads through: a case is never shown to a cadre it
+accuses, nor to a user whose role scope lies inside an accused unit's subtree.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+
+from liaison.permissions import (
+    CHANGE,
+    Policy,
+    Role,
+    grants_with,
+    is_unrestricted,
+    scope_for,
+    subtree_q,
+    user_grants,
+)
+from petitions.models import Petition, ReceptionDay
+
+# Until the petitions office role exists, 组织部 keeps the ledger; 纪检监察 reads it.
+KEEPERS = (Role.ORG_DEPT,)
+READERS = (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN)
+
+
+@scope_for(ReceptionDay, policy=Policy(view=Role.ALL, change=KEEPERS))
+def reception_scope(user, action: str) -> Q:
+    """The rota is the district's: everyone reads it; the keepers of the ledger plan it."""
+    if action == CHANGE:
+        return Q() if grants_with(user, *KEEPERS) else Q(pk__in=[])
+    return Q()
+
+
+@scope_for(Petition, policy=Policy(view=(*READERS, Role.CADRE), change=KEEPERS,
+                                   personal_data=KEEPERS, org_path="handling_unit__path"))
+def petition_scope(user, action: str) -> Q:
+    roles = KEEPERS if action == CHANGE else READERS
+    q = subtree_q(grants_with(user, *roles), "handling_unit__path")
+    if action != CHANGE:  # a cadre works the cases they answer for or lead
+        q |= Q(responsible__user=user) | Q(leader__user=user)
+    if is_unrestricted(user):
+        q = Q()
+    return q & ~accused_q(user)
+
+
+def accused_q(user) -> Q:
+    """Cases that accuse the user, or a unit whose subtree holds one of the user's grants."""
+    paths = set()
+    for grant in user_grants(user):
+        parts = grant.org_path.strip("/").split("/")
+        paths.update("/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1))
+    through_units = Petition.accused_units.through.objects.filter(
+        petition_id=OuterRef("pk"), organization__path__in=sorted(paths))
+    through_cadres = Petition.accused_cadres.through.objects.filter(
+        petition_id=OuterRef("pk"), cadre__user=user)
+    return Q(Exists(through_units)) | Q(Exists(through_cadres))

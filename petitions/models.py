@@ -2,6 +2,7 @@
 reception rota and the case ledger with its statutory clocks."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -93,7 +94,8 @@ class Petition(LedgerRecord):
     code = models.CharField("信访编号", max_length=32, unique=True)
     received_on = models.DateField("登记日期")
     channel = models.CharField("来源渠道", max_length=16, choices=Channel.choices)
-    people = models.PositiveIntegerField("人数", default=1)
+    people = models.PositiveIntegerField(
+        "人数", default=1, validators=[MinValueValidator(1, "人数至少为 1")])
     reception = models.ForeignKey(ReceptionDay, verbose_name="接访日", null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="petitions")
     petitioner_name = models.CharField("信访人姓名", max_length=50)
@@ -116,7 +118,10 @@ class Petition(LedgerRecord):
     decision = models.CharField("受理结果", max_length=16, choices=Decision.choices, blank=True)
     decided_on = models.DateField("受理日期", null=True, blank=True)
     decision_note = models.CharField("不予受理理由／转送机关", max_length=200, blank=True)
-    extension_days = models.PositiveSmallIntegerField("延期天数", null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField(
+        "延期天数", null=True, blank=True,
+        validators=[MinValueValidator(1, "延期天数应为 1 至 30 天"),
+                    MaxValueValidator(30, "延期天数应为 1 至 30 天")])
     extension_approver = models.ForeignKey(Cadre, verbose_name="延期批准人", null=True,
                                            blank=True, on_delete=models.PROTECT,
                                            related_name="petition_extensions")

@@ -12,6 +12,7 @@ from liaison.models import (
     RoleGrant,
     User,
 )
+from liaison.workdays import calendar_changed
 
 admin.site.site_header = "联系服务群众平台 · 系统管理"
 
@@ -74,3 +75,11 @@ class CalendarDayAdmin(SimpleHistoryAdmin):
     list_filter = ("kind",)
     search_fields = ("name",)
     date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        calendar_changed.send(sender=CalendarDay)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        calendar_changed.send(sender=CalendarDay)

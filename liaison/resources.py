@@ -28,6 +28,7 @@ from liaison.models import (
 )
 from liaison.permissions import CHANGE, Role, can
 from liaison.services import record_save
+from liaison.workdays import calendar_changed
 
 
 @register_import
@@ -309,3 +310,9 @@ class CalendarResource(ImportResource):
             return {"date": DateWidget().clean(row["日期"])}
         except ValueError:
             return None
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if not kwargs.get("dry_run") and (result.totals.get("new") or
+                                           result.totals.get("update")):
+            calendar_changed.send(sender=CalendarDay)

@@ -11,6 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.dispatch import Signal
+
+# Sent once after the calendar table changed (an import, an edit): apps that store deadlines
+# computed on it recompute them.
+calendar_changed = Signal()
+
 ONE_DAY = dt.timedelta(days=1)
 REST, WORK = "rest", "work"
 

@@ -31,3 +31,27 @@ def petition_save(*, case: Petition, acting_user, accused_cadres=None, accused_u
     if accused_units is not None:
         case.accused_units.set(case._accused_units)
     return case
+
+
+def petition_dues_refresh(batch_size: int = 2000) -> int:
+    """Recompute every case's due dates on the current calendar (after it changed); returns
+    how many cases changed. Cases are read and written in batches."""
+    calendar = WorkingCalendar.load()
+    fields = ("decision_due", "handling_due", "handling_due_extended", "review_due",
+              "re_review_due")
+    changed = []
+    total = 0
+    for case in Petition.objects.only(
+            "pk", "received_on", "decision", "decided_on", "extension_days",
+            "review_requested_on", "re_review_requested_on", *fields).iterator(
+            chunk_size=batch_size):
+        before = tuple(getattr(case, f) for f in fields)
+        refresh_dues(case, calendar)
+        if tuple(getattr(case, f) for f in fields) != before:
+            changed.append(case)
+        if len(changed) >= batch_size:
+            Petition.objects.bulk_update(changed, fields)
+            total += len(changed)
+            changed = []
+    Petition.objects.bulk_update(changed, fields)
+    return total + len(changed)

@@ -92,3 +92,21 @@ def test_a_transferred_case_stops_its_clocks(calendar):
                     decided_on=D(2025, 5, 30))
     state = state_at(petition, D(2025, 12, 31))
     assert (state.stage, state.due_on, state.clocks) == ("transferred", None, {"decision": 0})
+
+
+def test_a_calendar_change_moves_the_stored_due_dates(roster, django_capture_on_commit_callbacks):
+    from liaison.imports import import_file
+    from liaison.models import Cadre, Organization
+    from petitions.services import petition_save
+
+    case = petition_save(case=Petition(
+        code="XF1", received_on=D(2025, 9, 26), channel="visit", petitioner_name="钱某",
+        summary="问题", handling_unit=Organization.objects.get(code="BSC01"),
+        responsible=Cadre.objects.get(code="GB006")), acting_user=None)
+    assert case.decision_due == D(2025, 10, 11)
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = import_file(kind="calendar", filename="c.csv",
+                              content="日期,类型,名称\n2025-10-11,休,改为休息\n".encode())
+    assert outcome.ok
+    case.refresh_from_db()
+    assert case.decision_due == D(2025, 10, 13)

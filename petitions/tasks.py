@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from petitions.services import petition_dues_refresh
+
+
+@shared_task
+def refresh_petition_dues() -> int:
+    return petition_dues_refresh()

@@ -37,10 +37,16 @@ class Role:
     ORG_DEPT = "组织部"
     INSPECTOR = "纪检监察"
     SYSADMIN = "系统管理员"
+    # The petitions office (信访): keeps the reception rota and the case ledger, sees
+    # petitioners' identities (spec/petitions.md §6); granted district-wide.
+    PETITIONS = "信访"
 
-    ALL = (CADRE, UNIT_ADMIN, ORG_DEPT, INSPECTOR, SYSADMIN)
-    # Roles that must use TOTP (DESIGN.md §5).
-    MFA_REQUIRED = frozenset({ORG_DEPT, INSPECTOR, SYSADMIN})
+    ALL = (CADRE, UNIT_ADMIN, ORG_DEPT, INSPECTOR, SYSADMIN, PETITIONS)
+    # The roles of the contact-and-serve ledgers (research, contact points, roster): the
+    # petitions office works its own ledger and reads these only where a page says so.
+    LIAISON = (CADRE, UNIT_ADMIN, ORG_DEPT, INSPECTOR, SYSADMIN)
+    # Roles that must use TOTP (DESIGN.md §5), and whoever sees petitioners' identities.
+    MFA_REQUIRED = frozenset({ORG_DEPT, INSPECTOR, SYSADMIN, PETITIONS})
     # Who enters ledger records: a cadre their own, unit admins and 组织部 their scope's.
     LEDGER_WRITERS = (CADRE, UNIT_ADMIN, ORG_DEPT)
 

@@ -42,7 +42,7 @@ def serving_under(grants, action: str, cadre_ref: str = "pk") -> Q:
 
 
 # The roster list is for those who keep or read it; a cadre opens their own page.
-@scope_for(Cadre, policy=Policy(view=Role.ALL, list=READERS, change=ROSTER_KEEPERS))
+@scope_for(Cadre, policy=Policy(view=Role.LIAISON, list=READERS, change=ROSTER_KEEPERS))
 def cadre_scope(user, action: str) -> Q:
     q = serving_under(grants_with(user, *_roles_for(action)), action)
     if action != CHANGE and _is_cadre(user):
@@ -50,7 +50,7 @@ def cadre_scope(user, action: str) -> Q:
     return q
 
 
-@scope_for(Position, policy=Policy(view=Role.ALL, change=ROSTER_KEEPERS))
+@scope_for(Position, policy=Policy(view=Role.LIAISON, change=ROSTER_KEEPERS))
 def position_scope(user, action: str) -> Q:
     q = subtree_q(grants_with(user, *_roles_for(action)), "organization__path")
     if action != CHANGE and _is_cadre(user):
@@ -64,7 +64,7 @@ def linked_households(user) -> Q:
 
 
 @scope_for(Household, policy=Policy(
-    view=Role.ALL, change=ROSTER_KEEPERS, personal_data=READERS, org_path="community__path",
+    view=Role.LIAISON, change=ROSTER_KEEPERS, personal_data=READERS, org_path="community__path",
     personal_rows=linked_households))
 def household_scope(user, action: str) -> Q:
     q = subtree_q(grants_with(user, *_roles_for(action)), "community__path")
@@ -81,7 +81,7 @@ def household_scope(user, action: str) -> Q:
     return q
 
 
-@scope_for(ContactAssignment, policy=Policy(view=Role.ALL, change=(Role.ORG_DEPT,)))
+@scope_for(ContactAssignment, policy=Policy(view=Role.LIAISON, change=(Role.ORG_DEPT,)))
 def assignment_scope(user, action: str) -> Q:
     grants = grants_with(user, *_roles_for(action, writers=(Role.ORG_DEPT,)))
     q = (

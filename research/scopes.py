@@ -6,7 +6,7 @@ from liaison.permissions import CHANGE, Policy, Role, grants_with, scope_for, su
 from liaison.scopes import READERS, cadre_records_scope
 from research.models import ResearchReport, ResearchTopic, ResearchTrip
 
-LEDGER = Policy(view=Role.ALL, change=Role.LEDGER_WRITERS)
+LEDGER = Policy(view=Role.LIAISON, change=Role.LEDGER_WRITERS)
 
 
 @scope_for(ResearchTrip, policy=LEDGER)
@@ -19,7 +19,7 @@ def report_scope(user, action: str) -> Q:
     return cadre_records_scope(user, action)
 
 
-@scope_for(ResearchTopic, policy=Policy(view=Role.ALL, change=(Role.UNIT_ADMIN, Role.ORG_DEPT)))
+@scope_for(ResearchTopic, policy=Policy(view=Role.LIAISON, change=(Role.UNIT_ADMIN, Role.ORG_DEPT)))
 def topic_scope(user, action: str) -> Q:
     """Topics are read by everyone in the proposing unit's subtree; 组织部 reviews them."""
     if action == CHANGE:

@@ -33,7 +33,7 @@ from research.services import (
     trip_save,
 )
 
-EVERYONE = Role.ALL
+EVERYONE = Role.LIAISON
 LOGGERS = Role.LEDGER_WRITERS
 REPORT_REVIEWERS = (Role.UNIT_ADMIN, Role.ORG_DEPT)
 TOPIC_REVIEWERS = (Role.ORG_DEPT,)

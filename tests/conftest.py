@@ -163,6 +163,9 @@ def users(tree):
         org_dept=org_dept,
         inspector=make_user(Role.INSPECTOR, tree.east, username="jjjc"),
         sysadmin=make_user(Role.SYSADMIN, tree.district, username="sysadmin"),
+        # District-wide in production; scoped to 东城 here like the others, so that every
+        # `*_out` record is out of reach of every test user.
+        petitions=make_user(Role.PETITIONS, tree.east, username="xfb"),
     )
 
 

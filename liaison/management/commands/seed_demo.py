@@ -50,6 +50,7 @@ DEMO_LOGINS = [
     ("admin", Role.SYSADMIN, "QD", "系统管理员（须设置 TOTP）"),
     ("zzb", Role.ORG_DEPT, "QD", "组织部（须设置 TOTP）"),
     ("jjjc", Role.INSPECTOR, "QD", "纪检监察（须设置 TOTP）"),
+    ("xfb", Role.PETITIONS, "QD", "信访（须设置 TOTP）"),
     ("dwgly", Role.UNIT_ADMIN, "BSC01", "东城办事处单位管理员"),
     ("ganbu", Role.CADRE, None, "干部（东城办事处一社区干部）"),
 ]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("liaison.urls")),
     path("research/", include("research.urls")),
     path("visits/", include("contactpoints.urls")),
+    path("petitions/", include("petitions.urls")),
     path("supervision/", include("supervision.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -162,7 +162,8 @@ class ObjectListView(RoleRequiredMixin, View):
             "filterset": filterset,
             "page": page,
             "columns": self.columns,
-            "rows": [(obj, [(c, c.value(obj)) for c in self.columns]) for obj in page.object_list],
+            "rows": [(obj, [(c, c.value(obj)) for c in self.columns])
+                     for obj in self.prepare_rows(list(page.object_list))],
             "querystring": query.urlencode(),
             "can_edit": can_edit,
             "create_url": reverse(self.create_url_name) if can_edit and self.create_url_name
@@ -174,6 +175,11 @@ class ObjectListView(RoleRequiredMixin, View):
     def get_extra_context(self) -> dict:
         """More context for a list's own template."""
         return {}
+
+    def prepare_rows(self, objects: list) -> list:
+        """The page's objects before their columns are read (e.g. values computed for the
+        whole page at once)."""
+        return objects
 
     def export_queryset(self, queryset):
         """The rows exported for the listed objects (the resource's model)."""

@@ -37,6 +37,12 @@ def register_import(resource_class: type[ImportResource]) -> type[ImportResource
     return resource_class
 
 
+def importer_roles() -> tuple[str, ...]:
+    """Every role that may run at least one import kind (the import pages' gate; the kind
+    itself is checked against the user's roles as well)."""
+    return tuple(sorted({role for resource in IMPORT_KINDS.values() for role in resource.roles}))
+
+
 def import_kinds_for(user) -> list[tuple[str, str]]:
     """(kind, label) of the imports `user` may run, in registration order."""
     roles = user_roles(user)

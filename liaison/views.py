@@ -27,6 +27,7 @@ from liaison.imports import (
     ImportFileError,
     import_file,
     import_kinds_for,
+    importer_roles,
     template_dataset,
 )
 from liaison.models import Cadre, ContactAssignment, Household, Organization, Position
@@ -361,8 +362,15 @@ class CoverageView(PageView):
 
 # --- imports ---------------------------------------------------------------------------------
 
-class ImportIndexView(PageView):
-    allowed_roles = ROSTER_EDITORS
+class ImportersOnly:
+    """Open to every role that has an import kind of its own (liaison.imports)."""
+
+    @classmethod
+    def roles_allowed(cls, initkwargs=None, kwargs=None):
+        return importer_roles()
+
+
+class ImportIndexView(ImportersOnly, PageView):
     template_name = "liaison/import_index.html"
     title = "数据导入"
 
@@ -370,8 +378,7 @@ class ImportIndexView(PageView):
         return super().get_context_data(kinds=import_kinds_for(self.request.user), **kwargs)
 
 
-class ImportKindMixin(RoleRequiredMixin):
-    allowed_roles = ROSTER_EDITORS
+class ImportKindMixin(ImportersOnly, RoleRequiredMixin):
 
     def dispatch(self, request, *args, kind, **kwargs):
         if kind not in IMPORT_KINDS:

@@ -49,6 +49,22 @@ class WorkingCalendar:
         the next working day when it falls on a rest day."""
         return self.roll(start + dt.timedelta(days=days))
 
+    def add_working_days(self, day: dt.date, n: int) -> dt.date:
+        """The n-th working day after `day`."""
+        while n > 0:
+            day += ONE_DAY
+            if self.is_working_day(day):
+                n -= 1
+        return day
+
+    def working_days_until(self, today: dt.date, due: dt.date) -> int:
+        """Working days after `today` up to and including `due` (0 when due today)."""
+        count, day = 0, today
+        while day < due:
+            day += ONE_DAY
+            count += self.is_working_day(day)
+        return count
+
     def covers(self, day: dt.date) -> bool:
         """Whether the table has the year of `day`; a year without any row knows only weekends,
         and a deadline in it is shown with a warning."""

@@ -4,6 +4,7 @@ reception rota and the case ledger with its statutory clocks."""
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from liaison.models import Cadre, LedgerRecord, Organization
@@ -60,6 +61,9 @@ class ReceptionDay(LedgerRecord):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.host.name}接访"
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:reception_detail", args=[self.pk])
 
 
 class Petition(LedgerRecord):
@@ -162,6 +166,9 @@ class Petition(LedgerRecord):
 
     def __str__(self) -> str:
         return f"{self.code} {self.summary[:20]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:petition_detail", args=[self.pk])
 
     @property
     def is_collective(self) -> bool:

@@ -45,7 +45,7 @@ class CountWidget(IntegerWidget):
 class ReceptionResource(ImportResource):
     kind = "receptions"
     label = "接访日"
-    roles = (Role.ORG_DEPT,)
+    roles = (Role.PETITIONS,)
     required_columns = ("接待日期", "接待领导编码", "实际接待人编码", "接待方式")
     natural_key_columns = ("接待日期", "接待领导编码")
 
@@ -79,7 +79,7 @@ class ReceptionResource(ImportResource):
 class PetitionResource(ImportResource):
     kind = "petitions"
     label = "信访事项"
-    roles = (Role.ORG_DEPT,)
+    roles = (Role.PETITIONS,)
     required_columns = ("信访编号", "登记日期", "来源渠道", "信访人姓名", "事项摘要",
                         "承办单位编码", "责任人编码")
     natural_key_columns = ("信访编号",)

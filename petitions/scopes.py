@@ -19,28 +19,38 @@ from liaison.permissions import (
     subtree_q,
     user_grants,
 )
+from liaison.scopes import serving_under
 from petitions.models import Petition, ReceptionDay
 
-# Until the petitions office role exists, 组织部 keeps the ledger; 纪检监察 reads it.
-KEEPERS = (Role.ORG_DEPT,)
-READERS = (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN)
+# The petitions office keeps the rota and the ledger; 组织部, 纪检监察 and the handling units'
+# admins read the cases under their grants; a cadre the cases they answer for or lead.
+KEEPERS = (Role.PETITIONS,)
+READERS = (Role.PETITIONS, Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN)
 
 
 @scope_for(ReceptionDay, policy=Policy(view=Role.ALL, change=KEEPERS))
 def reception_scope(user, action: str) -> Q:
-    """The rota is the district's: everyone reads it; the keepers of the ledger plan it."""
+    """The rota is the district's: everyone reads it; the office plans the days of the leaders
+    serving under its grant (the whole district, as it is granted)."""
     if action == CHANGE:
-        return Q() if grants_with(user, *KEEPERS) else Q(pk__in=[])
+        return serving_under(grants_with(user, *KEEPERS), CHANGE, "host")
     return Q()
 
 
+def own_cases(user) -> Q:
+    """The responsible person and the leader in charge see the petitioner's identity."""
+    return Q(responsible__user=user) | Q(leader__user=user)
+
+
 @scope_for(Petition, policy=Policy(view=(*READERS, Role.CADRE), change=KEEPERS,
-                                   personal_data=KEEPERS, org_path="handling_unit__path"))
+                                   history=(Role.PETITIONS, Role.INSPECTOR),
+                                   personal_data=KEEPERS,
+                                   org_path="handling_unit__path", personal_rows=own_cases))
 def petition_scope(user, action: str) -> Q:
     roles = KEEPERS if action == CHANGE else READERS
     q = subtree_q(grants_with(user, *roles), "handling_unit__path")
     if action != CHANGE:  # a cadre works the cases they answer for or lead
-        q |= Q(responsible__user=user) | Q(leader__user=user)
+        q |= own_cases(user)
     if is_unrestricted(user):
         q = Q()
     return q & ~accused_q(user)

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from liaison.models import Category, ContactAssignment, Organization
 from liaison.permissions import Role
+from petitions.models import Petition, ReceptionDay
 from supervision.models import ComplianceRun, ReportFile
 from tests.factories import (
     MINIMAL_PDF,
@@ -140,6 +141,22 @@ def tree(db):
     report_out = ResearchReportFactory(cadre=cadre_out, file=ContentFile(MINIMAL_PDF, "r.pdf"))
     visit_in = VisitFactory(cadre=cadre_in, target_household=household_in)
     visit_out = VisitFactory(cadre=cadre_out, target_household=household_out)
+    # Petitions: the rota is the district's (no scope); cases follow their handling unit.
+    leader_in = PositionFactory(cadre=CadreFactory(code="GB100", name="东城区领导"),
+                                organization=east, category=Category.DISTRICT_LEADER,
+                                start_date=dt.date(2020, 1, 1)).cadre
+    reception_in = ReceptionDay.objects.create(date=dt.date(2025, 3, 5), host=leader_in,
+                                               received_by=leader_in, mode="fixed")
+    reception_out = ReceptionDay.objects.create(date=dt.date(2025, 3, 6), host=cadre_out,
+                                                received_by=cadre_out, mode="fixed")
+    petition_in = Petition.objects.create(
+        code="XF-IN", received_on=dt.date(2025, 3, 5), channel="visit",
+        petitioner_name="钱某某", petitioner_phone="13800001111", summary="东城的事",
+        handling_unit=community_in, responsible=cadre_in, decision_due=dt.date(2025, 3, 20))
+    petition_out = Petition.objects.create(
+        code="XF-OUT", received_on=dt.date(2025, 3, 5), channel="visit",
+        petitioner_name="孙某某", summary="西城的事", handling_unit=community_out,
+        responsible=cadre_out, decision_due=dt.date(2025, 3, 20))
     # Supervision: a computation, and report files that only their requester may open.
     run_in = ComplianceRun.objects.create(year=2025, as_of=dt.date(2025, 12, 31))
     someone = UserFactory(username="someone-else")

@@ -23,6 +23,7 @@ from liaison.generic_views import (
 )
 from liaison.models import Cadre, ContactAssignment, Household, Organization, Position
 from liaison.permissions import Role, policy_of
+from petitions.models import Petition, ReceptionDay
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment
 from supervision.models import ComplianceRun, ReportFile
 
@@ -43,7 +44,7 @@ ACCESS = {
     "home": ALL,
     "organization_tree": ALL,
     "cadre_logins": ORG,
-    "import_index": ROSTER,
+    "import_index": ROSTER | {PETITIONS},  # every role with an import kind of its own
     "import_upload": ROSTER,
     "import_confirm": ROSTER,
     "import_cancel": ROSTER,
@@ -95,7 +96,9 @@ def allowed(pattern) -> set[str]:
 
 POST_ONLY = {"import_confirm", "import_cancel", "supervision:run_create", "supervision:bulletin"}
 # Pages whose objects carry no scoped data: a run's progress shows no figures.
-UNSCOPED = {"supervision:run_detail"}
+UNSCOPED = {"supervision:run_detail",
+            # The reception rota is the district's, published to every role.
+            "petitions:reception_detail", "petitions:reception_history"}
 # Prefixes that belong to Django's admin and allauth, tested on their own.
 FOREIGN_PREFIXES = ("admin/", "accounts/")
 
@@ -136,7 +139,8 @@ def objects_in(tree):
             Household: tree.household_in, ContactAssignment: tree.assignment_in,
             ResearchTrip: tree.trip_in, TripAttachment: tree.attachment_in,
             ResearchReport: tree.report_in, ResearchTopic: tree.topic_in, Visit: tree.visit_in,
-            ComplianceRun: tree.run_in, ReportFile: tree.reportfile_in}
+            ComplianceRun: tree.run_in, ReportFile: tree.reportfile_in,
+            Petition: tree.petition_in, ReceptionDay: tree.reception_in}
 
 
 def objects_out(tree):
@@ -145,7 +149,8 @@ def objects_out(tree):
             ContactAssignment: tree.assignment_out, ResearchTrip: tree.trip_out,
             TripAttachment: tree.attachment_out, ResearchReport: tree.report_out,
             ResearchTopic: tree.topic_out, Visit: tree.visit_out,
-            ComplianceRun: tree.run_in, ReportFile: tree.reportfile_out}
+            ComplianceRun: tree.run_in, ReportFile: tree.reportfile_out,
+            Petition: tree.petition_out, ReceptionDay: tree.reception_out}
 
 
 PATTERNS = list(platform_patterns())
@@ -175,6 +180,9 @@ EXPECTED_POLICIES = {
     ResearchReport: (LIAISON, LOGGERS, HISTORY, {SYSADMIN}),
     ResearchTopic: (LIAISON, ROSTER, HISTORY, {SYSADMIN}),
     Visit: (LIAISON, LOGGERS, HISTORY, {SYSADMIN}),
+    Petition: ({CADRE, UNIT_ADMIN, ORG_DEPT, INSPECTOR, PETITIONS, SYSADMIN},
+               {PETITIONS, SYSADMIN}, {PETITIONS, INSPECTOR, SYSADMIN}, {PETITIONS, SYSADMIN}),
+    ReceptionDay: (ALL, {PETITIONS, SYSADMIN}, HISTORY, {SYSADMIN}),
 }
 
 

@@ -17,7 +17,8 @@ def test_the_tree_drills_down_with_counts(client, users, tree):
     page = client.get(reverse("organization_tree"))
     assert [n.code for n in page.context["nodes"]] == ["BSC01"]  # the user's scope
     node = page.context["nodes"][0]
-    assert (node.child_count, node.cadre_count, node.household_count) == (1, 1, 1)
+    # 张三 of 东城一社区 and the district leader GB100 placed at 东城 (the reception rota's host)
+    assert (node.child_count, node.cadre_count, node.household_count) == (1, 2, 1)
     deeper = client.get(reverse("organization_tree"), {"parent": tree.east.pk})
     assert [n.code for n in deeper.context["nodes"]] == ["SQ0101"]
 
@@ -31,7 +32,7 @@ def test_tree_counts_cover_the_whole_subtree(client, users, tree):
     PositionFactory(organization=second)
     client.force_login(users.org_dept)
     node = client.get(reverse("organization_tree")).context["nodes"][0]
-    assert (node.child_count, node.cadre_count, node.household_count) == (2, 2, 3)
+    assert (node.child_count, node.cadre_count, node.household_count) == (2, 3, 3)
 
 
 def test_the_tree_page_query_count_does_not_grow_with_the_data(client, users, tree,

@@ -34,7 +34,7 @@ def test_the_accused_never_see_the_case_whatever_their_role(roster):
     community_inspector = make_user(Role.INSPECTOR, Organization.objects.get(code="SQ0101"))
     subdistrict_admin = make_user(Role.UNIT_ADMIN, Organization.objects.get(code="BSC01"))
     accused = Cadre.objects.get(code="GB010")
-    accused.user = make_user(Role.ORG_DEPT, Organization.objects.get(code="QD"))
+    accused.user = make_user(Role.PETITIONS, Organization.objects.get(code="QD"))
     accused.save()
 
     assert visible(district_org_dept) == {"XF1", "XF2", "XF3"}

@@ -1,0 +1,44 @@
+import django_filters
+from django.utils import timezone
+
+from liaison.filters import SearchFilterSet
+from liaison.models import Organization
+from liaison.workdays import WorkingCalendar
+from petitions.clocks import STAGES
+from petitions.models import Petition
+from petitions.selectors import AMBER_WORKING_DAYS, due_soon_q, overdue_q
+
+
+class PetitionFilterSet(SearchFilterSet):
+    search_fields = ("code", "summary", "category")
+    handling_unit = django_filters.ModelChoiceFilter(
+        label="承办单位（含下级）", queryset=Organization.objects.all(), method="in_unit")
+    stage = django_filters.ChoiceFilter(label="阶段", choices=list(STAGES.items()),
+                                        method="at_stage")
+    due = django_filters.ChoiceFilter(label="期限", method="by_due", choices=[
+        ("overdue", "已逾期"), ("soon", f"{AMBER_WORKING_DAYS} 个工作日内到期")])
+    collective = django_filters.BooleanFilter(label="集体访", method="only_collective")
+    channel = django_filters.ChoiceFilter(label="来源渠道", choices=Petition.Channel.choices)
+
+    class Meta:
+        model = Petition
+        fields = ["q", "handling_unit", "stage", "due", "collective", "channel"]
+
+    def in_unit(self, queryset, name, org):
+        return queryset.filter(handling_unit__path__startswith=org.path)
+
+    def at_stage(self, queryset, name, value):
+        return queryset.filter(stage=value)  # annotated by petitions.selectors.with_stage
+
+    def by_due(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "overdue":
+            return queryset.filter(overdue_q(today))
+        last = WorkingCalendar.load().add_working_days(today, AMBER_WORKING_DAYS)
+        return queryset.filter(due_soon_q(today, last))
+
+    def only_collective(self, queryset, name, value):
+        if value is None:
+            return queryset
+        q = {"people__gte": Petition.COLLECTIVE_SIZE}
+        return queryset.filter(**q) if value else queryset.exclude(**q)

@@ -1,0 +1,61 @@
+"""Cases as they stand today, computed by the database from the stored dates and due dates
+(the same rules as petitions.clocks.state_at, which the command and the case page use)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Case, CharField, DateField, F, Q, QuerySet, Value, When
+
+from petitions.models import Petition
+
+D = Petition.Decision
+AMBER_WORKING_DAYS = 3  # ≤ 3 working days left: amber; overdue: red
+
+
+def with_stage(cases: QuerySet, today: dt.date) -> QuerySet:
+    """Annotate `stage` and `current_due` (the due date of the clock running now, if any)."""
+    handling_due = Case(
+        When(Q(handling_due_extended__isnull=False, extension_granted_on__lte=today),
+             then=F("handling_due_extended")),
+        default=F("handling_due"), output_field=DateField())
+    stage = Case(
+        When(re_review_decided_on__isnull=False, then=Value("final")),
+        When(re_review_requested_on__isnull=False, then=Value("re_reviewing")),
+        When(review_decided_on__isnull=False, then=Value("reviewed")),
+        When(review_requested_on__isnull=False, then=Value("reviewing")),
+        When(replied_on__isnull=False, then=Value("replied")),
+        When(decision=D.ACCEPTED, then=Value("handling")),
+        When(decision=D.NOT_ACCEPTED, then=Value("not_accepted")),
+        When(decision=D.TRANSFERRED, then=Value("transferred")),
+        default=Value("pending_decision"), output_field=CharField())
+    current_due = Case(
+        When(stage="pending_decision", then=F("decision_due")),
+        When(stage="handling", then=handling_due),
+        When(stage="reviewing", then=F("review_due")),
+        When(stage="re_reviewing", then=F("re_review_due")),
+        default=None, output_field=DateField())
+    return cases.annotate(stage=stage).annotate(current_due=current_due)
+
+
+def overdue_q(today: dt.date) -> Q:
+    return Q(current_due__lt=today)
+
+
+def due_soon_q(today: dt.date, last_amber_day: dt.date) -> Q:
+    """Running clocks due from today to the last amber day (3 working days ahead)."""
+    return Q(current_due__gte=today, current_due__lte=last_amber_day)
+
+
+def repeat_petitions(case: Petition) -> QuerySet:
+    """Cases of the same ID number or phone within 12 months before or after (重复访)."""
+    keys = Q()
+    if case.petitioner_id_number:
+        keys |= Q(petitioner_id_number=case.petitioner_id_number)
+    if case.petitioner_phone:
+        keys |= Q(petitioner_phone=case.petitioner_phone)
+    if not keys:
+        return Petition.objects.none()
+    year = dt.timedelta(days=365)
+    return Petition.objects.filter(keys, received_on__range=(
+        case.received_on - year, case.received_on + year)).exclude(pk=case.pk)

@@ -1,0 +1,13 @@
+from liaison.generic_views import object_urls
+from petitions import views
+from petitions.models import Petition, ReceptionDay
+
+app_name = "petitions"
+urlpatterns = [
+    *object_urls(Petition, "petition", list=views.PetitionListView,
+                 create=views.PetitionEditView, detail=views.PetitionDetailView,
+                 edit=views.PetitionEditView, delete=views.PetitionDeleteView),
+    *object_urls(ReceptionDay, "reception", "receptions/", list=views.ReceptionListView,
+                 create=views.ReceptionEditView, detail=views.ReceptionDetailView,
+                 edit=views.ReceptionEditView, delete=views.ReceptionDeleteView),
+]

@@ -1,0 +1,193 @@
+"""The reception rota and the case ledger (spec/petitions.md), on the generic views."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from liaison.generic_views import (
+    Column,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    PersonalColumn,
+)
+from liaison.permissions import PERSONAL_DATA, VIEW
+from liaison.personal import (
+    mask_id_number,
+    mask_phone,
+    personal_visible,
+    shown,
+    with_personal_flag,
+)
+from liaison.workdays import WorkingCalendar
+from petitions import filters, forms
+from petitions.clocks import CLOCKS, STAGES, handling_due_at, state_at
+from petitions.models import Petition, ReceptionDay
+from petitions.resources import PetitionResource, ReceptionResource
+from petitions.selectors import AMBER_WORKING_DAYS, repeat_petitions, with_stage
+from petitions.services import petition_save, reception_save
+
+CLOCK_LABELS = {"decision": "受理", "handling": "办理答复", "review": "复查", "re_review": "复核"}
+
+
+def due_mark(due, today, calendar: WorkingCalendar) -> tuple[str, str]:
+    """(level, words) of a running clock: red overdue, amber ≤ 3 working days, else green.
+    The words say it too: status never by colour alone."""
+    if due is None:
+        return "", ""
+    if due < today:
+        return "danger", f"已逾期 {(today - due).days} 天"
+    left = calendar.working_days_until(today, due)
+    if left <= AMBER_WORKING_DAYS:
+        return "warning", f"剩 {left} 个工作日"
+    return "success", f"剩 {(due - today).days} 天"
+
+
+class DueColumn(Column):
+    def value(self, obj):
+        if obj.current_due is None:
+            return ""
+        return f"{obj.current_due:%Y-%m-%d}（{obj.due_words}）"
+
+
+class StageColumn(Column):
+    def value(self, obj):
+        label = STAGES.get(obj.stage, obj.stage)
+        return f"{label}（集体访）" if obj.is_collective else label
+
+
+class PetitionListView(ObjectListView):
+    model = Petition
+    filterset_class = filters.PetitionFilterSet
+    export_resource = PetitionResource
+    export_action = PERSONAL_DATA  # the export holds identities: the office only
+    import_kind = "petitions"
+    create_url_name = "petitions:petition_create"
+    title = "信访事项台账"
+    empty_text = "暂无信访事项"
+    columns = (
+        Column("信访编号", "code", link=True),
+        Column("登记日期", "received_on"),
+        Column("来源", "get_channel_display"),
+        PersonalColumn("信访人", "petitioner_name"),
+        Column("事项摘要", "summary"),
+        Column("承办单位", "handling_unit.name"),
+        Column("责任人", "responsible.name"),
+        StageColumn("阶段", "stage"),
+        DueColumn("当前期限", "current_due"),
+    )
+
+    def get_queryset(self):
+        cases = with_stage(super().get_queryset(), timezone.localdate())
+        return with_personal_flag(cases.select_related("handling_unit", "responsible"),
+                                  Petition, self.request.user)
+
+    def prepare_rows(self, objects):
+        today, calendar = timezone.localdate(), WorkingCalendar.load()
+        for case in objects:
+            case.due_level, case.due_words = due_mark(case.current_due, today, calendar)
+        return objects
+
+
+class PetitionDetailView(ObjectDetailView):
+    model = Petition
+    template_name = "petitions/petition_detail.html"
+
+    def get_object(self):
+        queryset = self.model.objects.restrict(self.request.user, VIEW).select_related(
+            "handling_unit", "responsible", "leader", "extension_approver", "reception")
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        case = context["object"]
+        today, calendar = timezone.localdate(), WorkingCalendar.load()
+        state = state_at(case, today)
+        visible = personal_visible(self.request.user, case)
+        dues = {"decision": case.decision_due,
+                "handling": handling_due_at(case, today) if case.handling_due else None,
+                "review": case.review_due, "re_review": case.re_review_due}
+        flags = {1: "按期", 0: "逾期", None: "进行中"}
+        context.update(
+            title=f"信访事项 {case.code}",
+            stage=STAGES.get(state.stage, state.stage) if state else "",
+            due_level=due_mark(state.due_on, today, calendar) if state else ("", ""),
+            timeline=[{"label": CLOCK_LABELS[name], "due": dues[name],
+                       "flag": flags[state.clocks[name]],
+                       "uncovered": dues[name] is not None and not calendar.covers(dues[name])}
+                      for name in CLOCKS if state and name in state.clocks],
+            identity={
+                "name": shown(case.petitioner_name, visible),
+                "phone": shown(case.petitioner_phone, visible, mask_phone),
+                "id_number": shown(case.petitioner_id_number, visible, mask_id_number),
+            },
+            accused_cadres=case.accused_cadres.order_by("code"),
+            accused_units=case.accused_units.order_by("code"),
+            repeats=repeat_petitions(case).restrict(self.request.user, VIEW)
+            .order_by("-received_on")[:20],
+        )
+        return context
+
+
+class PetitionEditView(ObjectEditView):
+    model = Petition
+    form_class = forms.PetitionForm
+
+    def get_initial(self):
+        return {"received_on": timezone.localdate(), "people": 1}
+
+    def describe(self, instance) -> str:
+        return instance.code  # never the petitioner's name in a message
+
+    def save_form(self, form):
+        return petition_save(case=form.save(commit=False), acting_user=self.request.user,
+                             accused_cadres=form.cleaned_data["accused_cadres"],
+                             accused_units=form.cleaned_data["accused_units"])
+
+
+class PetitionDeleteView(ObjectDeleteView):
+    model = Petition
+    success_url_name = "petitions:petition_list"
+
+    def describe(self, obj) -> str:
+        return obj.code
+
+
+class ReceptionListView(ObjectListView):
+    model = ReceptionDay
+    export_resource = ReceptionResource
+    import_kind = "receptions"
+    create_url_name = "petitions:reception_create"
+    title = "接访日安排"
+    empty_text = "暂无接访日安排"
+    columns = (
+        Column("接待日期", "date", link=True),
+        Column("接待领导（A角）", "host.name"),
+        Column("B角", "substitute.name"),
+        Column("实际接待人", "received_by.name"),
+        Column("接待方式", "get_mode_display"),
+        Column("地点", "place"),
+    )
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("host", "substitute", "received_by")
+
+
+class ReceptionDetailView(ObjectDetailView):
+    model = ReceptionDay
+    template_name = "petitions/reception_detail.html"
+
+
+class ReceptionEditView(ObjectEditView):
+    model = ReceptionDay
+    form_class = forms.ReceptionForm
+
+    def save_form(self, form):
+        return reception_save(reception=form.save(commit=False), acting_user=self.request.user)
+
+
+class ReceptionDeleteView(ObjectDeleteView):
+    model = ReceptionDay
+    success_url_name = "petitions:reception_list"

@@ -186,6 +186,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="联系服务群众平台")
+# Accept the code of the 30-second step before or after the server's (RFC 6238 §5.2): a phone
+# whose clock is a few seconds off, or a code typed as it turned over, still works.
+MFA_TOTP_TOLERANCE = 1
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"

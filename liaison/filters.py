@@ -3,7 +3,15 @@ from django import forms
 from django.db.models import Q
 
 from liaison.forms import DateInput
-from liaison.models import Cadre, Category, ContactAssignment, Household, Organization, Position
+from liaison.models import (
+    Cadre,
+    Category,
+    ContactAssignment,
+    Household,
+    Organization,
+    PersonalDataAccess,
+    Position,
+)
 from liaison.permissions import VIEW
 from liaison.personal import personal_search_q
 
@@ -132,3 +140,16 @@ class LedgerFilterSet(SearchFilterSet):
 
     def to_date(self, queryset, name, value):
         return queryset.filter(**{f"{self.date_field}__lte": value})
+
+
+class PersonalDataAccessFilterSet(SearchFilterSet):
+    search_fields = ("user__username", "user__first_name", "record_label", "record_type")
+    action = django_filters.ChoiceFilter(label="操作", choices=PersonalDataAccess.Action.choices)
+    date_from = django_filters.DateFilter(label="日期从", field_name="at", lookup_expr="date__gte",
+                                          widget=DateInput())
+    date_to = django_filters.DateFilter(label="日期至", field_name="at", lookup_expr="date__lte",
+                                        widget=DateInput())
+
+    class Meta:
+        model = PersonalDataAccess
+        fields = ["q", "action", "date_from", "date_to"]

@@ -36,6 +36,7 @@ from liaison.permissions import (
     CREATE,
     HISTORY,
     LIST,
+    PERSONAL_DATA,
     VIEW,
     Role,
     can,
@@ -43,7 +44,7 @@ from liaison.permissions import (
     user_roles,
 )
 from liaison.personal import mask_name, shown
-from liaison.services import record_delete, record_save
+from liaison.services import personal_data_access_log, record_delete, record_save
 
 PAGE_SIZE = 50
 
@@ -148,8 +149,11 @@ class ObjectListView(RoleRequiredMixin, View):
         if export and self.export_resource is not None:
             if not self.policy_allows(self.export_action):
                 raise PermissionDenied("您的角色无权导出这些数据")
-            return export_response(self.export_resource(), self.export_queryset(queryset),
-                                   export, self.title)
+            rows = self.export_queryset(queryset)
+            if self.export_action == PERSONAL_DATA:
+                personal_data_access_log(user=request.user, action="export", model=self.model,
+                                         rows=rows.count(), label=self.title)
+            return export_response(self.export_resource(), rows, export, self.title)
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)

@@ -447,3 +447,32 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
+
+
+class PersonalDataAccess(models.Model):
+    """Who saw or exported personal data in full, and when (spec/petitions.md §6; #15):
+    petitioners' identities on a case page, every export holding identities. Read by
+    纪检监察; never edited."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "查看"
+        EXPORT = "export", "导出"
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.PROTECT,
+                             related_name="+")
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    action = models.CharField("操作", max_length=8, choices=Action.choices)
+    record_type = models.CharField("记录类型", max_length=40)
+    record_id = models.PositiveBigIntegerField("记录ID", null=True, blank=True)
+    record_label = models.CharField("记录", max_length=100, blank=True)
+    rows = models.PositiveIntegerField("条数", default=1)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "个人信息访问记录"
+        verbose_name_plural = "个人信息访问记录"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_action_display()} {self.record_type} {self.record_label}"

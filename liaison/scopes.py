@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from liaison.models import Cadre, ContactAssignment, Household, Organization, Position
+from liaison.models import (
+    Cadre,
+    ContactAssignment,
+    Household,
+    Organization,
+    PersonalDataAccess,
+    Position,
+)
 from liaison.permissions import CHANGE, Policy, Role, grants_with, scope_for, subtree_q
 
 READERS = (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN)
@@ -111,3 +118,11 @@ def unit_records_scope(user, action: str, unit_field: str = "unit") -> Q:
     """Records kept for a unit (unit visits): its subtree's admins, 组织部 and 纪检监察."""
     grants = grants_with(user, *(LEDGER_EDITORS if action == CHANGE else READERS))
     return subtree_q(grants, f"{unit_field}__path")
+
+
+@scope_for(PersonalDataAccess, policy=Policy(view=(Role.INSPECTOR,), history=()))
+def personal_data_access_scope(user, action: str) -> Q:
+    """The access log is read by 纪检监察 and written by the platform only."""
+    if action == CHANGE or not grants_with(user, Role.INSPECTOR):
+        return Q(pk__in=[])
+    return Q()

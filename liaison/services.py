@@ -239,3 +239,14 @@ def activity_dates_check(start, end, *, start_field="start_date", end_field="end
         errors[end_field] = f"结束日期最多在开始日期后 {max_days} 天（本条为 {span} 天）"
     if errors:
         raise ValidationError(errors)
+
+
+def personal_data_access_log(*, user, action: str, model, obj=None, rows: int = 1,
+                             label: str = "") -> None:
+    """Record that `user` saw (or exported) personal data of `model` in full."""
+    from liaison.models import PersonalDataAccess
+
+    PersonalDataAccess.objects.create(
+        user=user, action=action, record_type=model._meta.verbose_name,
+        record_id=getattr(obj, "pk", None), record_label=label or (str(obj) if obj else ""),
+        rows=rows)

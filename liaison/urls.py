@@ -2,7 +2,14 @@ from django.urls import path
 
 from liaison import views
 from liaison.generic_views import object_urls
-from liaison.models import Cadre, ContactAssignment, Household, Organization, Position
+from liaison.models import (
+    Cadre,
+    ContactAssignment,
+    Household,
+    Organization,
+    PersonalDataAccess,
+    Position,
+)
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -26,6 +33,8 @@ urlpatterns = [
                  list=views.AssignmentListView, create=views.AssignmentEditView,
                  detail=views.AssignmentDetailView, edit=views.AssignmentEditView,
                  delete=views.AssignmentDeleteView),
+    *object_urls(PersonalDataAccess, "personal_data_access", "audit/personal-data/",
+                 list=views.PersonalDataAccessListView, history=False),
     path("imports/", views.ImportIndexView.as_view(), name="import_index"),
     path("imports/<str:kind>/", views.ImportUploadView.as_view(), name="import_upload"),
     path("imports/<str:kind>/confirm/", views.ImportConfirmView.as_view(),

@@ -30,7 +30,14 @@ from liaison.imports import (
     importer_roles,
     template_dataset,
 )
-from liaison.models import Cadre, ContactAssignment, Household, Organization, Position
+from liaison.models import (
+    Cadre,
+    ContactAssignment,
+    Household,
+    Organization,
+    PersonalDataAccess,
+    Position,
+)
 from liaison.params import id_param, year_param
 from liaison.pending_imports import (
     pending_import_discard,
@@ -514,3 +521,23 @@ class WorkbenchView(PageView):
         )
         return context
 
+
+
+class PersonalDataAccessListView(ObjectListView):
+    """纪检监察 reads who saw or exported personal data in full."""
+
+    model = PersonalDataAccess
+    filterset_class = filters.PersonalDataAccessFilterSet
+    title = "个人信息访问记录"
+    empty_text = "暂无访问记录"
+    columns = (
+        Column("时间", "at"),
+        Column("用户", "user.username"),
+        Column("操作", "get_action_display"),
+        Column("记录类型", "record_type"),
+        Column("记录", "record_label"),
+        Column("条数", "rows"),
+    )
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("user")

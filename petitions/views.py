@@ -21,6 +21,7 @@ from liaison.personal import (
     shown,
     with_personal_flag,
 )
+from liaison.services import personal_data_access_log
 from liaison.workdays import WorkingCalendar
 from petitions import filters, forms
 from petitions.clocks import CLOCKS, STAGES, handling_due_at, state_at
@@ -106,6 +107,9 @@ class PetitionDetailView(ObjectDetailView):
         today, calendar = timezone.localdate(), WorkingCalendar.load()
         state = state_at(case, today)
         visible = personal_visible(self.request.user, case)
+        if visible and case.petitioner_name:
+            personal_data_access_log(user=self.request.user, action="view", model=Petition,
+                                     obj=case, label=case.code)
         dues = {"decision": case.decision_due,
                 "handling": handling_due_at(case, today) if case.handling_due else None,
                 "review": case.review_due, "re_review": case.re_review_due}

@@ -21,7 +21,14 @@ from liaison.generic_views import (
     ObjectHistoryView,
     ObjectListView,
 )
-from liaison.models import Cadre, ContactAssignment, Household, Organization, Position
+from liaison.models import (
+    Cadre,
+    ContactAssignment,
+    Household,
+    Organization,
+    PersonalDataAccess,
+    Position,
+)
 from liaison.permissions import Role, policy_of
 from petitions.models import Petition, ReceptionDay
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment
@@ -183,6 +190,7 @@ EXPECTED_POLICIES = {
     Petition: ({CADRE, UNIT_ADMIN, ORG_DEPT, INSPECTOR, PETITIONS, SYSADMIN},
                {PETITIONS, SYSADMIN}, {PETITIONS, INSPECTOR, SYSADMIN}, {PETITIONS, SYSADMIN}),
     ReceptionDay: (ALL, {PETITIONS, SYSADMIN}, HISTORY, {SYSADMIN}),
+    PersonalDataAccess: ({INSPECTOR, SYSADMIN}, {SYSADMIN}, {SYSADMIN}, {SYSADMIN}),
 }
 
 

@@ -106,3 +106,24 @@ def test_the_list_marks_overdue_cases_in_words_and_filters_them(client, users, t
     assert "已逾期" in page.content.decode()
     none = client.get(reverse("petitions:petition_list"), {"stage": "replied"})
     assert list(none.context["page"].object_list) == []
+
+
+def test_every_full_identity_shown_or_exported_is_logged_for_the_inspectors(client, users,
+                                                                          tree):
+    from liaison.models import PersonalDataAccess
+
+    url = reverse("petitions:petition_detail", args=[tree.petition_in.pk])
+    client.force_login(users.org_dept)
+    client.get(url)  # masked: nothing to log
+    assert not PersonalDataAccess.objects.exists()
+    client.force_login(users.petitions)
+    client.get(url)
+    client.get(reverse("petitions:petition_list"), {"export": "xlsx"})
+    log = list(PersonalDataAccess.objects.order_by("pk").values_list(
+        "user__username", "action", "record_label", "rows"))
+    assert log == [("xfb", "view", "XF-IN", 1), ("xfb", "export", "信访事项台账", 1)]
+    client.force_login(users.inspector)
+    page = client.get(reverse("personal_data_access_list"))
+    assert page.status_code == 200 and "XF-IN" in page.content.decode()
+    client.force_login(users.org_dept)
+    assert client.get(reverse("personal_data_access_list")).status_code == 403

@@ -244,6 +244,7 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 CELERY_BEAT_SCHEDULE = {
+    "audit-seal": {"task": "liaison.tasks.seal_audit_chain", "schedule": crontab(minute="*/10")},
     "hourly-pending-import-purge": {
         "task": "liaison.tasks.purge_pending_imports",
         "schedule": crontab(minute=15),

@@ -412,7 +412,8 @@ class Quota(models.Model):
 class ImportLock(models.Model):
     """One row per import kind: an import updates its row first, so that imports of the same
     kind run one at a time and the second sees what the first wrote (#15: two concurrent
-    imports of one file both reported every row new and saved it twice)."""
+    imports of one file both reported every row new and saved it twice). The audit sealing
+    (liaison.audit) serializes on its own row the same way."""
 
     kind = models.CharField("导入类型", max_length=32, primary_key=True)
     taken_at = models.DateTimeField("最近开始时间")
@@ -476,3 +477,26 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_action_display()} {self.record_type} {self.record_label}"
+
+
+class AuditSeal(models.Model):
+    """One link of the audit chain (#15): a history row's digest, chained to the link before
+    it by a SHA-256 hash. liaison.audit seals new history rows; `manage.py verify_audit`
+    finds a history row or a link that was edited or deleted afterwards."""
+
+    history_model = models.CharField("历史表", max_length=100)
+    history_id = models.BigIntegerField("历史记录ID")
+    digest = models.CharField("内容摘要", max_length=64)
+    prev_hash = models.CharField("前一环哈希", max_length=64)
+    hash = models.CharField("本环哈希", max_length=64)
+    sealed_at = models.DateTimeField("封存时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "审计封存"
+        verbose_name_plural = "审计封存"
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["history_model", "history_id"],
+                                               name="audit_seal_once")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.history_model}:{self.history_id}"

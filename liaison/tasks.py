@@ -7,3 +7,11 @@ from liaison.pending_imports import PENDING_MAX_AGE_SECONDS, pending_import_purg
 def purge_pending_imports() -> int:
     """Beat, hourly: uploads never confirmed nor cancelled are deleted after an hour."""
     return pending_import_purge(PENDING_MAX_AGE_SECONDS)
+
+
+@shared_task
+def seal_audit_chain() -> int:
+    """Beat, every 10 minutes: new history rows join the audit chain."""
+    from liaison.audit import seal
+
+    return seal()

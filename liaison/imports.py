@@ -25,7 +25,12 @@ from import_export.results import RowResult
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from liaison.permissions import CHANGE, Role, can, user_roles
-from liaison.services import closed_years_frozen, record_stamp, record_validate
+from liaison.services import (
+    closed_years_frozen,
+    record_stamp,
+    record_validate,
+    records_changed,
+)
 
 ROW_COLUMN = "__row__"  # the spreadsheet row number carried through the dataset
 
@@ -430,6 +435,8 @@ def import_file(*, kind: str, filename: str, content: bytes, acting_user=None,
             _collect(outcome, resource, dataset, result, file_errors + resource.late_errors)
             if dry_run or outcome.errors:
                 raise _Rollback
+            if outcome.new or outcome.updated:
+                records_changed.send(sender=resource._meta.model)
     except _Rollback:
         pass
     return outcome

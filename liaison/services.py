@@ -12,6 +12,7 @@ from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.dispatch import Signal
 
 from liaison.models import (
     Cadre,
@@ -121,6 +122,15 @@ def ensure_years_open(instance: models.Model) -> None:
         raise ValidationError(f"{listed}已关闭，该年度的记录不能新增、修改或删除")
 
 
+# Sent when records were written (a form, a delete, an import: once per write); receivers act
+# on commit (supervision recomputes the year's figures, which rosters and ledgers feed).
+records_changed = Signal()
+
+
+def _changed(instance) -> None:
+    records_changed.send(sender=type(instance))
+
+
 DUPLICATE_MESSAGE = "同样的记录已经存在（可能是重复提交），没有再次保存。请刷新页面查看已有记录。"
 
 
@@ -137,6 +147,7 @@ def record_save(*, instance: models.Model, acting_user, validate: bool = True) -
             instance.save()
     except IntegrityError as exc:
         raise ValidationError(DUPLICATE_MESSAGE, code="duplicate") from exc
+    _changed(instance)
     return instance
 
 
@@ -159,6 +170,7 @@ def record_delete(*, instance: models.Model, acting_user) -> None:
         raise ValidationError(
             f"「{instance}」仍被其他记录引用（{len(exc.protected_objects)} 条），不能删除"
         ) from exc
+    _changed(instance)
 
 
 @transaction.atomic

@@ -26,6 +26,11 @@ CATEGORY_RANK = {code: rank for rank, code in enumerate(Category.values)}
 LOST_JOB_ERROR = "超过时限仍未完成（任务可能因服务重启而中断），请重新发起"
 
 
+def dirty_key(year: int) -> str:
+    """Set while a run of the year works and records are written: one more run follows."""
+    return f"figures-dirty:{year}"
+
+
 def lost_before() -> dt.datetime:
     from django.conf import settings
 

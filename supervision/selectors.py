@@ -86,3 +86,17 @@ def by_unit(results, parent: Organization | None) -> list[dict]:
 def lagging(results):
     return results.filter(status__in=LAGGING).select_related("organization").order_by(
         "organization__code", "subject_type", "subject_code", "metric")
+
+
+def records_saved_since(moment) -> int:
+    """Ledger records of every system created or changed after `moment` (a run's finish):
+    the figures shown do not count them yet."""
+    from django.apps import apps
+
+    from liaison.models import LedgerRecord
+
+    if moment is None:
+        return 0
+    first, *rest = [model.objects.filter(updated_at__gt=moment).order_by().values_list("pk")
+                    for model in apps.get_models() if issubclass(model, LedgerRecord)]
+    return first.union(*rest, all=True).count()  # one query however many systems

@@ -38,6 +38,20 @@ def compliance_run_request(*, year: int, as_of: dt.date | None = None,
     return run
 
 
+def fresh_figures_request() -> ComplianceRun | None:
+    """After a write: recompute this year's figures as of today. While a run is working, the
+    write may have come too late for it: the run's task starts one more when it ends."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    running = active_run(today.year, today)
+    if running is not None:
+        cache.set(jobs.dirty_key(today.year), True, 24 * 60 * 60)
+        return None
+    return compliance_run_request(year=today.year, as_of=today)
+
+
 @transaction.atomic
 def quota_table_save(*, year: int, values: dict[tuple[str, str], int], acting_user) -> int:
     """Store the year's full quota table (a year without one starts as a copy of the table

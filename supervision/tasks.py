@@ -7,7 +7,22 @@ from supervision import jobs
 
 @shared_task(acks_late=True)
 def compliance_run_task(run_id: int) -> int:
-    return jobs.compliance_run_execute(run_id).pk
+    run = jobs.compliance_run_execute(run_id)
+    follow_up_if_written_meanwhile(run)
+    return run.pk
+
+
+def follow_up_if_written_meanwhile(run) -> None:
+    """Records written while this run worked (supervision.services.fresh_figures_request)
+    get one more run of the same year as of today."""
+    from django.core.cache import cache
+
+    from liaison.background import run_in_background
+
+    if run.as_of == timezone.localdate() and cache.get(jobs.dirty_key(run.year)):
+        cache.delete(jobs.dirty_key(run.year))
+        again = jobs.compliance_run_create(year=run.year, as_of=run.as_of)
+        transaction.on_commit(lambda: run_in_background(compliance_run_task, again.pk))
 
 
 @shared_task

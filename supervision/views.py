@@ -81,6 +81,8 @@ class DashboardView(ReportWindowMixin, PageView):
                                      pk=unit_id)
         context = super().get_context_data(window=window, unit=unit, run=run,
                                            scope_label=self.scope_label(),
+                                           saved_since=selectors.records_saved_since(
+                                               run.finished_at if run else None),
                                            can_run=has_role(self.request.user, *RUNNERS),
                                            can_bulletin=has_role(self.request.user,
                                                                  Role.ORG_DEPT, Role.INSPECTOR),
@@ -220,6 +222,8 @@ class CadreReportView(ReportWindowMixin, PageView):
             rows = [(r, _row_labels(r)) for r in selectors.visible_results(
                 self.request.user, run).filter(subject_type="cadre", subject_id=cadre.pk)]
         return super().get_context_data(cadre=cadre, window=window, run=run, rows=rows,
+                                        saved_since=selectors.records_saved_since(
+                                            run.finished_at if run else None),
                                         title=f"{cadre.name}的年度完成情况", **kwargs)
 
 

@@ -11,6 +11,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return False  # accounts are created from the roster by the organization department
 
+    def get_login_redirect_url(self, request):
+        """A cadre (and nobody else) starts on their workbench, where they log their work."""
+        from django.urls import reverse
+
+        if user_roles(request.user) == {Role.CADRE}:
+            return reverse("workbench")
+        return super().get_login_redirect_url(request)
+
 
 class InitialPasswordChangeForm(ChangePasswordForm):
     def save(self) -> None:

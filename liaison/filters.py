@@ -16,6 +16,20 @@ from liaison.permissions import VIEW
 from liaison.personal import personal_search_q
 
 
+class YesNoAll(forms.Select):
+    """全部 / 是 / 否 for a yes-no filter (Django's own reads 未知 for "all")."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=[("", "全部"), ("true", "是"), ("false", "否")])
+
+    def format_value(self, value):
+        return {True: "true", False: "false", "true": "true", "false": "false"}.get(value, "")
+
+
+def yes_no_filter(label: str, **kwargs) -> django_filters.BooleanFilter:
+    return django_filters.BooleanFilter(label=label, widget=YesNoAll, **kwargs)
+
+
 class SearchFilterSet(django_filters.FilterSet):
     """A FilterSet with a free-text `q` over `search_fields` and Bootstrap widgets."""
 
@@ -76,7 +90,7 @@ class HouseholdFilterSet(SearchFilterSet):
     community = django_filters.ModelChoiceFilter(
         label="社区", queryset=Organization.objects.filter(type=Organization.Type.COMMUNITY)
     )
-    is_poor = django_filters.BooleanFilter(label="贫困户")
+    is_poor = yes_no_filter("贫困户")
 
     def search(self, queryset, name, value):
         # Names and addresses a user may not see must not be searchable either.
@@ -93,7 +107,7 @@ class AssignmentFilterSet(SearchFilterSet):
     search_fields = ("cadre__name", "cadre__code", "unit__name", "unit__code",
                      "target_org__name", "target_org__code", "target_household__code")
     kind = django_filters.ChoiceFilter(label="联系类型", choices=ContactAssignment.Kind.choices)
-    active = django_filters.BooleanFilter(label="目前有效", method="active_today")
+    active = yes_no_filter("目前有效", method="active_today")
 
     class Meta:
         model = ContactAssignment

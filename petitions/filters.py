@@ -1,7 +1,7 @@
 import django_filters
 from django.utils import timezone
 
-from liaison.filters import SearchFilterSet
+from liaison.filters import SearchFilterSet, yes_no_filter
 from liaison.models import Organization
 from liaison.workdays import WorkingCalendar
 from petitions.clocks import STAGES
@@ -17,7 +17,7 @@ class PetitionFilterSet(SearchFilterSet):
                                         method="at_stage")
     due = django_filters.ChoiceFilter(label="期限", method="by_due", choices=[
         ("overdue", "已逾期"), ("soon", f"{AMBER_WORKING_DAYS} 个工作日内到期")])
-    collective = django_filters.BooleanFilter(label="集体访", method="only_collective")
+    collective = yes_no_filter("集体访", method="only_collective")
     channel = django_filters.ChoiceFilter(label="来源渠道", choices=Petition.Channel.choices)
 
     class Meta:

@@ -107,3 +107,21 @@ def test_org_dept_cannot_open_logins_outside_its_scope(client, users, tree):
     client.force_login(users.org_dept)
     client.post(reverse("cadre_logins"), {"cadres": [tree.cadre_out.pk]})
     assert not User.objects.filter(username="gb002").exists()
+
+
+def test_a_cadre_lands_on_the_workbench_and_others_on_the_home_page(client, users):
+    from tests.conftest import PASSWORD
+
+    response = client.post(reverse("account_login"), {"login": "ganbu", "password": PASSWORD})
+    assert response["Location"] == reverse("workbench")
+    client.logout()
+    response = client.post(reverse("account_login"), {"login": "dwgly", "password": PASSWORD})
+    assert response["Location"] == reverse("home")
+
+
+def test_a_yes_no_filter_offers_all_yes_and_no(client, users):
+    client.force_login(users.unit_admin)
+    page = client.get(reverse("household_list")).content.decode()
+    assert "未知" not in page and '<option value="" selected>全部</option>' in page
+    assert client.get(reverse("household_list"), {"is_poor": "false"}).context[
+        "page"].paginator.count == 0

@@ -29,8 +29,10 @@ def run_in_background(task, *args) -> str:
     if not settings.BACKGROUND_THREADS:
         task.apply(args)
         return "inline"
+    # Not a daemon: a command-line import that triggered a recomputation waits for it before
+    # the process exits, instead of leaving the run half done.
     threading.Thread(target=_run, args=(task, args), name=f"bg-{task.name}",
-                     daemon=True).start()
+                     daemon=False).start()
     return "thread"
 
 

@@ -125,8 +125,11 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
-    # Wait for a concurrent writer (web threads + background jobs) instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Wait for a concurrent writer (web threads + background jobs) instead of failing at once;
+    # every transaction takes the write lock when it begins (BEGIN IMMEDIATE), so that none
+    # fails with "database is locked" when it turns from reading to writing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20,
+                                                          transaction_mode="IMMEDIATE")
     # Tests use a file too, as `make run` does: an in-memory database shared between threads
     # fails at once with "table is locked" where a file waits for the writer.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

@@ -115,7 +115,45 @@ def attachment_check(upload, *, allowed: Collection[str] = PHOTOS_AND_DOCUMENTS,
         raise ValidationError(
             f"文件「{upload.name}」的内容不是{KINDS[claimed].label}（可能是改了扩展名的其他"
             f"文件），只能上传{_labels(allowed)}", code="content")
+    if detected in PHOTOS:
+        _decoded(upload)  # a header followed by anything else is not a photo
     return detected
+
+
+def _decoded(upload):
+    """The photo decoded in full by Pillow, or a ValidationError."""
+    from PIL import Image
+
+    upload.seek(0)
+    try:
+        image = Image.open(upload)
+        image.load()
+    except (OSError, ValueError, Image.DecompressionBombError, SyntaxError):
+        raise ValidationError(f"图片「{upload.name}」已损坏或不是有效的图片",
+                              code="content") from None
+    finally:
+        upload.seek(0)
+    return image
+
+
+def photo_reencoded(upload, content_type: str):
+    """A photo as it is stored: decoded and encoded again, turned upright, without its
+    metadata (EXIF, including the GPS location) and without anything appended to it (a
+    PNG+HTML polyglot loses its HTML). Documents are stored as uploaded."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import ImageOps
+
+    if content_type not in PHOTOS:
+        return upload
+    image = ImageOps.exif_transpose(_decoded(upload))
+    out = io.BytesIO()
+    if content_type == JPEG:
+        image.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
+    else:
+        image.save(out, "PNG", optimize=True)
+    return ContentFile(out.getvalue(), name=upload.name)
 
 
 def attachment_name(content_type: str) -> str:

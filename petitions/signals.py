@@ -12,4 +12,4 @@ def recompute_due_dates(sender, **kwargs):
     """The stored due dates follow the calendar, in the background once the change commits."""
     from petitions.tasks import refresh_petition_dues
 
-    transaction.on_commit(lambda: run_in_background(refresh_petition_dues))
+    transaction.on_commit(lambda: run_in_background(refresh_petition_dues), robust=True)

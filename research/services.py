@@ -4,7 +4,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from liaison.attachments import PHOTOS_AND_DOCUMENTS, attachment_check, attachment_name
+from liaison.attachments import (
+    PHOTOS_AND_DOCUMENTS,
+    attachment_check,
+    attachment_name,
+    photo_reencoded,
+)
 from liaison.permissions import Role, has_role, is_unrestricted
 from liaison.services import ensure_years_open, record_save
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment, TripPlace
@@ -119,9 +124,10 @@ def trip_attachment_add(*, trip: ResearchTrip, upload, acting_user) -> TripAttac
     content_type = attachment_check(upload, allowed=TRIP_ATTACHMENT_TYPES)
     ensure_years_open(trip)  # a closed year's trips are read-only, attachments included
     original_name = PurePath(upload.name).name[:200]
-    upload.name = attachment_name(content_type)
-    attachment = TripAttachment(trip=trip, file=upload, original_name=original_name,
-                                content_type=content_type, size=upload.size,
+    stored = photo_reencoded(upload, content_type)
+    stored.name = attachment_name(content_type)
+    attachment = TripAttachment(trip=trip, file=stored, original_name=original_name,
+                                content_type=content_type, size=stored.size,
                                 uploaded_by=acting_user)
     return record_save(instance=attachment, acting_user=acting_user)
 

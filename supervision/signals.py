@@ -11,4 +11,5 @@ from liaison.services import records_changed
 def recompute_after_a_write(sender, **kwargs):
     from supervision.services import fresh_figures_request
 
-    transaction.on_commit(fresh_figures_request)
+    # robust: a failed recomputation is logged, never turned into the writer's error
+    transaction.on_commit(fresh_figures_request, robust=True)

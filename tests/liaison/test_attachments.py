@@ -21,8 +21,17 @@ from liaison.attachments import (
 )
 from tests.factories import MINIMAL_PDF
 
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+def image_bytes(fmt: str, size=(8, 6), **save) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, fmt, **save)
+    return out.getvalue()
+
+
+JPEG_BYTES = image_bytes("JPEG")
+PNG_BYTES = image_bytes("PNG")
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 
@@ -96,3 +105,28 @@ def test_stored_names_are_generated_and_keep_only_the_detected_type():
     assert content_type_of("x.unknown") == "application/octet-stream"
     path = UuidUploadTo("trips")(None, "我的 照片.JPG")
     assert path.startswith("trips/") and path.endswith(".jpg") and "照片" not in path
+
+
+def test_a_jpeg_header_followed_by_random_bytes_is_not_a_photo():
+    import os
+
+    fake = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + os.urandom(200_000)
+    with pytest.raises(ValidationError, match="已损坏或不是有效的图片"):
+        attachment_check(upload("photo.jpg", fake))
+
+
+def test_a_stored_photo_loses_its_location_and_anything_appended():
+    from PIL import Image
+
+    from liaison.attachments import photo_reencoded
+
+    exif = Image.Exif()
+    exif[0x8825] = {2: (39.0, 54.0, 0.0), 4: (116.0, 23.0, 0.0)}  # GPSInfo: a place
+    with_gps = image_bytes("JPEG", exif=exif)
+    assert Image.open(io.BytesIO(with_gps)).getexif().get(0x8825)
+    stored = photo_reencoded(upload("p.jpg", with_gps), JPEG).read()
+    assert not Image.open(io.BytesIO(stored)).getexif()
+    polyglot = PNG_BYTES + b"<html><script>alert(1)</script></html>"
+    assert attachment_check(upload("p.png", polyglot)) == PNG
+    cleaned = photo_reencoded(upload("p.png", polyglot), PNG).read()
+    assert b"<script>" not in cleaned and cleaned.startswith(b"\x89PNG")

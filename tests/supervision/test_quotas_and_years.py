@@ -91,3 +91,13 @@ def test_only_org_dept_closes_years(client, people):
     assert client.post(reverse("supervision:years"), {"year": 2025}).status_code == 403
     client.force_login(people.east_admin)
     assert client.get(reverse("supervision:years")).status_code == 403
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("-1", "不能为负数"), ("400", "不能超过 366"), ("三", "请输入整数"), ("", "不能为空")])
+def test_a_bad_quota_is_refused_by_the_server_in_chinese(client, people, value, message):
+    client.force_login(people.org_dept)
+    response = client.post(reverse("supervision:quotas"),
+                           quota_form(2026, research_days__section_cadre=value))
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Quota.objects.filter(year=2026).exists()  # nothing of the table is saved

@@ -27,23 +27,10 @@ from petitions import filters, forms
 from petitions.clocks import CLOCKS, STAGES, handling_due_at, state_at
 from petitions.models import Petition, ReceptionDay
 from petitions.resources import PetitionResource, ReceptionResource
-from petitions.selectors import AMBER_WORKING_DAYS, repeat_petitions, with_stage
+from petitions.selectors import due_mark, repeat_petitions, with_stage
 from petitions.services import petition_save, reception_save
 
 CLOCK_LABELS = {"decision": "受理", "handling": "办理答复", "review": "复查", "re_review": "复核"}
-
-
-def due_mark(due, today, calendar: WorkingCalendar) -> tuple[str, str]:
-    """(level, words) of a running clock: red overdue, amber ≤ 3 working days, else green.
-    The words say it too: status never by colour alone."""
-    if due is None:
-        return "", ""
-    if due < today:
-        return "danger", f"已逾期 {(today - due).days} 天"
-    left = calendar.working_days_until(today, due)
-    if left <= AMBER_WORKING_DAYS:
-        return "warning", f"剩 {left} 个工作日"
-    return "success", f"剩 {(due - today).days} 天"
 
 
 class DueColumn(Column):

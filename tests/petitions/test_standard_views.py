@@ -127,3 +127,10 @@ def test_every_full_identity_shown_or_exported_is_logged_for_the_inspectors(clie
     assert page.status_code == 200 and "XF-IN" in page.content.decode()
     client.force_login(users.org_dept)
     assert client.get(reverse("personal_data_access_list")).status_code == 403
+
+
+def test_the_workbench_shows_the_cases_a_cadre_answers_for(client, users, tree):
+    client.force_login(users.cadre)  # GB001, responsible for XF-IN, overdue since 2025-03-20
+    page = client.get(reverse("workbench")).content.decode()
+    assert "我的接访与信访事项" in page and "XF-IN" in page and "已逾期" in page
+    assert "XF-OUT" not in page

@@ -39,12 +39,12 @@ def link_hash(prev_hash: str, label: str, history_id: int, digest: str) -> str:
 
 def seal() -> int:
     """Seal every history row not sealed yet; returns how many. One sealing at a time."""
-    from liaison.models import AuditSeal, ImportLock
+    from liaison.models import AuditSeal
+    from liaison.services import serialize_on
 
     sealed = 0
     with transaction.atomic():
-        if not ImportLock.objects.filter(kind="audit-seal").update(taken_at=_now()):
-            ImportLock.objects.get_or_create(kind="audit-seal", defaults={"taken_at": _now()})
+        serialize_on("audit-seal")
         last = AuditSeal.objects.order_by("-pk").first()
         prev = last.hash if last else GENESIS
         for model in history_models():
@@ -95,8 +95,3 @@ def verify() -> Iterator[Break]:
             yield Break(link.pk, f"{link.history_model} 的历史记录 {link.history_id} 已被改动")
         prev = link.hash
 
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()

@@ -30,6 +30,7 @@ from liaison.services import (
     record_stamp,
     record_validate,
     records_changed,
+    serialize_on,
 )
 
 ROW_COLUMN = "__row__"  # the spreadsheet row number carried through the dataset
@@ -71,6 +72,17 @@ def cell_error(row_number: int, column: str | None, message: str) -> str:
 def row_error(row: dict, column: str | None, message: str) -> tuple[int, str]:
     """A file-level error about one row of the file, as `ImportResource.file_errors` returns."""
     return row[ROW_COLUMN], cell_error(row[ROW_COLUMN], column, message)
+
+
+CODE_SEPARATORS = (";", "、", "；")
+
+
+def split_codes(text) -> list[str]:
+    """Several codes in one cell (spec/import.md: separated by ; or 、)."""
+    text = str(text or "")
+    for separator in CODE_SEPARATORS[1:]:
+        text = text.replace(separator, CODE_SEPARATORS[0])
+    return [code.strip() for code in text.split(CODE_SEPARATORS[0]) if code.strip()]
 
 
 # --- widgets with Chinese messages -----------------------------------------------------------
@@ -448,13 +460,7 @@ def one_import_at_a_time(kind: str, dry_run: bool):
     (a row lock on PostgreSQL, the write lock on SQLite) until the transaction ends. A dry
     run (a preview) writes nothing and takes no lock."""
     if not dry_run:
-        from django.utils import timezone
-
-        from liaison.models import ImportLock
-
-        now = timezone.now()
-        if not ImportLock.objects.filter(kind=kind).update(taken_at=now):
-            ImportLock.objects.get_or_create(kind=kind, defaults={"taken_at": now})
+        serialize_on(kind)
     yield
 
 

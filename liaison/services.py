@@ -131,6 +131,19 @@ def _changed(instance) -> None:
     records_changed.send(sender=type(instance))
 
 
+def serialize_on(name: str) -> None:
+    """Inside a transaction, before it reads anything: take the named lock row until the
+    transaction ends (a row lock on PostgreSQL, the write lock on SQLite), so that work of
+    the same name runs one at a time (imports of one kind, the audit sealing)."""
+    from django.utils import timezone
+
+    from liaison.models import ImportLock
+
+    now = timezone.now()
+    if not ImportLock.objects.filter(kind=name).update(taken_at=now):
+        ImportLock.objects.get_or_create(kind=name, defaults={"taken_at": now})
+
+
 DUPLICATE_MESSAGE = "同样的记录已经存在（可能是重复提交），没有再次保存。请刷新页面查看已有记录。"
 
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from liaison.forms import DateInput, ScopedModelForm
+from liaison.forms import ScopedModelForm
 from liaison.models import Cadre, Organization
 from liaison.permissions import VIEW
 from petitions.models import Petition, ReceptionDay
@@ -43,11 +43,6 @@ class PetitionForm(ScopedModelForm):
                 self.instance.accused_cadres.values_list("pk", flat=True))
             self.initial["accused_units"] = list(
                 self.instance.accused_units.values_list("pk", flat=True))
-        for name in ("accused_cadres", "accused_units"):
-            self.fields[name].widget.attrs["class"] = "form-select"
-        for field in self.fields.values():
-            if isinstance(field, forms.DateField):
-                field.widget = DateInput(attrs={"class": "form-control"})
 
     def clean(self):
         data = super().clean()

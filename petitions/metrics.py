@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, DateField, F, IntegerField, Q, Sum, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
 from django.db.models.functions import TruncMonth
 
 from liaison.compliance.engine import Context, Names, Row, status_of
@@ -18,6 +18,7 @@ from liaison.compliance.registry import (
 )
 from liaison.models import Category
 from petitions.models import Petition, ReceptionDay
+from petitions.selectors import handling_due_at
 
 D = Petition.Decision
 
@@ -41,12 +42,8 @@ def petition_rows(ctx: Context, names: Names) -> list[Row]:
     units = names.of(ORGANIZATION)
     decisions = _totals(ctx, Petition.objects.all(), "decision_due", "decided_on")
     # The handling clock: accepted by A; the extension counts once granted by A (§4).
-    handling_due = Case(
-        When(Q(handling_due_extended__isnull=False, extension_granted_on__lte=as_of),
-             then=F("handling_due_extended")),
-        default=F("handling_due"), output_field=DateField())
     accepted = Petition.objects.filter(decision=D.ACCEPTED, decided_on__lte=as_of) \
-        .annotate(handling_due_at=handling_due)
+        .annotate(handling_due_at=handling_due_at(as_of))
     replies = _totals(ctx, accepted, "handling_due_at", "replied_on")
     rows = []
     for metric, totals in (("petition_decisions", decisions), ("petition_replies", replies)):

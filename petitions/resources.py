@@ -13,21 +13,13 @@ from liaison.imports import (
     DateWidget,
     ImportResource,
     register_import,
+    split_codes,
 )
 from liaison.models import Cadre, Organization
 from liaison.permissions import Role
 from liaison.workdays import WorkingCalendar
 from petitions.clocks import refresh_dues
 from petitions.models import Petition, ReceptionDay
-
-SEPARATORS = (";", "、", "；")
-
-
-def split_codes(text) -> list[str]:
-    text = str(text or "")
-    for separator in SEPARATORS[1:]:
-        text = text.replace(separator, SEPARATORS[0])
-    return [code.strip() for code in text.split(SEPARATORS[0]) if code.strip()]
 
 
 class CountWidget(IntegerWidget):
@@ -166,8 +158,8 @@ class PetitionResource(ImportResource):
             setattr(instance, f"_{field}", [found[c] for c in codes if c in found])
         if errors:
             raise ValidationError(errors)
-        calendar = getattr(self, "calendar", None) or WorkingCalendar.load()
-        refresh_dues(instance, calendar)
+        instance._calendar = getattr(self, "calendar", None) or WorkingCalendar.load()
+        refresh_dues(instance, instance._calendar)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if not super().skip_row(instance, original, row, import_validation_errors):

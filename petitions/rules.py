@@ -74,7 +74,8 @@ def petition_order(case: Petition) -> None:
         if not (case.extension_approver_id and case.extension_granted_on):
             errors.setdefault("extension_days", "延期须填写批准人和延期日期")
     if not errors:
-        calendar = WorkingCalendar.load()
+        # An import loads the calendar once for the file (petitions.resources) and hands it on.
+        calendar = getattr(case, "_calendar", None) or WorkingCalendar.load()
         errors.update(_deadlines(case, calendar))
     if errors:
         raise ValidationError(errors)
@@ -113,12 +114,10 @@ def petition_confidentiality(case: Petition) -> None:
             pk=case.handling_unit_id)
         if any(handling_path.startswith(path) for path in paths):
             errors["handling_unit"] = "承办单位不得为被反映单位或其下级单位"
-    for field, label in (("responsible_id", "responsible"), ("leader_id", "leader"),
-                         ("extension_approver_id", "extension_approver")):
-        if getattr(case, field) and getattr(case, field) in cadres:
-            errors[label] = {"responsible": "责任人不得为被反映人",
-                             "leader": "包案领导不得为被反映人",
-                             "extension_approver": "延期批准人不得为被反映人"}[label]
+    for field, role in (("responsible", "责任人"), ("leader", "包案领导"),
+                        ("extension_approver", "延期批准人")):
+        if getattr(case, f"{field}_id") in cadres:
+            errors[field] = f"{role}不得为被反映人"
     if errors:
         raise ValidationError(errors)
 

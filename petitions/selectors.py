@@ -13,12 +13,18 @@ D = Petition.Decision
 AMBER_WORKING_DAYS = 3  # ≤ 3 working days left: amber; overdue: red
 
 
-def with_stage(cases: QuerySet, today: dt.date) -> QuerySet:
-    """Annotate `stage` and `current_due` (the due date of the clock running now, if any)."""
-    handling_due = Case(
-        When(Q(handling_due_extended__isnull=False, extension_granted_on__lte=today),
+def handling_due_at(as_of: dt.date) -> Case:
+    """The handling clock's due date at A, in SQL: the extension counts once it was granted
+    on or before A (petitions.clocks.handling_due_at for one case)."""
+    return Case(
+        When(Q(handling_due_extended__isnull=False, extension_granted_on__lte=as_of),
              then=F("handling_due_extended")),
         default=F("handling_due"), output_field=DateField())
+
+
+def with_stage(cases: QuerySet, today: dt.date) -> QuerySet:
+    """Annotate `stage` and `current_due` (the due date of the clock running now, if any)."""
+    handling_due = handling_due_at(today)
     stage = Case(
         When(re_review_decided_on__isnull=False, then=Value("final")),
         When(re_review_requested_on__isnull=False, then=Value("re_reviewing")),

@@ -24,7 +24,8 @@ def petition_save(*, case: Petition, acting_user, accused_cadres=None, accused_u
         case._accused_cadres = list(accused_cadres)
     if accused_units is not None:
         case._accused_units = list(accused_units)
-    refresh_dues(case, calendar or WorkingCalendar.load())
+    case._calendar = calendar or WorkingCalendar.load()  # the rules read it too
+    refresh_dues(case, case._calendar)
     record_save(instance=case, acting_user=acting_user)
     if accused_cadres is not None:
         case.accused_cadres.set(case._accused_cadres)

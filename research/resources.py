@@ -9,19 +9,12 @@ from liaison.imports import (
     DateWidget,
     ImportResource,
     register_import,
+    split_codes,
 )
 from liaison.models import Cadre, Organization
 from liaison.permissions import Role, has_role
 from research.models import ResearchReport, ResearchTrip
 from research.services import trip_places_set
-
-PLACE_SEPARATORS = (";", "、", "；")
-
-
-def split_codes(text: str) -> list[str]:
-    for separator in PLACE_SEPARATORS[1:]:
-        text = text.replace(separator, PLACE_SEPARATORS[0])
-    return [code.strip() for code in text.split(PLACE_SEPARATORS[0]) if code.strip()]
 
 
 @register_import

@@ -1,18 +1,17 @@
 """../shared/examples/systems: the petitions command and the petitions metrics reproduce the
 expected files exactly (spec/petitions.md §5 and §7; spec/compliance.md §9)."""
 
+import contextlib
 import csv
 import datetime as dt
 import io
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from liaison.compliance.engine import compute_compliance
+from tests.petitions.conftest import SYSTEMS
 
-SYSTEMS = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "systems"
 KINDS = ["organizations", "cadres", "households", "assignments", "calendar", "receptions",
          "petitions"]
 PETITION_METRICS = {"reception_months", "petition_decisions", "petition_replies"}
@@ -28,11 +27,8 @@ def systems(db):
 def command_output(*args) -> str:
     """The command writes to the process's standard output, as the spec's tools read it."""
     out = io.StringIO()
-    real, sys.stdout = sys.stdout, out
-    try:
+    with contextlib.redirect_stdout(out):
         call_command("petitions", *args)
-    finally:
-        sys.stdout = real
     return out.getvalue()
 
 

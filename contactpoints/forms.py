@@ -10,15 +10,18 @@ from django.utils import timezone
 
 from contactpoints.models import Visit
 from liaison.forms import (
+    HOUSEHOLD_GROUPS,
     CadreLedgerForm,
     CheckboxList,
     GroupedModelChoiceField,
     GroupedModelMultipleChoiceField,
     ScopedModelForm,
+    household_choices,
+    household_label,
+    visible_assignments,
 )
-from liaison.models import Cadre, ContactAssignment, Household, Organization, Position, active_on_q
+from liaison.models import Cadre, ContactAssignment, Household, Organization, active_on_q
 from liaison.permissions import VIEW
-from liaison.personal import shown, with_personal_flag
 
 K = ContactAssignment.Kind
 T = Organization.Type
@@ -29,38 +32,6 @@ DETAIL_WIDGETS = {name: forms.Textarea(attrs={"rows": 2}) for name in DETAIL_FIE
 def _rank(condition, then=0, default=1):
     return Case(When(condition, then=Value(then)), default=Value(default),
                 output_field=IntegerField())
-
-
-def visible_assignments(user, kind: str):
-    return ContactAssignment.objects.restrict(user, VIEW).filter(kind=kind)
-
-
-def household_choices(user, cadre: Cadre | None, day):
-    """Households the user may pick: assigned to the cadre (党员联户) first, then those of the
-    cadre's community, then the rest of the user's scope. Names masked where the user may not
-    see them."""
-    assigned = ContactAssignment.objects.filter(
-        active_on_q(day), kind=K.HOUSEHOLD, cadre=cadre, target_household=OuterRef("pk"))
-    own_community = Position.objects.filter(active_on_q(day), cadre=cadre,
-                                            organization=OuterRef("community"))
-    queryset = Household.objects.filter(
-        Q(pk__in=Household.objects.restrict(user, VIEW).values("pk"))
-        | Q(pk__in=visible_assignments(user, K.HOUSEHOLD).filter(cadre=cadre)
-            .values("target_household"))
-    ).annotate(
-        rank=Case(When(Exists(assigned), then=Value(0)), When(Exists(own_community),
-                  then=Value(1)), default=Value(2), output_field=IntegerField()),
-    ).select_related("community").order_by("rank", "community__code", "code")
-    return with_personal_flag(queryset, Household, user)
-
-
-HOUSEHOLD_GROUPS = {0: "联系户（党员联户）", 1: "所在社区的住户", 2: "其他住户"}
-
-
-def household_label(household: Household) -> str:
-    poor = " · 贫困户" if household.is_poor else ""
-    name = shown(household.head_name, getattr(household, "personal_visible", False))
-    return f"{household.code} {name}（{household.community.name}）{poor}"
 
 
 class VisitDetailsMixin:

@@ -12,8 +12,11 @@ from liaison.models import (
     PersonalDataAccess,
     Position,
 )
+from liaison.params import FIRST_YEAR
 from liaison.permissions import VIEW
 from liaison.personal import personal_search_q
+
+LAST_YEAR = 2100
 
 
 class YesNoAll(forms.Select):
@@ -24,6 +27,12 @@ class YesNoAll(forms.Select):
 
     def format_value(self, value):
         return {True: "true", False: "false", "true": "true", "false": "false"}.get(value, "")
+
+
+def year_filter(label: str = "年度", **kwargs) -> django_filters.NumberFilter:
+    """A year, bounded so that a year out of range is a form error, not a database one."""
+    return django_filters.NumberFilter(label=label, min_value=FIRST_YEAR, max_value=LAST_YEAR,
+                                       **kwargs)
 
 
 def yes_no_filter(label: str, **kwargs) -> django_filters.BooleanFilter:
@@ -43,10 +52,10 @@ class SearchFilterSet(django_filters.FilterSet):
             css = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
             f.widget.attrs.setdefault("class", css + " form-control-sm")
         user = getattr(request, "user", None)
-        for f in self.filters.values():
+        for name, f in self.filters.items():
             queryset = getattr(f, "queryset", None)
             if user is not None and queryset is not None and hasattr(queryset, "restrict"):
-                self.form.fields[f.field_name].queryset = queryset.restrict(user, VIEW)
+                self.form.fields[name].queryset = queryset.restrict(user, VIEW)
 
     def search(self, queryset, name, value):
         q = Q()

@@ -2,9 +2,18 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 
-from liaison.models import Cadre, ContactAssignment, Household, Organization, Position
+from liaison.models import (
+    Cadre,
+    ContactAssignment,
+    Household,
+    Organization,
+    Position,
+    active_on_q,
+)
 from liaison.permissions import CHANGE, VIEW, Role, has_role, is_unrestricted
+from liaison.personal import shown, with_personal_flag
 
 
 class DateInput(forms.DateInput):
@@ -96,7 +105,8 @@ class PositionForm(ScopedModelForm):
 
     class Meta:
         model = Position
-        fields = ["cadre", "organization", "category", "start_date", "end_date"]
+        fields = ["cadre", "organization", "category", "start_date", "end_date",
+                  "party_secretary"]
 
 
 class HouseholdForm(ScopedModelForm):
@@ -236,3 +246,38 @@ class CadreLoginsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cadres"].queryset = queryset
 
+
+# --- household pickers (visits, talks) ---------------------------------------------------
+
+
+def visible_assignments(user, kind: str):
+    return ContactAssignment.objects.restrict(user, VIEW).filter(kind=kind)
+
+
+def household_choices(user, cadre: Cadre | None, day):
+    """Households the user may pick: assigned to the cadre (党员联户) first, then those of the
+    cadre's community, then the rest of the user's scope. Names masked where the user may not
+    see them."""
+    assigned = ContactAssignment.objects.filter(
+        active_on_q(day), kind=ContactAssignment.Kind.HOUSEHOLD, cadre=cadre,
+        target_household=OuterRef("pk"))
+    own_community = Position.objects.filter(active_on_q(day), cadre=cadre,
+                                            organization=OuterRef("community"))
+    queryset = Household.objects.filter(
+        Q(pk__in=Household.objects.restrict(user, VIEW).values("pk"))
+        | Q(pk__in=visible_assignments(user, ContactAssignment.Kind.HOUSEHOLD).filter(cadre=cadre)
+            .values("target_household"))
+    ).annotate(
+        rank=Case(When(Exists(assigned), then=Value(0)), When(Exists(own_community),
+                  then=Value(1)), default=Value(2), output_field=IntegerField()),
+    ).select_related("community").order_by("rank", "community__code", "code")
+    return with_personal_flag(queryset, Household, user)
+
+
+HOUSEHOLD_GROUPS = {0: "联系户（党员联户）", 1: "所在社区的住户", 2: "其他住户"}
+
+
+def household_label(household: Household) -> str:
+    poor = " · 贫困户" if household.is_poor else ""
+    name = shown(household.head_name, getattr(household, "personal_visible", False))
+    return f"{household.code} {name}（{household.community.name}）{poor}"

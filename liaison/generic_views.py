@@ -191,6 +191,13 @@ class ObjectListView(RoleRequiredMixin, View):
 
 
 class ObjectDetailView(RoleRequiredMixin, TemplateView):
+    """A record's page. With `fields` (columns read from the object) and `url_base` (the
+    prefix of its object_urls names, e.g. "opinions:opinion"), the generic template shows it;
+    pages with more to say give their own template."""
+
+    template_name = "generic/object_detail.html"
+    fields: tuple[Column, ...] = ()
+    url_base = ""
 
     def get_object(self):
         queryset = self.model.objects.restrict(self.request.user, VIEW)
@@ -203,6 +210,9 @@ class ObjectDetailView(RoleRequiredMixin, TemplateView):
             title=str(obj),
             can_edit=self.policy_allows(CHANGE) and can(self.request.user, CHANGE, obj),
             can_history=self.policy_allows(HISTORY),
+            detail_fields=[(c.header, c.value(obj)) for c in self.fields],
+            edit_url=f"{self.url_base}_edit", delete_url=f"{self.url_base}_delete",
+            history_url=f"{self.url_base}_history",
             **kwargs,
         )
 
@@ -368,6 +378,12 @@ def object_urls(model, name: str, prefix: str = "", *, list=None, create=None, d
 
 
 def _show(record, field, value):
+    if field.many_to_many:
+        # simple_history gives the through rows: [{"talk": 1, "cadre": 7}, ...]
+        key = field.m2m_reverse_field_name()
+        pks = [row[key] for row in value or []]
+        related = field.related_model._default_manager.filter(pk__in=pks).order_by("pk")
+        return "、".join(getattr(obj, "code", None) or str(obj) for obj in related)
     if getattr(field, "choices", None):
         return dict(field.choices).get(value, value)
     if field.is_relation and value is not None:

@@ -85,6 +85,17 @@ def split_codes(text) -> list[str]:
     return [code.strip() for code in text.split(CODE_SEPARATORS[0]) if code.strip()]
 
 
+def rows_by_codes(model, noun: str, text) -> list:
+    """The rows a cell of several codes names, in the cell's order (a code listed twice comes
+    twice, for the rules to report); ValueError naming every unknown code."""
+    codes = split_codes(text)
+    found = {row.code: row for row in model.objects.filter(code__in=codes)}
+    missing = [code for code in codes if code not in found]
+    if missing:
+        raise ValueError(f"{noun}编码「{'、'.join(missing)}」不存在")
+    return [found[code] for code in codes]
+
+
 # --- widgets with Chinese messages -----------------------------------------------------------
 
 

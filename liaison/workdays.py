@@ -90,3 +90,19 @@ HOLIDAY_NAMES = {"New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-
 
 def _holiday_name(name) -> str:
     return HOLIDAY_NAMES.get(name, name or "")
+
+
+AMBER_WORKING_DAYS = 3  # ≤ 3 working days left: amber; overdue: red
+
+
+def due_mark(due, today, calendar) -> tuple[str, str]:
+    """(level, words) of a running clock: red overdue, amber ≤ 3 working days, else green.
+    The words say it too: status never by colour alone."""
+    if due is None:
+        return "", ""
+    if due < today:
+        return "danger", f"已逾期 {(today - due).days} 天"
+    left = calendar.working_days_until(today, due)
+    if left <= AMBER_WORKING_DAYS:
+        return "warning", f"剩 {left} 个工作日"
+    return "success", f"剩 {(due - today).days} 天"

@@ -3,10 +3,10 @@ from django.utils import timezone
 
 from liaison.filters import SearchFilterSet, yes_no_filter
 from liaison.models import Organization
-from liaison.workdays import WorkingCalendar
+from liaison.workdays import AMBER_WORKING_DAYS, WorkingCalendar
 from petitions.clocks import STAGES
 from petitions.models import Petition
-from petitions.selectors import AMBER_WORKING_DAYS, due_soon_q, overdue_q
+from petitions.selectors import due_soon_q, overdue_q
 
 
 class PetitionFilterSet(SearchFilterSet):

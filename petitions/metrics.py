@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
-from liaison.compliance.engine import Context, Names, Row, status_of
-from liaison.compliance.queries import by_category
+from liaison.compliance.engine import Context, Names, Row
+from liaison.compliance.queries import by_category, clock_rows, clock_totals
 from liaison.compliance.registry import (
     CADRE,
     ORGANIZATION,
@@ -39,36 +39,15 @@ register_metric(Metric(
 
 def petition_rows(ctx: Context, names: Names) -> list[Row]:
     as_of = ctx.window.as_of
-    units = names.of(ORGANIZATION)
-    decisions = _totals(ctx, Petition.objects.all(), "decision_due", "decided_on")
+    decisions = clock_totals(ctx, Petition.objects.all(), "handling_unit_id", "decision_due",
+                             "decided_on", "received_on")
     # The handling clock: accepted by A; the extension counts once granted by A (§4).
     accepted = Petition.objects.filter(decision=D.ACCEPTED, decided_on__lte=as_of) \
         .annotate(handling_due_at=handling_due_at(as_of))
-    replies = _totals(ctx, accepted, "handling_due_at", "replied_on")
-    rows = []
-    for metric, totals in (("petition_decisions", decisions), ("petition_replies", replies)):
-        for unit_id, (target, actual) in totals.items():
-            if unit_id not in units or not target:
-                continue
-            code, name = units[unit_id]
-            rows.append(Row(ORGANIZATION, unit_id, code, name, "", metric, target, actual,
-                            target, status_of(ctx.window, target, actual, target)))
-    return rows
-
-
-def _totals(ctx: Context, cases, due: str, done: str) -> dict[int, tuple[int, int]]:
-    """{handling unit: (clocks counted, on time)} for one clock of §7: due in the window and
-    not open at A (due before A, or due on A and done by A), grouped by the database."""
-    start, as_of = ctx.window.start, ctx.window.as_of
-    done_by_a = Q(**{f"{done}__lte": as_of})
-    counted = Q(**{f"{due}__gte": start}) & (Q(**{f"{due}__lt": as_of})
-                                             | Q(**{due: as_of}) & done_by_a)
-    on_time = Case(When(done_by_a & Q(**{f"{done}__lte": F(due)}), then=1), default=0,
-                   output_field=IntegerField())
-    rows = (ctx.narrow(cases.filter(received_on__lte=as_of), "handling_unit_id", ORGANIZATION)
-            .filter(counted).order_by().values("handling_unit_id")
-            .annotate(target=Count("pk"), actual=Sum(on_time)))
-    return {row["handling_unit_id"]: (row["target"], row["actual"]) for row in rows}
+    replies = clock_totals(ctx, accepted, "handling_unit_id", "handling_due_at", "replied_on",
+                           "received_on")
+    return [*clock_rows(ctx, names, "petition_decisions", decisions),
+            *clock_rows(ctx, names, "petition_replies", replies)]
 
 
 register_row_source(RowSource("petitions", petition_rows, (

@@ -13,7 +13,7 @@ from liaison.imports import (
     DateWidget,
     ImportResource,
     register_import,
-    split_codes,
+    rows_by_codes,
 )
 from liaison.models import Cadre, Organization
 from liaison.permissions import Role
@@ -150,12 +150,11 @@ class PetitionResource(ImportResource):
         instance.people = instance.people if instance.people is not None else 1
         for field, model, noun in (("accused_cadres", Cadre, "干部"),
                                    ("accused_units", Organization, "单位")):
-            codes = split_codes(row.get(self.fields[field].column_name))
-            found = {o.code: o for o in model.objects.filter(code__in=codes)}
-            missing = [c for c in codes if c not in found]
-            if missing:
-                errors[field] = [f"{noun}编码「{'、'.join(missing)}」不存在"]
-            setattr(instance, f"_{field}", [found[c] for c in codes if c in found])
+            try:
+                rows = rows_by_codes(model, noun, row.get(self.fields[field].column_name))
+            except ValueError as exc:
+                errors[field], rows = [str(exc)], []
+            setattr(instance, f"_{field}", rows)
         if errors:
             raise ValidationError(errors)
         instance._calendar = getattr(self, "calendar", None) or WorkingCalendar.load()

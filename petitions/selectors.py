@@ -10,7 +10,6 @@ from django.db.models import Case, CharField, DateField, F, Q, QuerySet, Value, 
 from petitions.models import Petition
 
 D = Petition.Decision
-AMBER_WORKING_DAYS = 3  # ≤ 3 working days left: amber; overdue: red
 
 
 def handling_due_at(as_of: dt.date) -> Case:
@@ -65,16 +64,3 @@ def repeat_petitions(case: Petition) -> QuerySet:
     year = dt.timedelta(days=365)
     return Petition.objects.filter(keys, received_on__range=(
         case.received_on - year, case.received_on + year)).exclude(pk=case.pk)
-
-
-def due_mark(due, today, calendar) -> tuple[str, str]:
-    """(level, words) of a running clock: red overdue, amber ≤ 3 working days, else green.
-    The words say it too: status never by colour alone."""
-    if due is None:
-        return "", ""
-    if due < today:
-        return "danger", f"已逾期 {(today - due).days} 天"
-    left = calendar.working_days_until(today, due)
-    if left <= AMBER_WORKING_DAYS:
-        return "warning", f"剩 {left} 个工作日"
-    return "success", f"剩 {(due - today).days} 天"

@@ -22,12 +22,12 @@ from liaison.personal import (
     with_personal_flag,
 )
 from liaison.services import personal_data_access_log
-from liaison.workdays import WorkingCalendar
+from liaison.workdays import WorkingCalendar, due_mark
 from petitions import filters, forms
 from petitions.clocks import CLOCKS, STAGES, handling_due_at, state_at
 from petitions.models import Petition, ReceptionDay
 from petitions.resources import PetitionResource, ReceptionResource
-from petitions.selectors import due_mark, repeat_petitions, with_stage
+from petitions.selectors import repeat_petitions, with_stage
 from petitions.services import petition_save, reception_save
 
 CLOCK_LABELS = {"decision": "受理", "handling": "办理答复", "review": "复查", "re_review": "复核"}

@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from liaison.permissions import VIEW
 from liaison.workbench import Panel, register_panel
-from liaison.workdays import WorkingCalendar
+from liaison.workdays import WorkingCalendar, due_mark
 from petitions.models import Petition, ReceptionDay
-from petitions.selectors import due_mark, with_stage
+from petitions.selectors import with_stage
 
 SHOWN = 10
 FINISHED = ("not_accepted", "transferred", "replied", "reviewed", "final")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Count, F, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, When
 
-from liaison.compliance.engine import Context, Period
+from liaison.compliance.engine import Context, Names, Period, Row, status_of
 from liaison.compliance.registry import CADRE, ORGANIZATION
 from liaison.models import ContactAssignment, Position
 
@@ -52,6 +52,37 @@ def counts(queryset: QuerySet, keys: tuple[str, ...]) -> dict:
         tuple(row[k] for k in keys): row["n"]
         for row in queryset.order_by().values(*keys).annotate(n=Count("pk"))
     }
+
+
+def clock_totals(ctx: Context, records: QuerySet, unit_field: str, due: str, done: str,
+                 received: str) -> dict[int, tuple[int, int]]:
+    """{unit: (clocks counted, on time)} of spec/petitions.md §7, grouped by the database: a
+    clock counts when due in the window and not open at A (due before A, or due on A and done
+    by A); a record received after A does not exist yet, a step done after A is not done."""
+    start, as_of = ctx.window.start, ctx.window.as_of
+    done_by_a = Q(**{f"{done}__lte": as_of})
+    counted = Q(**{f"{due}__gte": start}) & (Q(**{f"{due}__lt": as_of})
+                                             | Q(**{due: as_of}) & done_by_a)
+    on_time = Case(When(done_by_a & Q(**{f"{done}__lte": F(due)}), then=1), default=0,
+                   output_field=IntegerField())
+    rows = (ctx.narrow(records.filter(**{f"{received}__lte": as_of}), unit_field, ORGANIZATION)
+            .filter(counted).order_by().values(unit_field)
+            .annotate(target=Count("pk"), actual=Sum(on_time)))
+    return {row[unit_field]: (row["target"], row["actual"]) for row in rows}
+
+
+def clock_rows(ctx: Context, names: Names, metric: str,
+               totals: dict[int, tuple[int, int]]) -> list[Row]:
+    """The unit rows of a clock metric: expected_to_date = target, a row where target > 0."""
+    units = names.of(ORGANIZATION)
+    rows = []
+    for unit_id, (target, actual) in totals.items():
+        if unit_id not in units or not target:
+            continue
+        code, name = units[unit_id]
+        rows.append(Row(ORGANIZATION, unit_id, code, name, "", metric, target, actual, target,
+                        status_of(ctx.window, target, actual, target)))
+    return rows
 
 
 # --- rates: who owes what, on which days -------------------------------------------------------

@@ -172,6 +172,9 @@ class Position(models.Model):
     category = models.CharField("类别", max_length=32, choices=Category.choices)
     start_date = models.DateField("任职开始日期")
     end_date = models.DateField("任职结束日期", null=True, blank=True)
+    # 党组织负责人: the holder is the secretary of the organization's Party organization and
+    # owes every member of exactly that organization two talks a year (compliance §9).
+    party_secretary = models.BooleanField("党组织负责人", default=False)
 
     history = HistoricalRecords()
     objects = PeriodQuerySet.as_manager()

@@ -115,10 +115,13 @@ class CadreResource(ImportResource):
                      widget=ChoiceLabelWidget(Category.choices))
     start_date = Field(attribute="start_date", column_name="任职开始日期", widget=DateWidget())
     end_date = Field(attribute="end_date", column_name="任职结束日期", widget=DateWidget())
+    party_secretary = Field(attribute="party_secretary", column_name="党组织负责人",
+                            widget=YesNoWidget())
 
     class Meta(ImportResource.Meta):
         model = Position
-        fields = ("cadre", "cadre_name", "organization", "category", "start_date", "end_date")
+        fields = ("cadre", "cadre_name", "organization", "category", "start_date", "end_date",
+                  "party_secretary")
         import_id_fields = ("cadre", "organization", "category", "start_date")
 
     def __init__(self, **kwargs):

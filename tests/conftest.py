@@ -1,4 +1,5 @@
 import datetime as dt
+import io
 import os
 import time
 from pathlib import Path
@@ -15,12 +16,16 @@ from allauth.mfa.totp.internal.auth import (
 from allauth.mfa.utils import decrypt
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.urls import reverse
 
 from liaison.models import Category, ContactAssignment, Organization
 from liaison.permissions import Role
+from opinions.models import Opinion, OpinionAnalysis
 from petitions.models import Petition, ReceptionDay
+from pledges.models import Pledge, Registration
 from supervision.models import ComplianceRun, ReportFile
+from talks.models import Talk
 from tests.factories import (
     MINIMAL_PDF,
     AssignmentFactory,
@@ -157,12 +162,50 @@ def tree(db):
         code="XF-OUT", received_on=dt.date(2025, 3, 5), channel="visit",
         petitioner_name="孙某某", summary="西城的事", handling_unit=community_out,
         responsible=cadre_out, decision_due=dt.date(2025, 3, 20))
+    # Talks follow their initiator; opinions their units; pledges and registrations a cadre.
+    talk_in = Talk.objects.create(code="TH-IN", date=dt.date(2025, 4, 2), initiator=cadre_in,
+                                  type="masses", form="casual", summary="低保续办的难处",
+                                  opinions_raised="路灯不亮\n垃圾清运不及时")
+    talk_in.households.set([household_in])
+    talk_out = Talk.objects.create(code="TH-OUT", date=dt.date(2025, 4, 2), initiator=cadre_out,
+                                   type="masses", form="casual", summary="西城的谈话")
+    talk_out.households.set([household_out])
+    opinion_in = Opinion.objects.create(
+        code="YJ-IN", received_on=dt.date(2025, 3, 3), channel="box", collecting_unit=community_in,
+        handling_unit=community_in, content="增设健身器材", submitter_contact="13900002222",
+        feedback_due=dt.date(2025, 4, 2))
+    opinion_out = Opinion.objects.create(
+        code="YJ-OUT", received_on=dt.date(2025, 3, 3), channel="box",
+        collecting_unit=community_out, handling_unit=community_out, content="西城的意见",
+        feedback_due=dt.date(2025, 4, 2))
+    analysis_in = OpinionAnalysis.objects.create(unit=east, date=dt.date(2025, 3, 28),
+                                                 title="一季度群众意见分析")
+    analysis_out = OpinionAnalysis.objects.create(unit=west, date=dt.date(2025, 3, 28),
+                                                  title="西城一季度分析")
+    pledge_in = Pledge.objects.create(cadre=cadre_in, year=2025, organization=community_in,
+                                      items="每周入户走访；组织邻里活动")
+    pledge_out = Pledge.objects.create(cadre=cadre_out, year=2025, organization=community_out,
+                                       items="帮扶独居老人；参加志愿服务")
+    registration_in = Registration.objects.create(cadre=cadre_in, community=community_in,
+                                                  start_date=dt.date(2025, 3, 1))
+    registration_out = Registration.objects.create(cadre=cadre_out, community=community_out,
+                                                   start_date=dt.date(2025, 3, 1))
     # Supervision: a computation, and report files that only their requester may open.
     run_in = ComplianceRun.objects.create(year=2025, as_of=dt.date(2025, 12, 31))
     someone = UserFactory(username="someone-else")
     reportfile_in = ReportFile.objects.create(kind="bulletin", requested_by=someone)
     reportfile_out = ReportFile.objects.create(kind="bulletin", requested_by=someone)
     return SimpleNamespace(**locals())
+
+
+SYSTEMS = Path(__file__).resolve().parents[1].parent / "shared" / "examples" / "systems"
+
+
+@pytest.fixture
+def roster(db):
+    """The systems example's organizations and cadres (../shared/examples/systems)."""
+    for kind in ("organizations", "cadres"):
+        call_command("import_data", kind, str(SYSTEMS / f"{kind}.csv"), stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -1,0 +1,161 @@
+"""The talk metrics of spec/compliance.md §9: leader_talks and masses_talks (pro-rated),
+member_talks and pairwise_talks (rows evaluated on A)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+
+from liaison.compliance.engine import Context, Names, Row, status_of
+from liaison.compliance.queries import by_category, cadre_household_periods, counts
+from liaison.compliance.registry import (
+    CADRE,
+    ORGANIZATION,
+    Metric,
+    MetricInfo,
+    RowSource,
+    register_metric,
+    register_row_source,
+)
+from liaison.models import LEADER_POINT_CATEGORIES, Cadre, Category, ContactAssignment, Position
+from talks.models import Talk
+
+# The leadership-team categories (§9: leader_talks' quota, pairwise_talks' teams).
+TEAM_CATEGORIES = LEADER_POINT_CATEGORIES | {Category.DEPARTMENT_HEAD}
+Joined = Talk.cadres.through
+
+
+def talks_in_window(ctx: Context, **filters):
+    return ctx.in_window(Talk.objects.filter(**filters), "date")
+
+
+def leader_talks(ctx: Context) -> dict:
+    """Talks the cadre initiated or took part in (never both: the rules refuse it)."""
+    talks = talks_in_window(ctx)
+    initiated = counts(ctx.narrow(talks, "initiator_id"), ("initiator_id",))
+    joined = counts(ctx.narrow(Joined.objects.filter(talk__in=talks), "cadre_id"),
+                    ("cadre_id",))
+    return {key: initiated.get(key, 0) + joined.get(key, 0)
+            for key in initiated.keys() | joined.keys()}
+
+
+def masses_talks(ctx: Context) -> dict:
+    """Talks the cadre initiated with a household they were linked to on the talk's date."""
+    linked = ContactAssignment.objects.filter(
+        kind=ContactAssignment.Kind.HOUSEHOLD, cadre_id=OuterRef("talk__initiator_id"),
+        target_household_id=OuterRef("household_id"),
+        start_date__lte=OuterRef("talk__date"),
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("talk__date")))
+    with_linked = Talk.households.through.objects.filter(talk_id=OuterRef("pk")) \
+        .filter(Exists(linked))
+    talks = ctx.narrow(talks_in_window(ctx).filter(Exists(with_linked)), "initiator_id")
+    return counts(talks, ("initiator_id",))
+
+
+C = Category
+register_metric(Metric(
+    "leader_talks", "领导干部谈心次数", CADRE, periods=by_category, actual=leader_talks,
+    default_quota={category: 2 for category in (
+        C.DISTRICT_PRINCIPAL, C.STANDING_COMMITTEE, C.DISTRICT_LEADER, C.DEPARTMENT_HEAD,
+        C.SUBDISTRICT_HEAD, C.SUBDISTRICT_LEADER)}))
+register_metric(Metric("masses_talks", "与联系群众谈心次数", CADRE,
+                       periods=cadre_household_periods, actual=masses_talks,
+                       default_quota={"": 2}))
+
+MEMBER_TALKS_TARGET = 2
+
+
+def secretaries_and_members(ctx: Context) -> dict[int, set[int]]:
+    """{secretary: members} on A: a secretary holds a position marked 党组织负责人; the members
+    are the other cadres with a position in exactly that organization (not its subtree)."""
+    as_of = ctx.window.as_of
+    posts = ctx.narrow(Position.objects.active_on(as_of).filter(party_secretary=True),
+                       "cadre_id")
+    organizations: dict[int, set[int]] = defaultdict(set)
+    for cadre_id, organization_id in posts.values_list("cadre_id", "organization_id"):
+        organizations[organization_id].add(cadre_id)
+    members: dict[int, set[int]] = defaultdict(set)
+    for organization_id, cadre_id in Position.objects.active_on(as_of).filter(
+            organization_id__in=list(organizations)).values_list("organization_id", "cadre_id"):
+        for secretary_id in organizations[organization_id]:
+            if cadre_id != secretary_id:
+                members[secretary_id].add(cadre_id)
+    return members
+
+
+def member_talk_rows(ctx: Context, names: Names) -> list[Row]:
+    members = secretaries_and_members(ctx)
+    cadres = names.of(CADRE)
+    secretaries = [pk for pk in members if pk in cadres]
+    if not secretaries:
+        return []
+    member_codes = dict(Cadre.objects.filter(
+        pk__in={m for pk in secretaries for m in members[pk]}).values_list("pk", "code"))
+    done = counts(Joined.objects.filter(talk__in=talks_in_window(
+        ctx, initiator_id__in=secretaries)), ("talk__initiator_id", "cadre_id"))
+    window, target = ctx.window, MEMBER_TALKS_TARGET
+    expected = target * window.days // window.days_in_year
+    rows = []
+    for secretary_id in secretaries:
+        code, name = cadres[secretary_id]
+        for member_id in members[secretary_id]:
+            actual = done.get((secretary_id, member_id), 0)
+            rows.append(Row(CADRE, secretary_id, code, name, member_codes[member_id],
+                            "member_talks", target, actual, expected,
+                            status_of(window, target, actual, expected)))
+    return rows
+
+
+def leadership_teams(ctx: Context):
+    """(organization, cadre) of the leadership teams on A, as a queryset."""
+    return (Position.objects.active_on(ctx.window.as_of)
+            .filter(category__in=list(TEAM_CATEGORIES))
+            .order_by().values_list("organization_id", "cadre_id").distinct())
+
+
+def pairs_met(ctx: Context) -> dict[int, int]:
+    """{organization: distinct pairs of its team who were together at a 民主生活会前谈心 talk
+    in the window}, counted by the database."""
+    talks = talks_in_window(ctx, type=Talk.Type.PRE_MEETING).order_by()
+    people = talks.values_list("pk", "initiator_id").union(
+        Joined.objects.filter(talk__in=talks).order_by().values_list("talk_id", "cadre_id"),
+        all=True)
+    people_sql, people_params = people.query.sql_with_params()
+    team_sql, team_params = leadership_teams(ctx).query.sql_with_params()
+    sql = (f"WITH people(talk, cadre) AS ({people_sql}), team(org, cadre) AS ({team_sql}) "
+           "SELECT org, COUNT(*) FROM (SELECT DISTINCT t1.org AS org, p1.cadre, p2.cadre "
+           "FROM people p1 JOIN people p2 ON p1.talk = p2.talk AND p1.cadre < p2.cadre "
+           "JOIN team t1 ON t1.cadre = p1.cadre "
+           "JOIN team t2 ON t2.cadre = p2.cadre AND t2.org = t1.org) AS pairs GROUP BY org")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*people_params, *team_params])
+        return dict(cursor.fetchall())
+
+
+def pairwise_rows(ctx: Context, names: Names) -> list[Row]:
+    if ctx.cadre_id is not None:
+        return []  # a unit's row: not part of one cadre's progress
+    teams: dict[int, int] = defaultdict(int)
+    for organization_id, _ in leadership_teams(ctx):
+        teams[organization_id] += 1
+    units = names.of(ORGANIZATION)
+    met = pairs_met(ctx)
+    window, rows = ctx.window, []
+    for organization_id, n in teams.items():
+        if n < 2 or organization_id not in units:
+            continue
+        target = n * (n - 1) // 2
+        expected = target * window.days // window.days_in_year
+        actual = met.get(organization_id, 0)
+        code, name = units[organization_id]
+        rows.append(Row(ORGANIZATION, organization_id, code, name, "", "pairwise_talks",
+                        target, actual, expected, status_of(window, target, actual, expected)))
+    return rows
+
+
+register_row_source(RowSource("member_talks", member_talk_rows, (
+    MetricInfo("member_talks", "党组织负责人与党员谈心", CADRE),)))
+register_row_source(RowSource("pairwise_talks", pairwise_rows, (
+    MetricInfo("pairwise_talks", "班子成员两两谈心", ORGANIZATION, unit="对"),)))

@@ -1,0 +1,82 @@
+"""Imports talks (spec/import.md `talks`), with every rule of talks.rules as a row error."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from import_export.fields import Field
+
+from liaison.imports import (
+    ChoiceLabelWidget,
+    CodeWidget,
+    DateWidget,
+    ImportResource,
+    register_import,
+    rows_by_codes,
+)
+from liaison.models import Cadre, Household
+from liaison.permissions import Role
+from talks.models import Talk
+
+PARTICIPANTS = (("cadres", Cadre, "干部"), ("households", Household, "住户"))
+
+
+@register_import
+class TalkResource(ImportResource):
+    kind = "talks"
+    label = "谈心谈话"
+    roles = (Role.ORG_DEPT, Role.UNIT_ADMIN)
+    required_columns = ("谈话编号", "日期", "发起人编码", "类型", "形式")
+    natural_key_columns = ("谈话编号",)
+    extra_error_columns = {"cadres": "参与干部编码", "households": "参与住户编码"}
+
+    code = Field(attribute="code", column_name="谈话编号")
+    date = Field(attribute="date", column_name="日期", widget=DateWidget())
+    initiator = Field(attribute="initiator", column_name="发起人编码",
+                      widget=CodeWidget(Cadre, "干部"))
+    type = Field(attribute="type", column_name="类型", widget=ChoiceLabelWidget(Talk.Type.choices))
+    form = Field(attribute="form", column_name="形式", widget=ChoiceLabelWidget(Talk.Form.choices))
+    cadres = Field(column_name="参与干部编码")
+    households = Field(column_name="参与住户编码")
+    summary = Field(attribute="summary", column_name="内容摘要")
+
+    class Meta(ImportResource.Meta):
+        model = Talk
+        fields = ("code", "date", "initiator", "type", "form", "cadres", "households", "summary")
+        import_id_fields = ("code",)
+
+    def natural_key_lookup(self, row):
+        return {"code": row["谈话编号"]}
+
+    def dehydrate_cadres(self, talk):
+        return ";".join(sorted(c.code for c in talk.cadres.all()))
+
+    def dehydrate_households(self, talk):
+        return ";".join(sorted(h.code for h in talk.households.all()))
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        instance.summary = instance.summary or ""
+        for field, model, noun in PARTICIPANTS:
+            try:
+                rows = rows_by_codes(model, noun, row.get(self.fields[field].column_name))
+            except ValueError as exc:
+                errors[field], rows = [str(exc)], []
+            setattr(instance, f"_{field}", rows)
+        if errors:
+            raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not super().skip_row(instance, original, row, import_validation_errors):
+            return False
+        return all(set(getattr(original, field).values_list("pk", flat=True))
+                   == {r.pk for r in getattr(instance, f"_{field}")}
+                   for field, _, _ in PARTICIPANTS)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        super().save_instance(instance, is_create, row, **kwargs)
+        instance.cadres.set(instance._cadres)
+        instance.households.set(instance._households)

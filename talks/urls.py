@@ -1,0 +1,10 @@
+from liaison.generic_views import object_urls
+from talks import views
+from talks.models import Talk
+
+app_name = "talks"
+urlpatterns = [
+    *object_urls(Talk, "talk", list=views.TalkListView, create=views.TalkEditView,
+                 detail=views.TalkDetailView, edit=views.TalkEditView,
+                 delete=views.TalkDeleteView),
+]

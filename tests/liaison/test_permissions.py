@@ -30,9 +30,12 @@ from liaison.models import (
     Position,
 )
 from liaison.permissions import Role, policy_of
+from opinions.models import Opinion, OpinionAnalysis
 from petitions.models import Petition, ReceptionDay
+from pledges.models import Pledge, Registration
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment
 from supervision.models import ComplianceRun, ReportFile
+from talks.models import Talk
 
 CADRE, UNIT_ADMIN, ORG_DEPT, INSPECTOR, SYSADMIN, PETITIONS = (
     "cadre", "unit_admin", "org_dept", "inspector", "sysadmin", "petitions")
@@ -147,7 +150,9 @@ def objects_in(tree):
             ResearchTrip: tree.trip_in, TripAttachment: tree.attachment_in,
             ResearchReport: tree.report_in, ResearchTopic: tree.topic_in, Visit: tree.visit_in,
             ComplianceRun: tree.run_in, ReportFile: tree.reportfile_in,
-            Petition: tree.petition_in, ReceptionDay: tree.reception_in}
+            Petition: tree.petition_in, ReceptionDay: tree.reception_in, Talk: tree.talk_in,
+            Opinion: tree.opinion_in, OpinionAnalysis: tree.analysis_in,
+            Pledge: tree.pledge_in, Registration: tree.registration_in}
 
 
 def objects_out(tree):
@@ -157,7 +162,9 @@ def objects_out(tree):
             TripAttachment: tree.attachment_out, ResearchReport: tree.report_out,
             ResearchTopic: tree.topic_out, Visit: tree.visit_out,
             ComplianceRun: tree.run_in, ReportFile: tree.reportfile_out,
-            Petition: tree.petition_out, ReceptionDay: tree.reception_out}
+            Petition: tree.petition_out, ReceptionDay: tree.reception_out,
+            Talk: tree.talk_out, Opinion: tree.opinion_out, OpinionAnalysis: tree.analysis_out,
+            Pledge: tree.pledge_out, Registration: tree.registration_out}
 
 
 PATTERNS = list(platform_patterns())
@@ -191,6 +198,12 @@ EXPECTED_POLICIES = {
                {PETITIONS, SYSADMIN}, {PETITIONS, INSPECTOR, SYSADMIN}, {PETITIONS, SYSADMIN}),
     ReceptionDay: (ALL, {PETITIONS, SYSADMIN}, HISTORY, {SYSADMIN}),
     PersonalDataAccess: ({INSPECTOR, SYSADMIN}, {SYSADMIN}, {SYSADMIN}, {SYSADMIN}),
+    # A talk's content is its "personal data": 组织部, 纪检监察 and the people in the talk.
+    Talk: (LIAISON, LOGGERS, HISTORY, {ORG_DEPT, INSPECTOR, SYSADMIN}),
+    Opinion: (READERS, ROSTER, HISTORY, ROSTER),
+    OpinionAnalysis: (READERS, ROSTER, HISTORY, {SYSADMIN}),
+    Pledge: (LIAISON, LOGGERS, HISTORY, {SYSADMIN}),
+    Registration: (LIAISON, LOGGERS, HISTORY, {SYSADMIN}),
 }
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from liaison.compliance.engine import compute_compliance
-from tests.petitions.conftest import SYSTEMS
+from tests.conftest import SYSTEMS
 
 KINDS = ["organizations", "cadres", "households", "assignments", "calendar", "receptions",
          "petitions"]

@@ -20,8 +20,9 @@ def test_the_district_overview_shows_every_metric_and_its_run(client, people, pu
     assert metrics["walkthrough"]["met"] == 3
     assert "<svg" in text and "三走遍" in text
     units = {r["unit"].code: r["total"] for r in page.context["units"]}
-    # QD: its leaders' 8 rows of §2–§6, and the district principal's reception_months (§9).
-    assert units == {"QD": 9, "BSC01": 8, "BSC02": 3, "JJQ01": 2, "BM01": 4, "BM02": 2}
+    # QD: its leaders' 8 rows of §2–§6 and 8 of §9 (reception_months, their talks, pledges
+    # and registrations); BM02: its opinion analyses and GB005's talks, pledge, registration.
+    assert units == {"QD": 16, "BSC01": 13, "BSC02": 4, "JJQ01": 3, "BM01": 8, "BM02": 6}
 
 
 def test_without_results_it_offers_to_compute(client, people, example,
@@ -52,14 +53,15 @@ def test_drilling_down_to_a_unit_shows_its_subtree(client, people, published):
     codes = {r["unit"].code for r in page.context["units"]}
     assert codes == {"BSC01", "SQ0101", "SQ0102"}
     lagging = {r.subject_code for r, _ in page.context["lagging"]}
-    assert lagging == {"SQ0102", "GB006"}
+    assert lagging == {"SQ0102", "GB006", "GB004", "BSC01"}
 
 
 def test_a_unit_admin_sees_only_the_units_subtree(client, people, published):
     client.force_login(people.unit_admin)
     page = client.get(URL, YEAR)
     assert {r["unit"].code for r in page.context["units"]} == {"BM01"}
-    assert sum(r["total"] for r in page.context["metrics"]) == 4  # GB003's 2 and BM01's 2
+    # GB003's 2 of §2–§6 and 3 of §9 (talks, pledge, registration); BM01's 2 and its analyses.
+    assert sum(r["total"] for r in page.context["metrics"]) == 8
     east = published.results.get(subject_code="BSC01", metric="leader_coverage").organization
     assert client.get(URL, {**YEAR, "unit": east.pk}).status_code == 404
 
@@ -109,7 +111,8 @@ def test_a_cadre_page_shows_their_rows(client, people, published):
     cadre = published.results.get(subject_code="GB005", metric="household_visits")
     page = client.get(reverse("supervision:cadre_report", args=[cadre.subject_id]), YEAR)
     assert [(r.metric, r.actual) for r, _ in page.context["rows"]] == [
-        ("household_visit_days", 1), ("household_visits", 2)]
+        ("community_registration", 0), ("household_visit_days", 1), ("household_visits", 2),
+        ("masses_talks", 0), ("pledge_published", 0)]
 
 
 def test_without_a_date_it_shows_the_years_latest_results(client, people, published):

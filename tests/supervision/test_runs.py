@@ -113,11 +113,12 @@ def test_a_cadre_without_a_current_post_is_still_shown_to_readers(
     Position.objects.filter(cadre__code="GB005").update(end_date=dt.date(2024, 6, 30))
     run = run_now(django_capture_on_commit_callbacks, year=2025, as_of=YEAR_END)
     rows = visible_results(people.org_dept, run).filter(subject_code="GB005")
-    assert {r.metric for r in rows} == {"household_visits", "household_visit_days"}
+    assert {r.metric for r in rows} == {"household_visits", "household_visit_days",
+                                        "masses_talks"}
     assert rows[0].organization.code == "BM02"
     # With no post at all, the community of the household in their care.
     Position.objects.filter(cadre__code="GB005").delete()
     run = run_now(django_capture_on_commit_callbacks, year=2025, as_of=YEAR_END)
     rows = visible_results(people.org_dept, run).filter(subject_code="GB005")
-    assert rows.count() == 2 and rows[0].organization.code == "SQ0101"
+    assert rows.count() == 3 and rows[0].organization.code == "SQ0101"
     assert Cadre.objects.get(code="GB005")

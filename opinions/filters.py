@@ -1,0 +1,45 @@
+import django_filters
+from django.db.models import F, Q
+from django.utils import timezone
+
+from liaison.filters import SearchFilterSet, year_filter, yes_no_filter
+from liaison.models import Organization
+from opinions.models import Opinion, OpinionAnalysis
+
+
+class OpinionFilterSet(SearchFilterSet):
+    search_fields = ("code", "content", "category")
+    handling_unit = django_filters.ModelChoiceFilter(
+        label="承办单位（含下级）", queryset=Organization.objects.all(), method="in_unit")
+    channel = django_filters.ChoiceFilter(label="渠道", choices=Opinion.Channel.choices)
+    result = django_filters.ChoiceFilter(label="处理结果", choices=Opinion.Result.choices)
+    state = django_filters.ChoiceFilter(label="反馈", method="by_state", choices=[
+        ("open", "未反馈"), ("overdue", "已逾期未反馈"), ("late", "逾期反馈"),
+        ("on_time", "按期反馈")])
+    published = yes_no_filter("公开")
+
+    class Meta:
+        model = Opinion
+        fields = ["q", "handling_unit", "channel", "result", "state", "published"]
+
+    def in_unit(self, queryset, name, org):
+        return queryset.filter(handling_unit__path__startswith=org.path)
+
+    def by_state(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.filter({
+            "open": Q(feedback_on__isnull=True),
+            "overdue": Q(feedback_on__isnull=True, feedback_due__lt=today),
+            "late": Q(feedback_on__gt=F("feedback_due")),
+            "on_time": Q(feedback_on__lte=F("feedback_due")),
+        }[value])
+
+
+class AnalysisFilterSet(SearchFilterSet):
+    search_fields = ("title", "unit__name", "unit__code")
+    unit = django_filters.ModelChoiceFilter(label="单位", queryset=Organization.objects.all())
+    year = year_filter(field_name="date", lookup_expr="year")
+
+    class Meta:
+        model = OpinionAnalysis
+        fields = ["q", "unit", "year"]

@@ -1,0 +1,6 @@
+from liaison.navigation import LEDGERS, MenuItem, register_menu
+from liaison.permissions import Role
+
+register_menu(MenuItem("党员承诺", "pledges:pledge_list", Role.LIAISON, LEDGERS, order=90))
+register_menu(MenuItem("到社区报到", "pledges:registration_list", Role.LIAISON, LEDGERS,
+                       order=91))

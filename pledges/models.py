@@ -1,0 +1,98 @@
+"""Party members' public pledges (承诺践诺, policy 三(六)) and in-service members' registration
+with a community (在职党员到社区报到); spec/compliance.md §9, spec/import.md."""
+
+import re
+
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from liaison.models import Cadre, LedgerRecord, Organization
+from liaison.permissions import RestrictedQuerySet
+
+ITEM_SEPARATORS = re.compile(r"[\n；;]")
+MIN_ITEMS, MAX_ITEMS = 2, 5
+
+
+def pledge_items(text: str) -> list[str]:
+    return [item.strip() for item in ITEM_SEPARATORS.split(text or "") if item.strip()]
+
+
+class Pledge(LedgerRecord):
+    """A member's pledge for a year: 2 to 5 items, vetted and evaluated by the Party
+    organization of `organization`."""
+
+    class Rating(models.TextChoices):
+        EXCELLENT = "excellent", "优秀"
+        GOOD = "good", "合格"
+        BASIC = "basic", "基本合格"
+        POOR = "poor", "不合格"
+
+    ledger_date_fields = ("published_on", "rated_on")
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT,
+                              related_name="pledges")
+    year = models.PositiveIntegerField("年度")
+    organization = models.ForeignKey(Organization, verbose_name="所在党组织",
+                                     on_delete=models.PROTECT, related_name="pledges")
+    items = models.TextField("承诺事项", help_text="2 至 5 项，每行一项")
+    published_on = models.DateField("公开日期", null=True, blank=True)
+    rating = models.CharField("评定等次", max_length=16, choices=Rating.choices, blank=True)
+    rated_on = models.DateField("评定日期", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "党员承诺"
+        verbose_name_plural = "党员承诺"
+        ordering = ["-year", "cadre__code"]
+        constraints = [models.UniqueConstraint(
+            fields=["cadre", "year"], name="pledge_natural_key",
+            violation_error_message="该干部在该年度已有承诺")]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} {self.year}年承诺"
+
+    def get_absolute_url(self) -> str:
+        return reverse("pledges:pledge_detail", args=[self.pk])
+
+    def item_list(self) -> list[str]:
+        return pledge_items(self.items)
+
+
+class Registration(LedgerRecord):
+    """在职党员到社区报到: a cadre registered with a community, from a date (open-ended)."""
+
+    ledger_date_fields = ("start_date",)
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT,
+                              related_name="registrations")
+    community = models.ForeignKey(Organization, verbose_name="社区", on_delete=models.PROTECT,
+                                  related_name="registrations")
+    start_date = models.DateField("报到日期")
+    end_date = models.DateField("结束日期", null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "在职党员到社区报到"
+        verbose_name_plural = "在职党员到社区报到"
+        ordering = ["-start_date", "cadre__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "community", "start_date"],
+                                    name="registration_natural_key",
+                                    violation_error_message="该干部在该日期已向该社区报到"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="registration_end_after_start",
+                violation_error_message="结束日期不能早于报到日期"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} → {self.community.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("pledges:registration_detail", args=[self.pk])

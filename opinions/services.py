@@ -46,3 +46,22 @@ def opinion_dues_refresh(batch_size: int = 2000) -> int:
             total, changed = total + len(changed), []
     Opinion.objects.bulk_update(changed, ["feedback_due"])
     return total + len(changed)
+
+
+@transaction.atomic
+def opinion_forward(*, content: str, received_on, channel: str, unit, source: str,
+                    acting_user) -> Opinion:
+    """An opinion passed on from another system (a talk, a petition): collected and first
+    handled by `unit`, labelled with its `source`. Forwarding the same source twice returns
+    the opinion made the first time."""
+    existing = Opinion.objects.select_for_update().filter(source=source).first()
+    if existing is not None:
+        return existing
+    opinion = Opinion(received_on=received_on, channel=channel, collecting_unit=unit,
+                      handling_unit=unit, content=content, source=source)
+    return opinion_save(opinion=opinion, acting_user=acting_user)
+
+
+def forwarded_from(sources) -> dict[str, Opinion]:
+    """{source: opinion} of the given sources already forwarded."""
+    return {o.source: o for o in Opinion.objects.filter(source__in=list(sources))}

@@ -1,3 +1,5 @@
+from django.urls import path
+
 from liaison.generic_views import object_urls
 from talks import views
 from talks.models import Talk
@@ -7,4 +9,6 @@ urlpatterns = [
     *object_urls(Talk, "talk", list=views.TalkListView, create=views.TalkEditView,
                  detail=views.TalkDetailView, edit=views.TalkEditView,
                  delete=views.TalkDeleteView),
+    path("<int:pk>/opinions/<int:number>/forward/", views.TalkOpinionForwardView.as_view(),
+         name="talk_opinion_forward"),
 ]

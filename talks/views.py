@@ -3,7 +3,11 @@ where talks.scopes allows it; elsewhere a talk shows that it took place."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.views import View
 
 from liaison.forms import household_label
 from liaison.generic_views import (
@@ -12,13 +16,15 @@ from liaison.generic_views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
+    RoleRequiredMixin,
 )
 from liaison.models import Cadre, Household
-from liaison.personal import personal_visible, with_personal_flag
+from liaison.permissions import CHANGE, Role, can
+from liaison.personal import personal_data_q, personal_visible, with_personal_flag
 from talks import filters, forms
 from talks.models import Talk
 from talks.resources import TalkResource
-from talks.services import talk_save
+from talks.services import talk_opinion_forward, talk_opinions, talk_save
 
 HIDDEN = "（谈话内容仅发起人、参与干部、组织部和纪检监察可见）"
 
@@ -88,7 +94,8 @@ class TalkDetailView(ObjectDetailView):
         context.update(content_visible=visible, hidden_text=HIDDEN,
                        cadres=talk.cadres.order_by("code"),
                        households=[household_label(h) for h in households],
-                       opinions=talk.opinion_lines() if visible else [])
+                       opinions=talk_opinions(talk) if visible else [],
+                       can_forward=visible and can(self.request.user, CHANGE, talk))
         return context
 
 
@@ -108,3 +115,26 @@ class TalkEditView(ObjectEditView):
 class TalkDeleteView(ObjectDeleteView):
     model = Talk
     success_url_name = "talks:talk_list"
+
+
+class TalkOpinionForwardView(RoleRequiredMixin, View):
+    """转入群众意见: one opinion raised in a talk goes to the opinions system in one step."""
+
+    # Who keeps talks and may read their content: the cadre in the talk, 组织部 (a unit
+    # admin keeps the record without reading it).
+    allowed_roles = (Role.CADRE, Role.ORG_DEPT)
+    model = Talk
+
+    def post(self, request, pk: int, number: int):
+        # Who keeps the talk and may read its content.
+        talks = Talk.objects.restrict(request.user, CHANGE).filter(personal_data_q(
+            Talk, request.user))
+        talk = get_object_or_404(talks, pk=pk)
+        try:
+            opinion = talk_opinion_forward(talk=talk, number=number, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已转入群众意见：{opinion.code}（承办单位 "
+                                      f"{opinion.handling_unit.name}）")
+        return redirect(talk.get_absolute_url())

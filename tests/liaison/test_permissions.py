@@ -81,6 +81,7 @@ ACCESS = {
     "supervision:report_detail": {ORG_DEPT},  # only the requester's own file (see tree)
     "supervision:quotas": HISTORY,
     "supervision:years": HISTORY,
+    "talks:talk_opinion_forward": {CADRE, ORG_DEPT, SYSADMIN},
 }
 ROLE_NAMES = {Role.CADRE: CADRE, Role.UNIT_ADMIN: UNIT_ADMIN, Role.ORG_DEPT: ORG_DEPT,
               Role.INSPECTOR: INSPECTOR, Role.SYSADMIN: SYSADMIN, Role.PETITIONS: PETITIONS}
@@ -104,7 +105,8 @@ def allowed(pattern) -> set[str]:
     return roles
 
 
-POST_ONLY = {"import_confirm", "import_cancel", "supervision:run_create", "supervision:bulletin"}
+POST_ONLY = {"import_confirm", "import_cancel", "supervision:run_create", "supervision:bulletin",
+             "talks:talk_opinion_forward"}
 # Pages whose objects carry no scoped data: a run's progress shows no figures.
 UNSCOPED = {"supervision:run_detail",
             # The reception rota is the district's, published to every role.
@@ -139,6 +141,8 @@ def url_for(pattern, objects):
     kwargs = {}
     if "<int:pk>" in str(pattern.pattern):
         kwargs["pk"] = objects[model_of(pattern)].pk
+    if "<int:number>" in str(pattern.pattern):
+        kwargs["number"] = 1
     if "<str:kind>" in str(pattern.pattern):
         kwargs["kind"] = "households"
     return reverse(pattern.name, kwargs=kwargs)
@@ -247,7 +251,8 @@ def test_each_role_gets_exactly_its_pages(client, users, tree, role, pattern):
 )
 def test_objects_outside_the_scope_are_never_shown(client, users, tree, role, pattern):
     client.force_login(getattr(users, role))
-    response = client.get(url_for(pattern, objects_out(tree)))
+    url = url_for(pattern, objects_out(tree))
+    response = client.post(url) if pattern.name in POST_ONLY else client.get(url)
     assert response.status_code in (403, 404)
 
 

@@ -110,3 +110,41 @@ def test_a_talk_without_participants_is_refused_in_chinese(client, users, tree):
     assert response.status_code == 200
     assert "请至少选择一名参与干部或一户参与住户" in response.content.decode()
     assert not Talk.objects.filter(date="2025-06-02").exists()
+
+
+def test_an_opinion_raised_in_a_talk_is_forwarded_once_with_a_link_back(client, users, tree):
+    from opinions.models import Opinion
+
+    client.force_login(users.cadre)
+    url = reverse("talks:talk_opinion_forward", args=[tree.talk_in.pk, 2])
+    page = client.post(url, follow=True).content.decode()
+    opinion = Opinion.objects.get(source__startswith="谈心谈话")
+    assert (opinion.content, opinion.channel, opinion.handling_unit) == (
+        OPINION, "talk", tree.community_in)
+    assert opinion.source == "谈心谈话 TH-IN 第2条"
+    assert f"已转入 {opinion.code}" in page and "已转入群众意见" in page
+    client.post(url)  # a second tap changes nothing
+    assert Opinion.objects.filter(source__startswith="谈心谈话").count() == 1
+    # The unit admin keeps the talk but may not read the content: no forwarding.
+    client.force_login(users.unit_admin)
+    response = client.post(reverse("talks:talk_opinion_forward", args=[tree.talk_in.pk, 1]))
+    assert response.status_code == 404
+    assert Opinion.objects.filter(source__startswith="谈心谈话").count() == 1
+    # The opinion is now in the handling unit's ledger.
+    listed = client.get(reverse("opinions:opinion_list")).context["page"].object_list
+    assert opinion in listed
+
+
+def test_the_workbench_shows_the_cadres_talks_and_a_secretarys_members(client, users, tree):
+    from tests.factories import CadreFactory, PositionFactory
+
+    member = PositionFactory(cadre=CadreFactory(code="GB050", name="王党员"),
+                             organization=tree.community_in, category="party_member").cadre
+    tree.position_in.party_secretary = True
+    tree.position_in.save()
+    Talk.objects.create(code="TH-M", date=tree.talk_in.date, initiator=tree.cadre_in,
+                        type="secretary", form="individual").cadres.set([member])
+    client.force_login(users.cadre)
+    page = client.get(reverse("workbench"), {"year": 2025}).content.decode()
+    assert "本年 2 次" in page and "登记谈心谈话" in page
+    assert "王党员" in page and "1 / 2 未完成" in page

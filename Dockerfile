@@ -8,6 +8,6 @@ COPY requirements.lock pyproject.toml ./
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
 RUN SECRET_KEY=build-only python manage.py collectstatic --no-input
-ENV DEBUG=false HTTPS_ONLY=true PYTHONUNBUFFERED=1
+ENV DEBUG=false HTTPS_ONLY=true BEHIND_PROXY=true PYTHONUNBUFFERED=1
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi", "-b", "0.0.0.0:8000", "-w", "3"]

@@ -225,6 +225,10 @@ IMPORT_MAX_BYTES = 20 * 1024 * 1024
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Behind a reverse proxy that sets X-Forwarded-For, the client's address (for the rate limits
+# of the public pages) is the proxy's last entry; without one, the header is not trusted.
+BEHIND_PROXY = flag("BEHIND_PROXY", default=False)
+
 # Production behind TLS sets HTTPS_ONLY=true (redirects, HSTS, secure cookies); the default
 # serves plain HTTP on this machine, as `make run` does.
 if not DEBUG and flag("HTTPS_ONLY", default=False):

@@ -52,6 +52,10 @@ class Opinion(LedgerRecord):
     feedback_due = models.DateField("反馈期限", null=True, editable=False)
     published = models.BooleanField("公开", default=False,
                                     help_text="在公开反馈页展示（自动去除个人信息）")
+    # What the public feedback page shows: the content and explanation with personal data
+    # removed (liaison.personal.redact_personal), as the publisher saw and confirmed it.
+    published_text = models.TextField("公开内容", blank=True, editable=False)
+    published_explanation = models.TextField("公开处理说明", blank=True, editable=False)
     # Where it came from when forwarded by another system (e.g. a talk's code); a label, not
     # a foreign key: the opinions app does not depend on the others.
     source = models.CharField("来源记录", max_length=100, blank=True, editable=False)

@@ -16,7 +16,7 @@ from liaison.models import Organization
 from liaison.workdays import WorkingCalendar
 from opinions.models import Opinion, OpinionAnalysis
 from opinions.scopes import KEEPERS
-from opinions.services import feedback_due
+from opinions.services import feedback_due, publication_texts
 
 
 @register_import
@@ -60,6 +60,7 @@ class OpinionResource(ImportResource):
         instance.category = instance.category or ""
         instance.result = instance.result or ""
         feedback_due(instance, getattr(self, "calendar", None) or WorkingCalendar.load())
+        publication_texts(instance)
 
 
 @register_import

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from liaison.personal import redact_personal
 from liaison.services import record_save
 from liaison.workdays import WorkingCalendar
 from opinions.models import FEEDBACK_DAYS, Opinion
@@ -27,7 +30,55 @@ def opinion_save(*, opinion: Opinion, acting_user,
     if not opinion.code and opinion.received_on:
         opinion.code = f"{CODE_PREFIX}{opinion.received_on:%Y%m%d}-{uuid.uuid4().hex[:6].upper()}"
     feedback_due(opinion, calendar or WorkingCalendar.load())
+    publication_texts(opinion)
     return record_save(instance=opinion, acting_user=acting_user)
+
+
+def publication_texts(opinion: Opinion) -> None:
+    """A published opinion shows its texts without personal data: filled in automatically
+    when it was published without the page that shows them first (an import)."""
+    if not opinion.published:
+        opinion.published_text = opinion.published_explanation = ""
+    elif not opinion.published_text:
+        opinion.published_text = redact_personal(opinion.content)
+        opinion.published_explanation = redact_personal(opinion.explanation)
+
+
+@transaction.atomic
+def opinion_publish(*, opinion: Opinion, text: str, explanation: str, acting_user) -> Opinion:
+    """Publish an answered opinion with the texts the publisher confirmed; they are cleaned
+    once more, so that a phone number typed back in is still removed."""
+    if not opinion.result:
+        raise ValidationError("尚未处理的意见不能公开，请先填写处理结果")
+    if not text.strip():
+        raise ValidationError({"text": "公开内容不能为空"})
+    opinion.published = True
+    opinion.published_text = redact_personal(text.strip())
+    opinion.published_explanation = redact_personal(explanation.strip())
+    return record_save(instance=opinion, acting_user=acting_user)
+
+
+@transaction.atomic
+def opinion_unpublish(*, opinion: Opinion, acting_user) -> Opinion:
+    opinion.published = False
+    publication_texts(opinion)
+    return record_save(instance=opinion, acting_user=acting_user)
+
+
+PUBLIC_MIN_LENGTH, PUBLIC_MAX_LENGTH = 5, 1000
+
+
+def opinion_submit_public(*, unit, content: str, contact: str, category: str) -> Opinion:
+    """An opinion sent through the public form (no login): received today by `unit`, which
+    answers it or hands it on."""
+    content = content.strip()
+    if not PUBLIC_MIN_LENGTH <= len(content) <= PUBLIC_MAX_LENGTH:
+        raise ValidationError({"content": f"意见内容应为 {PUBLIC_MIN_LENGTH} 至 "
+                                          f"{PUBLIC_MAX_LENGTH} 字"})
+    opinion = Opinion(received_on=timezone.localdate(), channel=Opinion.Channel.ONLINE,
+                      collecting_unit=unit, handling_unit=unit, content=content,
+                      submitter_contact=contact.strip()[:100], category=category.strip()[:50])
+    return opinion_save(opinion=opinion, acting_user=None)
 
 
 def opinion_dues_refresh(batch_size: int = 2000) -> int:

@@ -1,3 +1,5 @@
+from django.urls import path
+
 from liaison.generic_views import object_urls
 from opinions import views
 from opinions.models import Opinion, OpinionAnalysis
@@ -10,4 +12,11 @@ urlpatterns = [
     *object_urls(OpinionAnalysis, "analysis", "analyses/", list=views.AnalysisListView,
                  create=views.AnalysisEditView, detail=views.AnalysisDetailView,
                  edit=views.AnalysisEditView, delete=views.AnalysisDeleteView),
+    path("<int:pk>/publish/", views.OpinionPublishView.as_view(), name="opinion_publish"),
+    path("poster/<str:code>/", views.OpinionPosterView.as_view(), name="poster"),
+    # Open without a login: the public form and the public feedback pages.
+    path("public/<str:code>/", views.PublicOpinionView.as_view(), name="public_form"),
+    path("feedback/", views.PublicFeedbackView.as_view(), name="public_feedback"),
+    path("feedback/<str:code>/", views.PublicFeedbackView.as_view(),
+         name="public_feedback_unit"),
 ]

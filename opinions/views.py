@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
 
+from liaison.exports import pdf_response
 from liaison.generic_views import (
     Column,
     ObjectDeleteView,
@@ -11,13 +22,25 @@ from liaison.generic_views import (
     ObjectEditView,
     ObjectListView,
     PersonalColumn,
+    RoleRequiredMixin,
 )
-from liaison.personal import mask_text, with_personal_flag
+from liaison.models import Organization
+from liaison.pdf import render_pdf
+from liaison.permissions import CHANGE, VIEW, grants_with
+from liaison.personal import mask_text, redact_personal, with_personal_flag
+from liaison.qr import qr_svg
+from liaison.throttle import client_address, within_limit
 from liaison.workdays import WorkingCalendar, due_mark
 from opinions import filters, forms
 from opinions.models import Opinion, OpinionAnalysis
 from opinions.resources import OpinionAnalysisResource, OpinionResource
-from opinions.services import opinion_save
+from opinions.scopes import KEEPERS
+from opinions.services import (
+    opinion_publish,
+    opinion_save,
+    opinion_submit_public,
+    opinion_unpublish,
+)
 
 
 class FeedbackColumn(Column):
@@ -56,15 +79,23 @@ class OpinionListView(ObjectListView):
         FeedbackColumn("反馈", "feedback_on"),
     )
 
+    template_name = "opinions/opinion_list.html"
+
     def get_queryset(self):
         return super().get_queryset().select_related("handling_unit")
 
     def prepare_rows(self, objects):
         return mark_dues(objects)
 
+    def get_extra_context(self):
+        grants = grants_with(self.request.user, *KEEPERS)
+        return {"poster_units": Organization.objects.filter(
+            pk__in=[g.org_id for g in grants]).order_by("code")}
+
 
 class OpinionDetailView(ObjectDetailView):
     model = Opinion
+    template_name = "opinions/opinion_detail.html"
     url_base = "opinions:opinion"
     fields = (
         Column("意见编号", "code"), Column("收到日期", "received_on"),
@@ -138,3 +169,143 @@ class AnalysisEditView(ObjectEditView):
 class AnalysisDeleteView(ObjectDeleteView):
     model = OpinionAnalysis
     success_url_name = "opinions:analysis_list"
+
+
+# --- publishing, the public form and the public feedback page ---------------------------------
+
+
+class OpinionPublishView(RoleRequiredMixin, View):
+    """公开: the publisher sees the texts with personal data removed, corrects them if a name
+    was missed, and publishes; or withdraws a published opinion."""
+
+    model = Opinion
+    policy_action = CHANGE
+    template_name = "opinions/opinion_publish.html"
+
+    def get_object(self):
+        return get_object_or_404(Opinion.objects.restrict(self.request.user, CHANGE),
+                                 pk=self.kwargs["pk"])
+
+    def render(self, opinion, form):
+        return TemplateResponse(self.request, self.template_name, {
+            "object": opinion, "form": form, "title": f"公开群众意见 {opinion.code}"})
+
+    def get(self, request, pk):
+        opinion = self.get_object()
+        return self.render(opinion, forms.PublishForm(initial={
+            "text": opinion.published_text or redact_personal(opinion.content),
+            "explanation": opinion.published_explanation or redact_personal(
+                opinion.explanation)}))
+
+    def post(self, request, pk):
+        opinion = self.get_object()
+        if "withdraw" in request.POST:
+            opinion_unpublish(opinion=opinion, acting_user=request.user)
+            messages.success(request, f"已撤回公开：{opinion.code}")
+            return redirect(opinion.get_absolute_url())
+        form = forms.PublishForm(request.POST)
+        if form.is_valid():
+            try:
+                opinion_publish(opinion=opinion, text=form.cleaned_data["text"],
+                                explanation=form.cleaned_data["explanation"],
+                                acting_user=request.user)
+            except ValidationError as exc:
+                form.add_error("text" if hasattr(exc, "error_dict") else None, exc)
+            else:
+                messages.success(request, f"已公开：{opinion.code}")
+                return redirect(opinion.get_absolute_url())
+        return self.render(opinion, form)
+
+
+PUBLIC_LIMIT_PER_ADDRESS = (5, 3600)    # 5 opinions an hour from one address
+PUBLIC_LIMIT_PER_UNIT = (300, 86400)    # and at most 300 a day to one unit
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PublicOpinionView(View):
+    """The public form (no login), opened from a link or the QR code on a unit's poster."""
+
+    template_name = "opinions/public_form.html"
+
+    def render(self, unit, form, status=200):
+        return TemplateResponse(self.request, self.template_name, {
+            "unit": unit, "form": form, "title": f"向{unit.name}提意见"}, status=status)
+
+    def get(self, request, code):
+        unit = get_object_or_404(Organization, code=code)
+        return self.render(unit, forms.PublicOpinionForm())
+
+    def post(self, request, code):
+        unit = get_object_or_404(Organization, code=code)
+        form = forms.PublicOpinionForm(request.POST)
+        if not form.is_valid():
+            return self.render(unit, form)
+        if form.cleaned_data["website"]:
+            # A robot filled the hidden field: it is told nothing different, nothing is kept.
+            return TemplateResponse(request, "opinions/public_thanks.html",
+                                    {"unit": unit, "code": "", "title": "提交成功"})
+        address = client_address(request)
+        if not (within_limit(f"opinion:{address}", *PUBLIC_LIMIT_PER_ADDRESS)
+                and within_limit(f"opinion-unit:{unit.pk}", *PUBLIC_LIMIT_PER_UNIT)):
+            form.add_error(None, "提交过于频繁，请稍后再试；急事请拨打 12345 热线")
+            return self.render(unit, form, status=429)
+        try:
+            opinion = opinion_submit_public(unit=unit, content=form.cleaned_data["content"],
+                                            contact=form.cleaned_data["contact"],
+                                            category=form.cleaned_data["category"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.render(unit, form)
+        return TemplateResponse(request, "opinions/public_thanks.html", {
+            "unit": unit, "code": opinion.code, "title": "提交成功",
+            "due": opinion.feedback_due})
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PublicFeedbackView(View):
+    """The public feedback page (no login): the published opinions of the district or of one
+    unit's subtree, how each was handled, and the adoption rate of all answered opinions."""
+
+    template_name = "opinions/public_feedback.html"
+
+    def get(self, request, code=None):
+        unit = get_object_or_404(Organization, code=code) if code else None
+        opinions = Opinion.objects.all()
+        if unit is not None:
+            opinions = opinions.filter(handling_unit__path__startswith=unit.path)
+        rates = adoption(opinions)
+        published = opinions.filter(published=True).select_related("handling_unit") \
+            .order_by("-feedback_on", "-received_on", "-pk")
+        page = Paginator(published.only(
+            "code", "received_on", "channel", "category", "result", "feedback_on",
+            "published_text", "published_explanation", "handling_unit__name"), 20) \
+            .get_page(request.GET.get("page"))
+        return TemplateResponse(request, self.template_name, {
+            "unit": unit, "page": page, "rates": rates,
+            "title": f"{unit.name if unit else '全区'}群众意见办理公开"})
+
+
+def adoption(opinions) -> dict:
+    """Answered opinions and the share adopted (采纳 or 部分采纳), counted by the database."""
+    R = Opinion.Result
+    counts = opinions.exclude(result="").aggregate(
+        answered=Count("pk"), adopted=Count("pk", filter=Q(result__in=[R.ADOPTED, R.PARTLY])))
+    answered = counts["answered"]
+    return {"answered": answered, "adopted": counts["adopted"],
+            "received": opinions.count(),
+            "rate": round(100 * counts["adopted"] / answered) if answered else None}
+
+
+class OpinionPosterView(RoleRequiredMixin, View):
+    """An A4 poster (PDF) with the QR code of a unit's public form, for suggestion boxes and
+    notice boards."""
+
+    allowed_roles = KEEPERS
+
+    def get(self, request, code):
+        unit = get_object_or_404(Organization.objects.restrict(request.user, VIEW), code=code)
+        url = request.build_absolute_uri(reverse("opinions:public_form", args=[unit.code]))
+        pdf = render_pdf("opinions/pdf/poster.html", {
+            "unit": unit, "url": url, "qr": qr_svg(url, 110), "title": "群众意见征集"},
+            user=request.user)
+        return pdf_response(pdf, f"意见征集二维码-{unit.name}")

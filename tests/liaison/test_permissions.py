@@ -82,7 +82,19 @@ ACCESS = {
     "supervision:quotas": HISTORY,
     "supervision:years": HISTORY,
     "talks:talk_opinion_forward": {CADRE, ORG_DEPT, SYSADMIN},
+    "opinions:opinion_publish": ROSTER,
+    "opinions:poster": ROSTER,
+    "opinions:public_form": ALL,
+    "opinions:public_feedback": ALL,
+    "opinions:public_feedback_unit": ALL,
+    "pledges:pledge_progress": LOGGERS,
+    "pledges:pledge_amend": LOGGERS,
+    "pledges:poster": ROSTER,
+    "pledges:board": ALL,
 }
+# Pages open without a login (the public's side of the opinions and pledges systems).
+PUBLIC = {"opinions:public_form", "opinions:public_feedback", "opinions:public_feedback_unit",
+          "pledges:board"}
 ROLE_NAMES = {Role.CADRE: CADRE, Role.UNIT_ADMIN: UNIT_ADMIN, Role.ORG_DEPT: ORG_DEPT,
               Role.INSPECTOR: INSPECTOR, Role.SYSADMIN: SYSADMIN, Role.PETITIONS: PETITIONS}
 
@@ -145,6 +157,8 @@ def url_for(pattern, objects):
         kwargs["number"] = 1
     if "<str:kind>" in str(pattern.pattern):
         kwargs["kind"] = "households"
+    if "<str:code>" in str(pattern.pattern):  # a unit's public pages and poster
+        kwargs["code"] = objects[Organization].code
     return reverse(pattern.name, kwargs=kwargs)
 
 
@@ -223,11 +237,18 @@ def test_each_models_policy_is_as_designed(model):
     assert names(P.LIST) == (READERS if model is Cadre else EXPECTED_POLICIES[model][0])
 
 
-@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.name)
+@pytest.mark.parametrize("pattern", [p for p in PATTERNS if p.name not in PUBLIC],
+                         ids=lambda p: p.name)
 def test_anonymous_users_are_sent_to_login(client, tree, pattern):
     response = client.get(url_for(pattern, objects_in(tree)))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_the_public_pages_open_without_a_login(client, tree, name):
+    pattern = next(p for p in PATTERNS if p.name == name)
+    assert client.get(url_for(pattern, objects_in(tree))).status_code == 200
 
 
 @pytest.mark.parametrize("role", sorted(ALL))

@@ -61,6 +61,63 @@ class Pledge(LedgerRecord):
         return pledge_items(self.items)
 
 
+class PledgeProgress(models.Model):
+    """A dated progress note on one item of a published pledge (承诺践诺): the item's status is
+    that of its latest note, 未开始 before the first."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "未开始"
+        IN_PROGRESS = "in_progress", "推进中"
+        BLOCKED = "blocked", "受阻"
+        KEPT = "kept", "已兑现"
+        PARTLY_KEPT = "partly_kept", "部分兑现"
+        BROKEN = "broken", "未兑现"
+
+    pledge = models.ForeignKey(Pledge, verbose_name="承诺", on_delete=models.CASCADE,
+                               related_name="progress")
+    item = models.PositiveSmallIntegerField("承诺事项序号")
+    date = models.DateField("日期")
+    status = models.CharField("状态", max_length=16, choices=Status.choices)
+    note = models.TextField("进展说明")
+    entered_by = models.ForeignKey("liaison.User", verbose_name="录入人", null=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "承诺进展"
+        verbose_name_plural = "承诺进展"
+        ordering = ["pledge", "item", "date", "pk"]
+
+    def __str__(self) -> str:
+        return f"第{self.item}项 {self.date:%Y-%m-%d} {self.get_status_display()}"
+
+
+class PledgeAmendment(models.Model):
+    """A change to the wording of a published pledge: shown with its date on the public board,
+    never a silent edit."""
+
+    pledge = models.ForeignKey(Pledge, verbose_name="承诺", on_delete=models.CASCADE,
+                               related_name="amendments")
+    date = models.DateField("修改日期")
+    before = models.TextField("修改前")
+    after = models.TextField("修改后")
+    reason = models.TextField("修改原因")
+    entered_by = models.ForeignKey("liaison.User", verbose_name="录入人", null=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "承诺修改记录"
+        verbose_name_plural = "承诺修改记录"
+        ordering = ["pledge", "date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} 修改承诺"
+
+
 class Registration(LedgerRecord):
     """在职党员到社区报到: a cadre registered with a community, from a date (open-ended)."""
 

@@ -40,6 +40,16 @@ def pledge_rules(pledge: Pledge) -> None:
             activity_dates_check(getattr(pledge, field), None, start_field=field)
         except ValidationError as exc:
             errors.setdefault(field, exc.message_dict[field][0])
+    stored = Pledge.objects.filter(pk=pledge.pk).values("items", "published_on").first() \
+        if pledge.pk else None
+    if stored and stored["published_on"]:
+        # Publication freezes the wording and the date (changes are amendments, shown).
+        if stored["published_on"] != pledge.published_on:
+            errors["published_on"] = (f"承诺已于 {stored['published_on']:%Y-%m-%d} 公开，"
+                                      "公开日期不能修改")
+        if stored["items"] != pledge.items and not getattr(pledge, "_amendment", False):
+            errors["items"] = ("承诺已公开，内容不能直接修改；请用「修改承诺」登记修改原因，"
+                               "修改记录将在公开栏显示")
     if pledge.rating == EXCELLENT and not getattr(pledge, "_cap_checked", False):
         others = Pledge.objects.filter(organization_id=pledge.organization_id, year=pledge.year) \
             .exclude(pk=pledge.pk).exclude(rating="").aggregate(

@@ -1,3 +1,5 @@
+from django.urls import path
+
 from liaison.generic_views import object_urls
 from pledges import views
 from pledges.models import Pledge, Registration
@@ -11,4 +13,9 @@ urlpatterns = [
                  list=views.RegistrationListView, create=views.RegistrationEditView,
                  detail=views.RegistrationDetailView, edit=views.RegistrationEditView,
                  delete=views.RegistrationDeleteView),
+    path("<int:pk>/progress/", views.PledgeProgressView.as_view(), name="pledge_progress"),
+    path("<int:pk>/amend/", views.PledgeAmendView.as_view(), name="pledge_amend"),
+    path("poster/<str:code>/", views.PledgePosterView.as_view(), name="poster"),
+    # Open without a login: an organization's pledge board (亮承诺).
+    path("board/<str:code>/", views.PublicPledgeBoardView.as_view(), name="board"),
 ]

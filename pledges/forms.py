@@ -19,7 +19,7 @@ class PledgeForm(CadreLedgerForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
-            self.initial.setdefault("year", timezone.localdate().year)
+            self.initial["year"] = self.initial.get("year") or timezone.localdate().year
 
 
 class RegistrationForm(CadreLedgerForm):
@@ -48,7 +48,7 @@ class ProgressForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["item"].choices = [(n, f"{n}. {text}") for n, text in
                                        enumerate(pledge.item_list(), start=1)]
-        self.initial.setdefault("date", timezone.localdate())
+        self.initial["date"] = self.initial.get("date") or timezone.localdate()
 
 
 class AmendForm(forms.Form):

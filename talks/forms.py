@@ -65,7 +65,8 @@ class TalkForm(CadreLedgerForm):
         today = timezone.localdate()
         initiator = self.selected_cadre()
         if not self.instance.pk:
-            self.initial.setdefault("date", today)
+            # The new instance's own empty date is in `initial` already: setdefault would not do.
+            self.initial["date"] = self.initial.get("date") or today
         else:
             self.initial["cadres"] = list(self.instance.cadres.values_list("pk", flat=True))
             self.initial["households"] = list(

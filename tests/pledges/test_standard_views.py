@@ -58,3 +58,11 @@ def test_a_pledge_of_one_item_is_refused_in_chinese(client, users, tree):
     data = {**TestPledgeViews().form_data(tree), "items": "只有一项"}
     page = client.post(reverse("pledges:pledge_create"), data).content.decode()
     assert "承诺事项应为 2 至 5 项（现为 1 项）" in page
+
+
+def test_a_new_pledge_is_for_this_year(client, users, tree):
+    from django.utils import timezone
+
+    client.force_login(users.cadre)
+    form = client.get(reverse("pledges:pledge_create")).context["form"]
+    assert form["year"].value() == timezone.localdate().year

@@ -128,7 +128,7 @@ def test_an_opinion_raised_in_a_talk_is_forwarded_once_with_a_link_back(client, 
     # The unit admin keeps the talk but may not read the content: no forwarding.
     client.force_login(users.unit_admin)
     response = client.post(reverse("talks:talk_opinion_forward", args=[tree.talk_in.pk, 1]))
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert Opinion.objects.filter(source__startswith="谈心谈话").count() == 1
     # The opinion is now in the handling unit's ledger.
     listed = client.get(reverse("opinions:opinion_list")).context["page"].object_list
@@ -148,3 +148,11 @@ def test_the_workbench_shows_the_cadres_talks_and_a_secretarys_members(client, u
     page = client.get(reverse("workbench"), {"year": 2025}).content.decode()
     assert "本年 2 次" in page and "登记谈心谈话" in page
     assert "王党员" in page and "1 / 2 未完成" in page
+
+
+def test_a_new_talk_is_dated_today(client, users, tree):
+    from django.utils import timezone
+
+    client.force_login(users.cadre)
+    form = client.get(reverse("talks:talk_create")).context["form"]
+    assert form["date"].value() == timezone.localdate()

@@ -4,6 +4,7 @@ from django.db.models import Q
 from liaison.filters import LedgerFilterSet, yes_no_filter
 from liaison.models import Cadre, Position
 from talks.models import Talk
+from talks.selectors import unconfirmed_q
 
 
 class TalkFilterSet(LedgerFilterSet):
@@ -16,11 +17,12 @@ class TalkFilterSet(LedgerFilterSet):
     type = django_filters.ChoiceFilter(label="类型", choices=Talk.Type.choices)
     form = django_filters.ChoiceFilter(label="形式", choices=Talk.Form.choices)
     with_households = yes_no_filter("有群众参与", method="only_with_households")
+    unconfirmed = yes_no_filter("有参与干部未确认", method="only_unconfirmed")
 
     class Meta:
         model = Talk
         fields = ["q", "unit", "cadre", "date_from", "date_to", "type", "form",
-                  "with_households"]
+                  "with_households", "unconfirmed"]
 
     def unit_q(self, org) -> Q:
         return Q(initiator__in=Position.objects.filter(organization__path__startswith=org.path)
@@ -31,3 +33,8 @@ class TalkFilterSet(LedgerFilterSet):
             return queryset
         q = Q(households__isnull=False)
         return queryset.filter(q).distinct() if value else queryset.exclude(q)
+
+    def only_unconfirmed(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(unconfirmed_q()) if value else queryset.exclude(unconfirmed_q())

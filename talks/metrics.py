@@ -115,22 +115,31 @@ def leadership_teams(ctx: Context):
             .order_by().values_list("organization_id", "cadre_id").distinct())
 
 
-def pairs_met(ctx: Context) -> dict[int, int]:
-    """{organization: distinct pairs of its team who were together at a 民主生活会前谈心 talk
-    in the window}, counted by the database."""
+def met_pairs_sql(ctx: Context, organization_id: int | None = None) -> tuple[str, list]:
+    """SQL of the distinct (organization, cadre, cadre) pairs of a leadership team who were
+    together at a 民主生活会前谈心 talk in the window (one organization's, when given)."""
     talks = talks_in_window(ctx, type=Talk.Type.PRE_MEETING).order_by()
     people = talks.values_list("pk", "initiator_id").union(
         Joined.objects.filter(talk__in=talks).order_by().values_list("talk_id", "cadre_id"),
         all=True)
+    teams = leadership_teams(ctx)
+    if organization_id is not None:
+        teams = teams.filter(organization_id=organization_id)
     people_sql, people_params = people.query.sql_with_params()
-    team_sql, team_params = leadership_teams(ctx).query.sql_with_params()
+    team_sql, team_params = teams.query.sql_with_params()
     sql = (f"WITH people(talk, cadre) AS ({people_sql}), team(org, cadre) AS ({team_sql}) "
-           "SELECT org, COUNT(*) FROM (SELECT DISTINCT t1.org AS org, p1.cadre, p2.cadre "
+           "SELECT DISTINCT t1.org AS org, p1.cadre AS a, p2.cadre AS b "
            "FROM people p1 JOIN people p2 ON p1.talk = p2.talk AND p1.cadre < p2.cadre "
            "JOIN team t1 ON t1.cadre = p1.cadre "
-           "JOIN team t2 ON t2.cadre = p2.cadre AND t2.org = t1.org) AS pairs GROUP BY org")
+           "JOIN team t2 ON t2.cadre = p2.cadre AND t2.org = t1.org")
+    return sql, [*people_params, *team_params]
+
+
+def pairs_met(ctx: Context) -> dict[int, int]:
+    """{organization: distinct pairs of its team who met}, counted by the database."""
+    sql, params = met_pairs_sql(ctx)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*people_params, *team_params])
+        cursor.execute(f"SELECT org, COUNT(*) FROM ({sql}) AS pairs GROUP BY org", params)
         return dict(cursor.fetchall())
 
 

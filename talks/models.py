@@ -59,3 +59,23 @@ class Talk(LedgerRecord):
 
     def opinion_lines(self) -> list[str]:
         return [line.strip() for line in self.opinions_raised.splitlines() if line.strip()]
+
+
+class TalkConfirmation(models.Model):
+    """A participating cadre's one-tap confirmation that the talk took place as recorded: a
+    talk with a participating cadre who has not confirmed is marked, and 纪检监察 lists them."""
+
+    talk = models.ForeignKey(Talk, verbose_name="谈话", on_delete=models.CASCADE,
+                             related_name="confirmations")
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE,
+                              related_name="talk_confirmations")
+    confirmed_at = models.DateTimeField("确认时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "谈话确认"
+        verbose_name_plural = "谈话确认"
+        constraints = [models.UniqueConstraint(fields=["talk", "cadre"],
+                                               name="talk_confirmed_once")]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} 确认 {self.talk}"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 
-from liaison.models import Cadre, Position, active_on_q
-from talks.metrics import MEMBER_TALKS_TARGET
-from talks.models import Talk
+from liaison.compliance.engine import Context, Window
+from liaison.models import Cadre, Organization, Position, active_on_q
+from talks.metrics import MEMBER_TALKS_TARGET, leadership_teams, met_pairs_sql, pairs_met
+from talks.models import Talk, TalkConfirmation
 
 
 def talks_of(cadre: Cadre, year: int):
@@ -29,3 +31,48 @@ def members_progress(cadre: Cadre, year: int, day: dt.date) -> list[tuple[Cadre,
             talks_joined__initiator=cadre, talks_joined__date__year=year,
             talks_joined__date__lte=day), distinct=True)).order_by("done", "code")
     return [(member, member.done, MEMBER_TALKS_TARGET) for member in members]
+
+
+def unconfirmed_q() -> Q:
+    """Talks with a participating cadre who has not confirmed them."""
+    confirmed = TalkConfirmation.objects.filter(talk_id=OuterRef("talk_id"),
+                                                cadre_id=OuterRef("cadre_id"))
+    waiting = Talk.cadres.through.objects.filter(talk_id=OuterRef("pk")).exclude(
+        Exists(confirmed))
+    return Q(Exists(waiting))
+
+
+def awaiting_confirmation(cadre: Cadre):
+    """The talks `cadre` took part in and has not confirmed yet."""
+    return Talk.objects.filter(cadres=cadre).exclude(confirmations__cadre=cadre) \
+        .select_related("initiator").order_by("-date", "-pk")
+
+
+def team_sizes(ctx: Context, organizations) -> list[tuple[Organization, int, int, int]]:
+    """(organization, team size, pairs owed, pairs met) of the teams of two or more among
+    `organizations` (a queryset), for the window of `ctx`."""
+    sizes: dict[int, int] = {}
+    for organization_id, _ in leadership_teams(ctx).filter(
+            organization__in=organizations):
+        sizes[organization_id] = sizes.get(organization_id, 0) + 1
+    met = pairs_met(ctx)
+    teams = Organization.objects.in_bulk([pk for pk, n in sizes.items() if n >= 2])
+    return sorted(((teams[pk], sizes[pk], sizes[pk] * (sizes[pk] - 1) // 2, met.get(pk, 0))
+                   for pk in teams), key=lambda row: row[0].path)
+
+
+def team_matrix(organization: Organization, year: int, as_of: dt.date) -> dict:
+    """The team of `organization` on `as_of` and which pairs met at a 民主生活会前谈心 talk
+    of the year up to then: {"members": [cadre], "rows": [(cadre, [True/False/None])]}."""
+    ctx = Context(Window.for_year(year, as_of))
+    member_ids = {cadre for _, cadre in leadership_teams(ctx).filter(
+        organization=organization)}
+    members = list(Cadre.objects.filter(pk__in=member_ids).order_by("code"))
+    sql, params = met_pairs_sql(ctx, organization.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT a, b FROM ({sql}) AS pairs", params)
+        met = {frozenset(pair) for pair in cursor.fetchall()}
+    rows = [(a, [None if a.pk == b.pk else frozenset((a.pk, b.pk)) in met for b in members])
+            for a in members]
+    pairs = len(members) * (len(members) - 1) // 2
+    return {"members": members, "rows": rows, "pairs": pairs, "met": len(met)}

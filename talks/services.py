@@ -12,7 +12,7 @@ from liaison.models import Position, active_on_q
 from liaison.services import record_save
 from opinions.models import Opinion
 from opinions.services import forwarded_from, opinion_forward
-from talks.models import Talk
+from talks.models import Talk, TalkConfirmation
 
 CODE_PREFIX = "TK"
 
@@ -66,3 +66,12 @@ def talk_opinion_forward(*, talk: Talk, number: int, acting_user) -> Opinion:
     return opinion_forward(content=lines[number - 1], received_on=min(
         talk.date, timezone.localdate()), channel=Opinion.Channel.TALK,
         unit=unit.organization, source=opinion_source(talk, number), acting_user=acting_user)
+
+
+def talk_confirm(*, talk: Talk, cadre, acting_user) -> TalkConfirmation:
+    """A participating cadre confirms the talk took place (once; a second tap changes
+    nothing)."""
+    if not talk.cadres.filter(pk=cadre.pk).exists():
+        raise ValidationError("只有参与谈话的干部可以确认")
+    confirmation, _ = TalkConfirmation.objects.get_or_create(talk=talk, cadre=cadre)
+    return confirmation

@@ -11,4 +11,7 @@ urlpatterns = [
                  delete=views.TalkDeleteView),
     path("<int:pk>/opinions/<int:number>/forward/", views.TalkOpinionForwardView.as_view(),
          name="talk_opinion_forward"),
+    path("<int:pk>/confirm/", views.TalkConfirmView.as_view(), name="talk_confirm"),
+    path("teams/", views.TeamListView.as_view(), name="team_list"),
+    path("teams/<int:pk>/", views.TeamMatrixView.as_view(), name="team_matrix"),
 ]

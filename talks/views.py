@@ -3,12 +3,16 @@ where talks.scopes allows it; elsewhere a talk shows that it took place."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views import View
 
+from liaison.compliance.engine import Context, Window
 from liaison.forms import household_label
 from liaison.generic_views import (
     Column,
@@ -16,15 +20,19 @@ from liaison.generic_views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
+    PageView,
     RoleRequiredMixin,
+    safe_next_url,
 )
-from liaison.models import Cadre, Household
-from liaison.permissions import CHANGE, Role, can
+from liaison.models import Cadre, Household, Organization
+from liaison.params import year_param
+from liaison.permissions import CHANGE, VIEW, Role, can
 from liaison.personal import personal_data_q, personal_visible, with_personal_flag
 from talks import filters, forms
 from talks.models import Talk
 from talks.resources import TalkResource
-from talks.services import talk_opinion_forward, talk_opinions, talk_save
+from talks.selectors import team_matrix, team_sizes
+from talks.services import talk_confirm, talk_opinion_forward, talk_opinions, talk_save
 
 HIDDEN = "（谈话内容仅发起人、参与干部、组织部和纪检监察可见）"
 
@@ -37,6 +45,15 @@ class ContentColumn(Column):
 class PeopleColumn(Column):
     def value(self, obj):
         return "、".join(c.name for c in obj.cadres.all())
+
+
+class ConfirmedColumn(Column):
+    def value(self, obj):
+        cadres = obj.cadres.all()
+        if not cadres:
+            return ""
+        waiting = {c.pk for c in cadres} - {c.cadre_id for c in obj.confirmations.all()}
+        return f"待确认 {len(waiting)} 人" if waiting else "已确认"
 
 
 class HouseholdCountColumn(Column):
@@ -55,7 +72,7 @@ class ContentResource(TalkResource):
 def with_people(talks):
     return talks.select_related("initiator").prefetch_related(
         Prefetch("cadres", Cadre.objects.order_by("code")),
-        Prefetch("households", Household.objects.order_by("code")))
+        Prefetch("households", Household.objects.order_by("code")), "confirmations")
 
 
 class TalkListView(ObjectListView):
@@ -73,6 +90,7 @@ class TalkListView(ObjectListView):
         Column("形式", "get_form_display"),
         PeopleColumn("参与干部", "cadres"),
         HouseholdCountColumn("参与住户", "households"),
+        ConfirmedColumn("参与干部确认", "confirmations"),
         ContentColumn("内容摘要", "summary"),
     )
 
@@ -91,8 +109,12 @@ class TalkDetailView(ObjectDetailView):
         visible = personal_visible(self.request.user, talk)
         households = with_personal_flag(talk.households.select_related("community")
                                         .order_by("code"), Household, self.request.user)
+        confirmed = set(talk.confirmations.values_list("cadre_id", flat=True))
+        cadres = list(talk.cadres.order_by("code"))
         context.update(content_visible=visible, hidden_text=HIDDEN,
-                       cadres=talk.cadres.order_by("code"),
+                       cadres=[(c, c.pk in confirmed) for c in cadres],
+                       can_confirm=any(c.user_id == self.request.user.pk and c.pk not in confirmed
+                                       for c in cadres),
                        households=[household_label(h) for h in households],
                        opinions=talk_opinions(talk) if visible else [],
                        can_forward=visible and can(self.request.user, CHANGE, talk))
@@ -138,3 +160,56 @@ class TalkOpinionForwardView(RoleRequiredMixin, View):
             messages.success(request, f"已转入群众意见：{opinion.code}（承办单位 "
                                       f"{opinion.handling_unit.name}）")
         return redirect(talk.get_absolute_url())
+
+
+class TalkConfirmView(RoleRequiredMixin, View):
+    """确认: a participating cadre confirms the talk in one tap (from the workbench)."""
+
+    allowed_roles = (Role.CADRE,)
+    model = Talk
+
+    def post(self, request, pk: int):
+        talk = get_object_or_404(Talk.objects.filter(cadres__user=request.user), pk=pk)
+        cadre = talk.cadres.get(user=request.user)
+        talk_confirm(talk=talk, cadre=cadre, acting_user=request.user)
+        messages.success(request, f"已确认：{talk.date:%Y-%m-%d} {talk.initiator.name}发起的谈话")
+        return redirect(safe_next_url(request) or talk.get_absolute_url())
+
+
+def year_and_as_of(request) -> tuple[int, dt.date]:
+    today = timezone.localdate()
+    year = year_param(request.GET.get("year"), today.year)
+    return year, min(today, dt.date(year, 12, 31))
+
+
+class TeamListView(PageView):
+    """The leadership teams in the user's scope and their pairs met before the democratic
+    life meeting (民主生活会前谈心, pairwise_talks)."""
+
+    allowed_roles = (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN)
+    template_name = "talks/team_list.html"
+    title = "班子成员两两谈心"
+
+    def get_context_data(self, **kwargs):
+        year, as_of = year_and_as_of(self.request)
+        ctx = Context(Window.for_year(year, as_of))
+        organizations = Organization.objects.restrict(self.request.user, VIEW)
+        return super().get_context_data(year=year, as_of=as_of,
+                                        teams=team_sizes(ctx, organizations), **kwargs)
+
+
+class TeamMatrixView(PageView):
+    """One team's pairwise grid: who has met whom before the democratic life meeting."""
+
+    allowed_roles = (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN)
+    model = Organization  # the page's object
+    template_name = "talks/team_matrix.html"
+
+    def get_context_data(self, **kwargs):
+        organization = get_object_or_404(
+            Organization.objects.restrict(self.request.user, VIEW), pk=self.kwargs["pk"])
+        year, as_of = year_and_as_of(self.request)
+        return super().get_context_data(
+            organization=organization, year=year, as_of=as_of,
+            title=f"{organization.name}班子成员两两谈心（{year}年）",
+            **team_matrix(organization, year, as_of), **kwargs)

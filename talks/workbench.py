@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from liaison.workbench import Panel, register_panel
-from talks.selectors import members_progress, talks_of
+from talks.selectors import awaiting_confirmation, members_progress, talks_of
 
 RECENT = 8
 
@@ -16,7 +16,8 @@ def talks_panel(request, cadre, year: int) -> dict:
     talks = talks_of(cadre, year).select_related("initiator").order_by("-date", "-pk")
     as_of = min(timezone.localdate(), dt.date(year, 12, 31))
     return {"talks": talks[:RECENT], "talk_count": talks.count(),
-            "members": members_progress(cadre, year, as_of)}
+            "members": members_progress(cadre, year, as_of),
+            "to_confirm": awaiting_confirmation(cadre)[:RECENT]}
 
 
 def talk_actions(request, cadre) -> list[tuple[str, str]]:

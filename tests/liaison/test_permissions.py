@@ -82,6 +82,10 @@ ACCESS = {
     "supervision:quotas": HISTORY,
     "supervision:years": HISTORY,
     "talks:talk_opinion_forward": {CADRE, ORG_DEPT, SYSADMIN},
+    # Only a cadre who took part in the talk; the walk's talk has none (tests/talks has it).
+    "talks:talk_confirm": set(),
+    "talks:team_list": READERS,
+    "talks:team_matrix": READERS,
     "opinions:opinion_publish": ROSTER,
     "opinions:poster": ROSTER,
     "opinions:public_form": ALL,
@@ -118,7 +122,7 @@ def allowed(pattern) -> set[str]:
 
 
 POST_ONLY = {"import_confirm", "import_cancel", "supervision:run_create", "supervision:bulletin",
-             "talks:talk_opinion_forward"}
+             "talks:talk_opinion_forward", "talks:talk_confirm"}
 # Pages whose objects carry no scoped data: a run's progress shows no figures.
 UNSCOPED = {"supervision:run_detail",
             # The reception rota is the district's, published to every role.

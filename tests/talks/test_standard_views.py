@@ -156,3 +156,62 @@ def test_a_new_talk_is_dated_today(client, users, tree):
     client.force_login(users.cadre)
     form = client.get(reverse("talks:talk_create")).context["form"]
     assert form["date"].value() == timezone.localdate()
+
+
+def test_a_participating_cadre_confirms_in_one_tap_and_inspectors_list_the_rest(
+        client, users, tree):
+    tree.talk_out.cadres.add(tree.cadre_in)  # GB001 took part in GB002's talk
+    client.force_login(users.cadre)
+    workbench = client.get(reverse("workbench")).content.decode()
+    assert "待我确认" in workbench
+    client.force_login(users.sysadmin)
+    listed = client.get(reverse("talks:talk_list"), {"unconfirmed": "true"})
+    assert [t.code for t in listed.context["page"].object_list] == ["TH-OUT"]
+    assert "待确认 1 人" in listed.content.decode()
+    client.force_login(users.cadre)
+    url = reverse("talks:talk_confirm", args=[tree.talk_out.pk])
+    response = client.post(url + "?next=" + reverse("workbench"))
+    assert response["Location"] == reverse("workbench")
+    client.post(url)  # a second tap changes nothing
+    assert tree.talk_out.confirmations.get().cadre == tree.cadre_in
+    assert "待我确认" not in client.get(reverse("workbench")).content.decode()
+    client.force_login(users.sysadmin)
+    listed = client.get(reverse("talks:talk_list"), {"unconfirmed": "true"})
+    assert list(listed.context["page"].object_list) == []
+
+
+def test_only_a_participant_may_confirm(client, users, tree):
+    client.force_login(users.cadre)  # GB001 initiated TH-IN: nothing to confirm
+    url = reverse("talks:talk_confirm", args=[tree.talk_in.pk])
+    assert client.post(url).status_code == 404
+    client.force_login(users.unit_admin)
+    assert client.post(url).status_code == 403
+
+
+def test_the_pairwise_grid_shows_who_met_whom_before_the_meeting(client, users, tree):
+    import datetime as dt
+
+    from liaison.models import Category
+    from tests.factories import CadreFactory, PositionFactory
+
+    def leader(code, name, category):
+        return PositionFactory(cadre=CadreFactory(code=code, name=name), organization=tree.east,
+                               category=category, start_date=dt.date(2020, 1, 1)).cadre
+
+    head = leader("GB201", "甲书记", Category.SUBDISTRICT_HEAD)
+    deputy = leader("GB202", "乙主任", Category.SUBDISTRICT_LEADER)
+    leader("GB203", "丙委员", Category.SUBDISTRICT_LEADER)
+    Talk.objects.create(code="TH-P", date=dt.date(2025, 1, 15), initiator=head,
+                        type="pre_meeting", form="individual").cadres.set([deputy])
+    client.force_login(users.org_dept)
+    teams = client.get(reverse("talks:team_list"), {"year": 2025}).context["teams"]
+    # The tree's district leader GB100 holds a post at 东城 too: a team of four.
+    assert [(o.code, size, pairs, met) for o, size, pairs, met in teams] == [
+        ("BSC01", 4, 6, 1)]
+    page = client.get(reverse("talks:team_matrix", args=[tree.east.pk]), {"year": 2025})
+    assert page.context["met"] == 1 and page.content.decode().count('aria-label="已谈"') == 2
+    assert [[cell for cell in cells] for _, cells in page.context["rows"]] == [
+        [None, False, False, False], [False, None, True, False], [False, True, None, False],
+        [False, False, False, None]]
+    client.force_login(users.cadre)
+    assert client.get(reverse("talks:team_list")).status_code == 403

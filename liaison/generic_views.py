@@ -134,6 +134,9 @@ class ObjectListView(RoleRequiredMixin, View):
     template_name = "generic/object_list.html"
     title = ""
     empty_text = "暂无记录"
+    # (label, url name) of actions on the rows checked on the page (sent as ?pk=1&pk=2...),
+    # offered to whoever may change the model's rows.
+    bulk_actions: tuple[tuple[str, str], ...] = ()
 
     def get_queryset(self):
         return self.model.objects.restrict(self.request.user, VIEW)
@@ -173,6 +176,8 @@ class ObjectListView(RoleRequiredMixin, View):
             "create_url": reverse(self.create_url_name) if can_edit and self.create_url_name
             else "",
             "import_url": reverse("import_upload", args=[import_kind]) if import_kind else "",
+            "bulk_actions": [(label, reverse(name)) for label, name in self.bulk_actions]
+            if self.policy_allows(CHANGE) else [],
             **self.get_extra_context(),
         })
 

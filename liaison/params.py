@@ -19,6 +19,12 @@ def id_param(value) -> int | None:
     return number if 1 <= number <= MAX_ID else None
 
 
+def id_list(values, limit: int = 500) -> list[int]:
+    """The valid ids among a list of query values (e.g. ?pk=1&pk=2), at most `limit`."""
+    ids = [i for i in (id_param(v) for v in values) if i is not None]
+    return ids[:limit]
+
+
 def year_param(value, default: int, *, latest: int | None = None) -> int:
     """A year from FIRST_YEAR to `latest` (default: `default`), else `default`."""
     try:

@@ -1,6 +1,7 @@
 from django import forms
+from django.utils import timezone
 
-from liaison.forms import ScopedModelForm
+from liaison.forms import DateInput, ScopedModelForm
 from liaison.permissions import VIEW
 from opinions.models import Opinion, OpinionAnalysis
 from opinions.rules import ANALYSING_UNITS
@@ -66,3 +67,18 @@ class PublicOpinionForm(forms.Form):
                                                             "autocomplete": "tel"}))
     website = forms.CharField(label="请勿填写", required=False, widget=forms.TextInput(
         attrs={"tabindex": "-1", "autocomplete": "off"}))
+
+
+class AnswerForm(forms.Form):
+    """批量答复: one result, explanation and feedback date for the opinions chosen."""
+
+    result = forms.ChoiceField(label="处理结果", choices=Opinion.Result.choices,
+                               widget=forms.Select(attrs={"class": "form-select"}))
+    explanation = forms.CharField(label="处理说明", widget=forms.Textarea(
+        attrs={"rows": 3, "class": "form-control"}))
+    feedback_on = forms.DateField(label="反馈日期", widget=DateInput(
+        attrs={"class": "form-control"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["feedback_on"] = self.initial.get("feedback_on") or timezone.localdate()

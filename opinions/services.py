@@ -116,3 +116,21 @@ def opinion_forward(*, content: str, received_on, channel: str, unit, source: st
 def forwarded_from(sources) -> dict[str, Opinion]:
     """{source: opinion} of the given sources already forwarded."""
     return {o.source: o for o in Opinion.objects.filter(source__in=list(sources))}
+
+
+@transaction.atomic
+def opinions_answer(*, opinions, result: str, explanation: str, feedback_on,
+                    acting_user) -> int:
+    """Answer several similar opinions at once: each is validated and saved as a single
+    answer would be, and if one fails none is changed."""
+    calendar = WorkingCalendar.load()
+    count = 0
+    for opinion in opinions:
+        opinion.result, opinion.explanation, opinion.feedback_on = result, explanation, \
+            feedback_on
+        try:
+            opinion_save(opinion=opinion, acting_user=acting_user, calendar=calendar)
+        except ValidationError as exc:
+            raise ValidationError(f"{opinion.code}：{'；'.join(exc.messages)}") from exc
+        count += 1
+    return count

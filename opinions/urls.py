@@ -12,6 +12,7 @@ urlpatterns = [
     *object_urls(OpinionAnalysis, "analysis", "analyses/", list=views.AnalysisListView,
                  create=views.AnalysisEditView, detail=views.AnalysisDetailView,
                  edit=views.AnalysisEditView, delete=views.AnalysisDeleteView),
+    path("answer/", views.OpinionAnswerView.as_view(), name="opinion_answer"),
     path("<int:pk>/publish/", views.OpinionPublishView.as_view(), name="opinion_publish"),
     path("poster/<str:code>/", views.OpinionPosterView.as_view(), name="poster"),
     # Open without a login: the public form and the public feedback pages.

@@ -25,6 +25,7 @@ from liaison.generic_views import (
     RoleRequiredMixin,
 )
 from liaison.models import Organization
+from liaison.params import id_list
 from liaison.pdf import render_pdf
 from liaison.permissions import CHANGE, VIEW, grants_with
 from liaison.personal import mask_text, redact_personal, with_personal_flag
@@ -40,6 +41,7 @@ from opinions.services import (
     opinion_save,
     opinion_submit_public,
     opinion_unpublish,
+    opinions_answer,
 )
 
 
@@ -80,6 +82,7 @@ class OpinionListView(ObjectListView):
     )
 
     template_name = "opinions/opinion_list.html"
+    bulk_actions = (("批量答复", "opinions:opinion_answer"),)
 
     def get_queryset(self):
         return super().get_queryset().select_related("handling_unit")
@@ -91,6 +94,42 @@ class OpinionListView(ObjectListView):
         grants = grants_with(self.request.user, *KEEPERS)
         return {"poster_units": Organization.objects.filter(
             pk__in=[g.org_id for g in grants]).order_by("code")}
+
+
+class OpinionAnswerView(RoleRequiredMixin, View):
+    """批量答复: the opinions checked on the list (those the user may change), one answer."""
+
+    model = Opinion
+    policy_action = CHANGE
+    template_name = "opinions/opinion_answer.html"
+
+    def chosen(self, request):
+        ids = id_list(request.POST.getlist("pk") or request.GET.getlist("pk"))
+        return list(Opinion.objects.restrict(request.user, CHANGE).filter(pk__in=ids)
+                    .select_related("handling_unit").order_by("received_on", "pk"))
+
+    def render(self, opinions, form):
+        return TemplateResponse(self.request, self.template_name, {
+            "opinions": opinions, "form": form, "title": f"批量答复（{len(opinions)} 条）"})
+
+    def get(self, request):
+        return self.render(self.chosen(request), forms.AnswerForm())
+
+    def post(self, request):
+        opinions = self.chosen(request)
+        form = forms.AnswerForm(request.POST)
+        if not opinions:
+            form.add_error(None, "请先在列表中勾选要答复的意见")
+        elif form.is_valid():
+            try:
+                count = opinions_answer(opinions=opinions, acting_user=request.user,
+                                        **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, f"已答复 {count} 条意见")
+                return redirect("opinions:opinion_list")
+        return self.render(opinions, form)
 
 
 class OpinionDetailView(ObjectDetailView):

@@ -87,6 +87,7 @@ ACCESS = {
     "talks:team_list": READERS,
     "talks:team_matrix": READERS,
     "opinions:opinion_publish": ROSTER,
+    "opinions:opinion_answer": ROSTER,
     "opinions:poster": ROSTER,
     "opinions:public_form": ALL,
     "opinions:public_feedback": ALL,

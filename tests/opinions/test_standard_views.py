@@ -82,3 +82,26 @@ def test_an_analysis_of_a_community_is_refused(client, users, tree):
     client.force_login(users.unit_admin)
     form = client.get(reverse("opinions:analysis_create")).context["form"]
     assert tree.community_in not in form.fields["unit"].queryset
+
+
+def test_similar_opinions_are_answered_at_once_or_not_at_all(client, users, tree):
+    second = Opinion.objects.create(
+        code="YJ-IN2", received_on=tree.opinion_in.received_on, channel="hotline",
+        collecting_unit=tree.community_in, handling_unit=tree.community_in, content="增设器材",
+        feedback_due=tree.opinion_in.feedback_due)
+    client.force_login(users.unit_admin)
+    listed = client.get(reverse("opinions:opinion_list")).content.decode()
+    assert "批量答复" in listed and 'name="pk"' in listed
+    url = reverse("opinions:opinion_answer")
+    chosen = [tree.opinion_in.pk, second.pk, tree.opinion_out.pk]  # the last: out of scope
+    page = client.get(url, {"pk": chosen})
+    assert [o.code for o in page.context["opinions"]] == ["YJ-IN", "YJ-IN2"]
+    data = {"pk": chosen, "result": "adopted", "explanation": "已列入计划"}
+    refused = client.post(url, {**data, "feedback_on": "2025-03-01"})  # before receipt
+    assert "YJ-IN：反馈日期不能早于收到日期" in refused.content.decode()
+    assert not Opinion.objects.filter(result="adopted").exists()
+    client.post(url, {**data, "feedback_on": "2025-03-20"})
+    assert set(Opinion.objects.filter(result="adopted").values_list("code", flat=True)) == {
+        "YJ-IN", "YJ-IN2"}
+    client.force_login(users.inspector)
+    assert "批量答复" not in client.get(reverse("opinions:opinion_list")).content.decode()

@@ -13,6 +13,7 @@ urlpatterns = [
                  create=views.AnalysisEditView, detail=views.AnalysisDetailView,
                  edit=views.AnalysisEditView, delete=views.AnalysisDeleteView),
     path("answer/", views.OpinionAnswerView.as_view(), name="opinion_answer"),
+    path("analysis/", views.OpinionAnalysisView.as_view(), name="analysis"),
     path("<int:pk>/publish/", views.OpinionPublishView.as_view(), name="opinion_publish"),
     path("poster/<str:code>/", views.OpinionPosterView.as_view(), name="poster"),
     # Open without a login: the public form and the public feedback pages.

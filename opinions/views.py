@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -14,18 +15,20 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 
-from liaison.exports import pdf_response
+from liaison.charts import count_bars
+from liaison.exports import pdf_response, workbook_response
 from liaison.generic_views import (
     Column,
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
+    PageView,
     PersonalColumn,
     RoleRequiredMixin,
 )
 from liaison.models import Organization
-from liaison.params import id_list
+from liaison.params import id_list, id_param, year_param
 from liaison.pdf import render_pdf
 from liaison.permissions import CHANGE, VIEW, grants_with
 from liaison.personal import mask_text, redact_personal, with_personal_flag
@@ -35,7 +38,8 @@ from liaison.workdays import WorkingCalendar, due_mark
 from opinions import filters, forms
 from opinions.models import Opinion, OpinionAnalysis
 from opinions.resources import OpinionAnalysisResource, OpinionResource
-from opinions.scopes import KEEPERS
+from opinions.scopes import KEEPERS, READERS
+from opinions.selectors import breakdown, top_words
 from opinions.services import (
     opinion_publish,
     opinion_save,
@@ -348,3 +352,53 @@ class OpinionPosterView(RoleRequiredMixin, View):
             "unit": unit, "url": url, "qr": qr_svg(url, 110), "title": "群众意见征集"},
             user=request.user)
         return pdf_response(pdf, f"意见征集二维码-{unit.name}")
+
+
+ANALYSIS_SHEETS = (("months", "按月", "月份"), ("channels", "按渠道", "渠道"),
+                   ("categories", "按类别", "类别"), ("units", "按承办单位", "承办单位"),
+                   ("words", "高频词", "词语"))
+
+
+class OpinionAnalysisView(PageView):
+    """分析研判: the period's opinions by month, channel, category and unit, the answer rates
+    and the most frequent words, as charts and as an Excel workbook."""
+
+    allowed_roles = READERS
+    template_name = "opinions/analysis.html"
+    title = "群众意见分析"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        if request.GET.get("export") == "xlsx":
+            return workbook_response([
+                (label, tablib.Dataset(*context[key], headers=[header, "意见数"]))
+                for key, label, header in ANALYSIS_SHEETS], self.title)
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        year = year_param(self.request.GET.get("year"), today.year)
+        quarter = id_param(self.request.GET.get("quarter"))
+        opinions = Opinion.objects.restrict(self.request.user, VIEW).filter(
+            received_on__year=year)
+        if quarter in (1, 2, 3, 4):
+            opinions = opinions.filter(received_on__month__gte=3 * quarter - 2,
+                                       received_on__month__lte=3 * quarter)
+        unit = None
+        unit_id = id_param(self.request.GET.get("unit"))
+        if unit_id is not None:
+            unit = Organization.objects.restrict(self.request.user, VIEW).filter(
+                pk=unit_id).first()
+            if unit is not None:
+                opinions = opinions.filter(handling_unit__path__startswith=unit.path)
+        tables = breakdown(opinions)
+        words = top_words(opinions)
+        return super().get_context_data(
+            year=year, quarter=quarter if quarter in (1, 2, 3, 4) else None, unit=unit,
+            unit_choices=Organization.objects.restrict(self.request.user, VIEW).exclude(
+                type=Organization.Type.COMMUNITY).order_by("path"),
+            words=words, **tables,
+            charts={key: count_bars(tables[key], aria_label=label) for key, label in (
+                ("months", "按月意见数"), ("channels", "按渠道意见数"),
+                ("categories", "按类别意见数"), ("units", "按承办单位意见数"))}
+            | {"words": count_bars(words, aria_label="高频词")}, **kwargs)

@@ -88,6 +88,7 @@ ACCESS = {
     "talks:team_matrix": READERS,
     "opinions:opinion_publish": ROSTER,
     "opinions:opinion_answer": ROSTER,
+    "opinions:analysis": READERS,
     "opinions:poster": ROSTER,
     "opinions:public_form": ALL,
     "opinions:public_feedback": ALL,

@@ -105,3 +105,27 @@ def test_similar_opinions_are_answered_at_once_or_not_at_all(client, users, tree
         "YJ-IN", "YJ-IN2"}
     client.force_login(users.inspector)
     assert "批量答复" not in client.get(reverse("opinions:opinion_list")).content.decode()
+
+
+def test_the_analysis_counts_the_period_and_finds_its_frequent_words(client, users, tree):
+    import io
+
+    import openpyxl
+
+    for n, text in enumerate(["小区停车位不足", "停车位太少，晚上没地方停", "健身器材老化"]):
+        Opinion.objects.create(code=f"YJ-A{n}", received_on=f"2025-0{n + 4}-10",
+                               channel="hotline", collecting_unit=tree.community_in,
+                               handling_unit=tree.community_in, content=text, category="城建")
+    client.force_login(users.unit_admin)
+    page = client.get(reverse("opinions:analysis"), {"year": 2025, "quarter": 2})
+    assert page.context["totals"]["received"] == 3
+    assert page.context["channels"] == [("热线电话", 3)]
+    assert page.context["words"][0] == ("停车位", 2)
+    assert "<svg" in page.content.decode()
+    book = openpyxl.load_workbook(io.BytesIO(client.get(
+        reverse("opinions:analysis"), {"year": 2025, "export": "xlsx"}).content))
+    assert book.sheetnames == ["按月", "按渠道", "按类别", "按承办单位", "高频词"]
+    assert [c.value for c in book["按月"][2]] == ["2025-03", 1]  # YJ-IN, in scope
+    client.force_login(users.inspector)  # the same counts for a reader of 东城
+    assert client.get(reverse("opinions:analysis"), {"year": 2025}).context[
+        "totals"]["received"] == 4

@@ -4,7 +4,7 @@ from django.utils import timezone
 from liaison.forms import CadreLedgerForm, DateInput
 from liaison.models import Organization
 from liaison.permissions import VIEW
-from pledges.models import Pledge, PledgeProgress, Registration
+from pledges.models import Pledge, PledgeProgress, PledgeReview, Registration
 
 
 class PledgeForm(CadreLedgerForm):
@@ -56,3 +56,28 @@ class AmendForm(forms.Form):
                             widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"}))
     reason = forms.CharField(label="修改原因", help_text="将与修改日期一起在公开栏显示",
                              widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+
+
+VERDICT_WIDGET = forms.RadioSelect(attrs={"class": "form-check-input"})
+
+
+class ReviewForm(forms.Form):
+    verdict = forms.ChoiceField(label="评议结果", choices=PledgeReview.Verdict.choices,
+                                widget=VERDICT_WIDGET)
+    comment = forms.CharField(label="评议意见", required=False, max_length=500,
+                              widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+
+
+class PublicReviewForm(ReviewForm):
+    code = forms.CharField(
+        label="评议码", max_length=12, help_text="由承诺单位发放，每个评议码只能使用一次",
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off",
+                                      "autocapitalize": "characters"}))
+    field_order = ["code", "verdict", "comment"]
+
+
+class IssueCodesForm(forms.Form):
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100,
+                              widget=forms.NumberInput(attrs={"class": "form-control"}))
+    count = forms.IntegerField(label="生成数量", min_value=1, max_value=500, initial=50,
+                               widget=forms.NumberInput(attrs={"class": "form-control"}))

@@ -118,6 +118,65 @@ class PledgeAmendment(models.Model):
         return f"{self.date:%Y-%m-%d} 修改承诺"
 
 
+class PledgeReview(models.Model):
+    """评议: a review of a pledge by its member (自评), a fellow member (互评), a citizen with a
+    one-time code (群众评议) or a leader (领导点评); the organization then assigns the grade."""
+
+    class Kind(models.TextChoices):
+        SELF = "self", "自评"
+        PEER = "peer", "党员互评"
+        MASSES = "masses", "群众评议"
+        LEADER = "leader", "领导点评"
+
+    class Verdict(models.TextChoices):
+        SATISFIED = "satisfied", "满意"
+        FAIRLY = "fairly", "基本满意"
+        UNSATISFIED = "unsatisfied", "不满意"
+
+    pledge = models.ForeignKey(Pledge, verbose_name="承诺", on_delete=models.CASCADE,
+                               related_name="reviews")
+    kind = models.CharField("评议方式", max_length=8, choices=Kind.choices)
+    reviewer = models.ForeignKey(Cadre, verbose_name="评议人", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    verdict = models.CharField("评议结果", max_length=16, choices=Verdict.choices)
+    comment = models.TextField("评议意见", blank=True)
+    created_at = models.DateTimeField("评议时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "承诺评议"
+        verbose_name_plural = "承诺评议"
+        ordering = ["pledge", "kind", "created_at"]
+        constraints = [models.UniqueConstraint(
+            fields=["pledge", "kind", "reviewer"], condition=models.Q(reviewer__isnull=False),
+            name="pledge_reviewed_once_per_reviewer",
+            violation_error_message="您已评议过这份承诺")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_verdict_display()}"
+
+
+class ReviewCode(models.Model):
+    """A one-time code the unit hands to a citizen: it rates one pledge of its organization
+    and year, once."""
+
+    organization = models.ForeignKey(Organization, verbose_name="党组织",
+                                     on_delete=models.CASCADE, related_name="review_codes")
+    year = models.PositiveIntegerField("年度")
+    code = models.CharField("评议码", max_length=12, unique=True)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+    review = models.OneToOneField(PledgeReview, verbose_name="评议", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="code")
+
+    class Meta:
+        verbose_name = "群众评议码"
+        verbose_name_plural = "群众评议码"
+        ordering = ["organization", "year", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
 class Registration(LedgerRecord):
     """在职党员到社区报到: a cadre registered with a community, from a date (open-ended)."""
 

@@ -4,18 +4,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
+from liaison.models import Position, active_on_q
 from liaison.services import activity_dates_check, record_save
 from pledges.models import (
     Pledge,
     PledgeAmendment,
     PledgeProgress,
+    PledgeReview,
+    ReviewCode,
     pledge_items,
 )
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread on a slip
+CODE_LENGTH = 8
 
 
 @transaction.atomic
@@ -79,3 +86,79 @@ def item_timelines(pledge: Pledge) -> list[dict]:
     return items
 
 
+
+
+# --- evaluation (评议) ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_codes_issue(*, organization, year: int, count: int, acting_user) -> list[ReviewCode]:
+    """One-time codes for the masses' review of an organization's pledges of a year."""
+    if not 1 <= count <= 500:
+        raise ValidationError({"count": "每次可生成 1 至 500 个评议码"})
+    codes = []
+    while len(codes) < count:
+        text = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not ReviewCode.objects.filter(code=text).exists():
+            codes.append(ReviewCode(organization=organization, year=year, code=text))
+    return ReviewCode.objects.bulk_create(codes)
+
+
+def _reviewable(pledge: Pledge) -> None:
+    if not pledge.published_on:
+        raise ValidationError("承诺公开后才能评议")
+
+
+@transaction.atomic
+def pledge_review_by_code(*, pledge: Pledge, code: str, verdict: str,
+                          comment: str) -> PledgeReview:
+    """群众评议: a citizen's review with a one-time code of the pledge's organization and
+    year; the code is spent."""
+    _reviewable(pledge)
+    slip = ReviewCode.objects.select_for_update().filter(
+        code=code.strip().upper(), organization=pledge.organization_id, year=pledge.year,
+        used_at__isnull=True).first()
+    if slip is None:
+        raise ValidationError({"code": "评议码无效或已使用，请核对后重新输入"})
+    review = PledgeReview.objects.create(pledge=pledge, kind=PledgeReview.Kind.MASSES,
+                                         verdict=verdict, comment=comment.strip()[:500])
+    slip.used_at, slip.review = timezone.now(), review
+    slip.save(update_fields=["used_at", "review"])
+    return review
+
+
+def review_kind_for(pledge: Pledge, cadre, *, leader: bool) -> str | None:
+    """How `cadre` may review the pledge: their own (自评), a fellow member of the
+    organization (互评), or as the organization's leader or keeper (领导点评)."""
+    if leader:
+        return PledgeReview.Kind.LEADER
+    if cadre is None:
+        return None
+    if cadre.pk == pledge.cadre_id:
+        return PledgeReview.Kind.SELF
+    fellow = Position.objects.filter(active_on_q(timezone.localdate()), cadre=cadre,
+                                     organization=pledge.organization_id).exists()
+    return PledgeReview.Kind.PEER if fellow else None
+
+
+@transaction.atomic
+def pledge_review(*, pledge: Pledge, reviewer, kind: str, verdict: str,
+                  comment: str) -> PledgeReview:
+    _reviewable(pledge)
+    if kind is None:
+        raise ValidationError("只有本人、同一党组织的党员和组织负责人可以评议这份承诺")
+    if reviewer is not None and PledgeReview.objects.filter(
+            pledge=pledge, kind=kind, reviewer=reviewer).exists():
+        raise ValidationError("您已评议过这份承诺")
+    return PledgeReview.objects.create(pledge=pledge, kind=kind, reviewer=reviewer,
+                                       verdict=verdict, comment=comment.strip()[:500])
+
+
+def review_summary(pledges) -> dict[int, dict[str, dict[str, int]]]:
+    """{pledge: {kind: {verdict: count}}}, counted by the database."""
+    summary: dict[int, dict[str, dict[str, int]]] = {}
+    for row in PledgeReview.objects.filter(pledge__in=pledges).order_by().values(
+            "pledge_id", "kind", "verdict").annotate(n=models.Count("pk")):
+        summary.setdefault(row["pledge_id"], {}).setdefault(row["kind"], {})[
+            row["verdict"]] = row["n"]
+    return summary

@@ -15,7 +15,11 @@ urlpatterns = [
                  delete=views.RegistrationDeleteView),
     path("<int:pk>/progress/", views.PledgeProgressView.as_view(), name="pledge_progress"),
     path("<int:pk>/amend/", views.PledgeAmendView.as_view(), name="pledge_amend"),
+    path("<int:pk>/review/", views.PledgeReviewView.as_view(), name="pledge_review"),
     path("poster/<str:code>/", views.PledgePosterView.as_view(), name="poster"),
+    path("codes/<str:code>/", views.ReviewCodesView.as_view(), name="review_codes"),
     # Open without a login: an organization's pledge board (亮承诺).
     path("board/<str:code>/", views.PublicPledgeBoardView.as_view(), name="board"),
+    path("board/<str:code>/review/<int:pk>/", views.PublicPledgeReviewView.as_view(),
+         name="public_review"),
 ]

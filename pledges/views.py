@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -13,7 +15,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 
-from liaison.exports import pdf_response
+from liaison.exports import pdf_response, spreadsheet_response
 from liaison.generic_views import (
     Column,
     ObjectDeleteView,
@@ -22,15 +24,35 @@ from liaison.generic_views import (
     ObjectListView,
     RoleRequiredMixin,
 )
-from liaison.models import Organization, Position
+from liaison.models import Cadre, Organization, Position
 from liaison.params import year_param
 from liaison.pdf import render_pdf
-from liaison.permissions import CHANGE, VIEW, Role, has_role, user_grants
+from liaison.permissions import (
+    CHANGE,
+    VIEW,
+    Role,
+    can,
+    grants_with,
+    has_role,
+    is_unrestricted,
+    subtree_q,
+    user_grants,
+)
 from liaison.qr import qr_svg
+from liaison.throttle import client_address, within_limit
 from pledges import filters, forms
-from pledges.models import Pledge, Registration
+from pledges.models import Pledge, PledgeReview, Registration, ReviewCode
 from pledges.resources import PledgeResource, RegistrationResource
-from pledges.services import item_timelines, pledge_amend, pledge_progress_add
+from pledges.services import (
+    item_timelines,
+    pledge_amend,
+    pledge_progress_add,
+    pledge_review,
+    pledge_review_by_code,
+    review_codes_issue,
+    review_kind_for,
+    review_summary,
+)
 
 
 class ItemsColumn(Column):
@@ -82,7 +104,8 @@ class PledgeDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         pledge = context["object"]
         context.update(items=item_timelines(pledge),
-                       amendments=pledge.amendments.order_by("date", "pk"))
+                       amendments=pledge.amendments.order_by("date", "pk"),
+                       reviews=pledge.reviews.select_related("reviewer").order_by("kind", "pk"))
         return context
 
 
@@ -199,6 +222,11 @@ def board_year(request) -> int:
     return year_param(request.GET.get("year"), today.year, latest=today.year + 1)
 
 
+def masses_verdicts(kinds: dict) -> list[tuple[str, int]]:
+    counts = kinds.get(PledgeReview.Kind.MASSES, {})
+    return [(label, counts.get(value, 0)) for value, label in PledgeReview.Verdict.choices]
+
+
 @method_decorator(login_not_required, name="dispatch")
 class PublicPledgeBoardView(View):
     """亮承诺: an organization's published pledges of a year (no login), each item with its
@@ -211,10 +239,12 @@ class PublicPledgeBoardView(View):
                                         published_on__isnull=False) \
             .select_related("cadre").prefetch_related("amendments").order_by("cadre__code")
         page = Paginator(pledges, 30).get_page(request.GET.get("page"))
+        reviews = review_summary(list(page))
         return TemplateResponse(request, "pledges/public_board.html", {
             "organization": organization, "year": year, "page": page,
             "querystring": f"year={year}",
-            "boards": [(p, item_timelines(p)) for p in page],
+            "boards": [(p, item_timelines(p), masses_verdicts(reviews.get(p.pk, {})))
+                       for p in page],
             "title": f"{organization.name}{year}年党员承诺公开栏"})
 
 
@@ -231,3 +261,135 @@ class PledgePosterView(RoleRequiredMixin, View):
             "organization": organization, "url": url, "qr": qr_svg(url, 110),
             "title": "党员承诺公开栏"}, user=request.user)
         return pdf_response(pdf, f"承诺公开栏二维码-{organization.name}")
+
+
+# --- evaluation (评议定级) -----------------------------------------------------------------
+
+
+def reviewable_pledges(user):
+    """Pledges the user may review: those they may read, and the published pledges of the
+    organizations they serve in now (their fellow members', for 互评)."""
+    serving = Position.objects.active_on(timezone.localdate()).filter(
+        cadre__user=user).values("organization")
+    return Pledge.objects.filter(Q(pk__in=Pledge.objects.restrict(user, VIEW).values("pk"))
+                                 | Q(organization__in=serving, published_on__isnull=False))
+
+
+class PledgeReviewView(RoleRequiredMixin, View):
+    """自评, 党员互评 or 领导点评 of a published pledge, by who the user is to it."""
+
+    allowed_roles = (Role.CADRE, Role.UNIT_ADMIN, Role.ORG_DEPT)
+    model = Pledge
+
+    def setup_review(self, request, pk):
+        pledge = get_object_or_404(reviewable_pledges(request.user).select_related("cadre"),
+                                   pk=pk)
+        leader = has_role(request.user, Role.UNIT_ADMIN, Role.ORG_DEPT) and can(
+            request.user, CHANGE, pledge)
+        reviewer = Cadre.objects.filter(user=request.user).first()
+        return pledge, reviewer, review_kind_for(pledge, reviewer, leader=leader)
+
+    def render(self, pledge, kind, form):
+        label = PledgeReview.Kind(kind).label if kind else "评议"
+        return TemplateResponse(self.request, "pledges/pledge_action.html", {
+            "object": pledge, "form": form, "title": f"{label}：{pledge}"})
+
+    def get(self, request, pk):
+        pledge, _, kind = self.setup_review(request, pk)
+        return self.render(pledge, kind, forms.ReviewForm())
+
+    def post(self, request, pk):
+        pledge, reviewer, kind = self.setup_review(request, pk)
+        form = forms.ReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                pledge_review(pledge=pledge, reviewer=reviewer, kind=kind,
+                              **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "评议已提交")
+                return redirect(pledge.get_absolute_url()
+                                if can(request.user, VIEW, pledge) else "pledges:pledge_list")
+        return self.render(pledge, kind, form)
+
+
+PUBLIC_REVIEWS_PER_ADDRESS = (10, 3600)  # guesses at codes are slowed down
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PublicPledgeReviewView(View):
+    """群众评议 from the public board, with a one-time code handed out by the unit."""
+
+    model = Pledge
+
+    def setup_review(self, code, pk):
+        return get_object_or_404(Pledge.objects.select_related("cadre", "organization"),
+                                 pk=pk, organization__code=code, published_on__isnull=False)
+
+    def render(self, pledge, form, status=200):
+        return TemplateResponse(self.request, "pledges/public_review.html", {
+            "pledge": pledge, "form": form, "title": f"评议{pledge.cadre.name}的承诺"},
+            status=status)
+
+    def get(self, request, code, pk):
+        return self.render(self.setup_review(code, pk), forms.PublicReviewForm())
+
+    def post(self, request, code, pk):
+        pledge = self.setup_review(code, pk)
+        form = forms.PublicReviewForm(request.POST)
+        if not within_limit(f"pledge-review:{client_address(request)}",
+                            *PUBLIC_REVIEWS_PER_ADDRESS):
+            form.add_error(None, "尝试次数过多，请一小时后再试")
+            return self.render(pledge, form, status=429)
+        if form.is_valid():
+            try:
+                pledge_review_by_code(pledge=pledge, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error("code", exc.message_dict.get("code", exc.messages))
+            else:
+                messages.success(request, "感谢您的评议")
+                return redirect(reverse("pledges:board", args=[code])
+                                + f"?year={pledge.year}")
+        return self.render(pledge, form)
+
+
+class ReviewCodesView(RoleRequiredMixin, View):
+    """The one-time codes of an organization and year: issue more, see which were used,
+    export them to print on slips."""
+
+    allowed_roles = (Role.ORG_DEPT, Role.UNIT_ADMIN)
+
+    def get_organization(self, code):
+        """An organization under the user's keeper grants."""
+        user = self.request.user
+        kept = Organization.objects.all() if is_unrestricted(user) else \
+            Organization.objects.filter(subtree_q(grants_with(user, *self.allowed_roles), "path"))
+        return get_object_or_404(kept, code=code)
+
+    def render(self, organization, year, form):
+        codes = ReviewCode.objects.filter(organization=organization, year=year)
+        if self.request.GET.get("export") == "xlsx":
+            return spreadsheet_response(tablib.Dataset(
+                *[(c.code, "已使用" if c.used_at else "未使用") for c in codes],
+                headers=["评议码", "状态"]), "xlsx", f"评议码-{organization.name}-{year}")
+        return TemplateResponse(self.request, "pledges/review_codes.html", {
+            "organization": organization, "year": year, "form": form, "codes": codes,
+            "used": codes.filter(used_at__isnull=False).count(),
+            "title": f"{organization.name}{year}年群众评议码"})
+
+    def get(self, request, code):
+        organization = self.get_organization(code)
+        year = board_year(request)
+        return self.render(organization, year, forms.IssueCodesForm(initial={"year": year}))
+
+    def post(self, request, code):
+        organization = self.get_organization(code)
+        form = forms.IssueCodesForm(request.POST)
+        if form.is_valid():
+            issued = review_codes_issue(organization=organization, acting_user=request.user,
+                                        **form.cleaned_data)
+            messages.success(request, f"已生成 {len(issued)} 个评议码")
+            return redirect(reverse("pledges:review_codes", args=[code])
+                            + f"?year={form.cleaned_data['year']}")
+        return self.render(organization, board_year(request), form)

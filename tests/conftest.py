@@ -183,7 +183,8 @@ def tree(db):
     analysis_out = OpinionAnalysis.objects.create(unit=west, date=dt.date(2025, 3, 28),
                                                   title="西城一季度分析")
     pledge_in = Pledge.objects.create(cadre=cadre_in, year=2025, organization=community_in,
-                                      items="每周入户走访；组织邻里活动")
+                                      items="每周入户走访；组织邻里活动",
+                                      published_on=dt.date(2025, 3, 1))
     pledge_out = Pledge.objects.create(cadre=cadre_out, year=2025, organization=community_out,
                                        items="帮扶独居老人；参加志愿服务")
     registration_in = Registration.objects.create(cadre=cadre_in, community=community_in,

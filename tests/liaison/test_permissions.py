@@ -97,10 +97,13 @@ ACCESS = {
     "pledges:pledge_amend": LOGGERS,
     "pledges:poster": ROSTER,
     "pledges:board": ALL,
+    "pledges:public_review": ALL,
+    "pledges:pledge_review": {CADRE, UNIT_ADMIN, ORG_DEPT, SYSADMIN},
+    "pledges:review_codes": ROSTER,
 }
 # Pages open without a login (the public's side of the opinions and pledges systems).
 PUBLIC = {"opinions:public_form", "opinions:public_feedback", "opinions:public_feedback_unit",
-          "pledges:board"}
+          "pledges:board", "pledges:public_review"}
 ROLE_NAMES = {Role.CADRE: CADRE, Role.UNIT_ADMIN: UNIT_ADMIN, Role.ORG_DEPT: ORG_DEPT,
               Role.INSPECTOR: INSPECTOR, Role.SYSADMIN: SYSADMIN, Role.PETITIONS: PETITIONS}
 

@@ -60,6 +60,7 @@ def test_progress_notes_give_each_item_its_status_and_dated_timeline(client, use
 
 
 def test_an_unpublished_pledge_is_not_on_the_board_and_takes_no_progress(client, users, tree):
+    Pledge.objects.filter(pk=tree.pledge_in.pk).update(published_on=None)
     client.force_login(users.cadre)
     page = client.post(reverse("pledges:pledge_progress", args=[tree.pledge_in.pk]),
                        {"item": 1, "date": "2025-04-01", "status": "kept", "note": "x"})

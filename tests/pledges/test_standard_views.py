@@ -10,7 +10,7 @@ class TestPledgeViews(StandardViewTests, ImportViewTests):
     model = Pledge
     url_name = "pledges:pledge"
     in_scope, out_of_scope = "pledge_in", "pledge_out"
-    edit_changes = {"published_on": "2025-03-01"}
+    edit_changes = {"rating": "good", "rated_on": "2025-12-20"}
     import_kind = "pledges"
 
     def form_data(self, tree):

@@ -132,6 +132,8 @@ class Petition(LedgerRecord):
     extension_reason = models.CharField("延期理由", max_length=200, blank=True)
     extension_granted_on = models.DateField("延期日期", null=True, blank=True)
     replied_on = models.DateField("答复日期", null=True, blank=True)
+    reply_text = models.TextField("答复意见", blank=True,
+                                  help_text="印入办理意见书：查明的事实、处理意见和依据")
     satisfaction = models.CharField("满意度", max_length=16, choices=Satisfaction.choices,
                                     blank=True)
     satisfaction_on = models.DateField("评价日期", null=True, blank=True)

@@ -1,3 +1,5 @@
+from django.urls import path
+
 from liaison.generic_views import object_urls
 from petitions import views
 from petitions.models import Petition, ReceptionDay
@@ -10,4 +12,6 @@ urlpatterns = [
     *object_urls(ReceptionDay, "reception", "receptions/", list=views.ReceptionListView,
                  create=views.ReceptionEditView, detail=views.ReceptionDetailView,
                  edit=views.ReceptionEditView, delete=views.ReceptionDeleteView),
+    path("<int:pk>/steps/<str:step>/", views.PetitionStepView.as_view(), name="petition_step"),
+    path("<int:pk>/letter/", views.PetitionLetterView.as_view(), name="petition_letter"),
 ]

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.views import View
 
+from liaison.exports import pdf_response
 from liaison.generic_views import (
     Column,
     ObjectDeleteView,
@@ -12,8 +19,10 @@ from liaison.generic_views import (
     ObjectEditView,
     ObjectListView,
     PersonalColumn,
+    RoleRequiredMixin,
 )
-from liaison.permissions import PERSONAL_DATA, VIEW
+from liaison.pdf import render_pdf
+from liaison.permissions import CHANGE, PERSONAL_DATA, VIEW, Role, personal_data_q
 from liaison.personal import (
     mask_id_number,
     mask_phone,
@@ -27,6 +36,7 @@ from petitions import filters, forms
 from petitions.clocks import CLOCKS, STAGES, handling_due_at, state_at
 from petitions.models import Petition, ReceptionDay
 from petitions.resources import PetitionResource, ReceptionResource
+from petitions.scopes import own_cases
 from petitions.selectors import repeat_petitions, with_stage
 from petitions.services import petition_save, reception_save
 
@@ -118,6 +128,9 @@ class PetitionDetailView(ObjectDetailView):
             accused_units=case.accused_units.order_by("code"),
             repeats=repeat_petitions(case).restrict(self.request.user, VIEW)
             .order_by("-received_on")[:20],
+            steps=[(step, forms.STEPS[step][0]) for step in next_steps(case)
+                   if step_cases(self.request.user, step).filter(pk=case.pk).exists()],
+            can_letter=bool(case.replied_on) and visible,
         )
         return context
 
@@ -182,3 +195,91 @@ class ReceptionEditView(ObjectEditView):
 class ReceptionDeleteView(ObjectDeleteView):
     model = ReceptionDay
     success_url_name = "petitions:reception_list"
+
+
+# --- the steps of a case, and its reply letter ----------------------------------------------
+
+# Steps the responsible person may take on their own case; the others are the office's.
+RESPONSIBLE_STEPS = ("reply", "satisfaction")
+
+
+def next_steps(case: Petition) -> list[str]:
+    """The steps open to the case now (spec/petitions.md §3 order)."""
+    D = Petition.Decision
+    if not case.decision:
+        return ["decide"]
+    if case.decision != D.ACCEPTED:
+        return []
+    if not case.replied_on:
+        return ["reply"] + ([] if case.extension_days else ["extend"])
+    steps = [] if case.satisfaction else ["satisfaction"]
+    if not case.review_requested_on or not case.review_decided_on:
+        return [*steps, "review"]
+    if not case.re_review_decided_on:
+        return [*steps, "re_review"]
+    return steps
+
+
+def step_cases(user, step: str):
+    """Cases on which `user` may take `step`: the office's within its scope; the reply and
+    the satisfaction also the responsible person's and the leader's own cases."""
+    if step in RESPONSIBLE_STEPS:
+        return Petition.objects.restrict(user, VIEW).filter(
+            Q(pk__in=Petition.objects.restrict(user, CHANGE).values("pk")) | own_cases(user))
+    return Petition.objects.restrict(user, CHANGE)
+
+
+class PetitionStepView(RoleRequiredMixin, View):
+    allowed_roles = (Role.PETITIONS, Role.CADRE)
+    model = Petition
+    template_name = "generic/object_edit.html"
+
+    def setup_step(self, request, pk, step):
+        if step not in forms.STEPS:
+            raise Http404
+        case = get_object_or_404(step_cases(request.user, step), pk=pk)
+        return case, forms.step_form_class(step)
+
+    def render(self, case, step, form):
+        return TemplateResponse(self.request, self.template_name, {
+            "form": form, "object": case,
+            "title": f"{forms.STEPS[step][0]}：信访事项 {case.code}"})
+
+    def get(self, request, pk, step):
+        case, form_class = self.setup_step(request, pk, step)
+        initial = {f: timezone.localdate() for f in ("decided_on", "extension_granted_on",
+                                                      "replied_on", "satisfaction_on")}
+        return self.render(case, step, form_class(instance=case, user=request.user,
+                                                  step=step, initial=initial))
+
+    def post(self, request, pk, step):
+        case, form_class = self.setup_step(request, pk, step)
+        form = form_class(request.POST, instance=case, user=request.user, step=step)
+        if form.is_valid():
+            try:
+                petition_save(case=form.save(commit=False), acting_user=request.user)
+            except ValidationError as exc:
+                form.add_validation_error(exc)
+            else:
+                messages.success(request, f"已登记{forms.STEPS[step][0]}：{case.code}")
+                return redirect(case.get_absolute_url())
+        return self.render(case, step, form)
+
+
+class PetitionLetterView(RoleRequiredMixin, View):
+    """办理意见书: the reply letter of an answered case, as a PDF with the district's header.
+    It names the petitioner, so only who sees identities may produce it, and it is logged."""
+
+    allowed_roles = (Role.PETITIONS, Role.CADRE)
+    model = Petition
+
+    def get(self, request, pk):
+        case = get_object_or_404(
+            Petition.objects.restrict(request.user, VIEW).filter(
+                personal_data_q(Petition, request.user)).select_related(
+                "handling_unit", "responsible"), pk=pk, replied_on__isnull=False)
+        personal_data_access_log(user=request.user, action="export", model=Petition,
+                                 obj=case, label=f"{case.code} 办理意见书")
+        pdf = render_pdf("petitions/pdf/letter.html", {"case": case, "title": "信访事项办理意见书"},
+                         user=request.user)
+        return pdf_response(pdf, f"办理意见书-{case.code}")

@@ -84,6 +84,11 @@ ACCESS = {
     "talks:talk_opinion_forward": {CADRE, ORG_DEPT, SYSADMIN},
     # Only a cadre who took part in the talk; the walk's talk has none (tests/talks has it).
     "talks:talk_confirm": set(),
+    # The office's steps; the walk's case is XF-IN, whose responsible person is the cadre
+    # (the decision step, the first open, is the office's).
+    "petitions:petition_step": {PETITIONS, SYSADMIN},
+    # Only once answered: the walk's case is not.
+    "petitions:petition_letter": set(),
     "talks:team_list": READERS,
     "talks:team_matrix": READERS,
     "opinions:opinion_publish": ROSTER,
@@ -166,6 +171,8 @@ def url_for(pattern, objects):
         kwargs["number"] = 1
     if "<str:kind>" in str(pattern.pattern):
         kwargs["kind"] = "households"
+    if "<str:step>" in str(pattern.pattern):
+        kwargs["step"] = "decide"
     if "<str:code>" in str(pattern.pattern):  # a unit's public pages and poster
         kwargs["code"] = objects[Organization].code
     return reverse(pattern.name, kwargs=kwargs)

@@ -34,6 +34,18 @@ def year_param(value, default: int, *, latest: int | None = None) -> int:
     return year if FIRST_YEAR <= year <= (latest or default) else default
 
 
+def month_param(value) -> dt.date | None:
+    """The first day of a YYYY-MM month from FIRST_YEAR on, or None."""
+    text = str(value or "")
+    if len(text) != 7 or text[4] != "-":
+        return None
+    try:
+        month = dt.date(int(text[:4]), int(text[5:]), 1)
+    except ValueError:
+        return None
+    return month if FIRST_YEAR <= month.year <= 2100 else None
+
+
 def date_param(value) -> dt.date | None:
     """An ISO date, or None."""
     try:

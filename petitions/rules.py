@@ -23,7 +23,12 @@ CHAIN = (
 
 @rules_for(ReceptionDay)
 def reception_rules(day: ReceptionDay) -> None:
-    activity_dates_check(day.date, None, start_field="date")
+    if day.received_by_id:
+        # Days are planned months ahead; who actually received is recorded once it is past.
+        try:
+            activity_dates_check(day.date, None, start_field="date")
+        except ValidationError:
+            raise ValidationError({"received_by": "接访日尚未到来，不能登记实际接待人"}) from None
     holds = Position.objects.filter(active_on_q(day.date), cadre_id=day.host_id,
                                     category__in=list(DISTRICT_LEVEL)).exists()
     errors = {}

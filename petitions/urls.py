@@ -14,4 +14,11 @@ urlpatterns = [
                  edit=views.ReceptionEditView, delete=views.ReceptionDeleteView),
     path("<int:pk>/steps/<str:step>/", views.PetitionStepView.as_view(), name="petition_step"),
     path("<int:pk>/letter/", views.PetitionLetterView.as_view(), name="petition_letter"),
+    path("receptions/calendar/", views.ReceptionCalendarView.as_view(),
+         name="reception_calendar"),
+    path("receptions/subscribe/", views.ReceptionFeedLinkView.as_view(),
+         name="reception_feed_link"),
+    # Open without a login: calendar apps fetch it; the signed token is the key.
+    path("receptions/feed/<str:token>.ics", views.ReceptionFeedView.as_view(),
+         name="reception_feed"),
 ]

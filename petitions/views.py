@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views import View
 
-from liaison.exports import pdf_response
+from liaison.exports import attach, pdf_response
 from liaison.generic_views import (
     Column,
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
+    PageView,
     PersonalColumn,
     RoleRequiredMixin,
 )
+from liaison.models import Cadre
+from liaison.params import month_param
 from liaison.pdf import render_pdf
 from liaison.permissions import CHANGE, PERSONAL_DATA, VIEW, Role, personal_data_q
 from liaison.personal import (
@@ -33,6 +42,7 @@ from liaison.personal import (
 from liaison.services import personal_data_access_log
 from liaison.workdays import WorkingCalendar, due_mark
 from petitions import filters, forms
+from petitions.calendars import feed_cadre, feed_token, month_grid, reception_feed
 from petitions.clocks import CLOCKS, STAGES, handling_due_at, state_at
 from petitions.models import Petition, ReceptionDay
 from petitions.resources import PetitionResource, ReceptionResource
@@ -283,3 +293,48 @@ class PetitionLetterView(RoleRequiredMixin, View):
         pdf = render_pdf("petitions/pdf/letter.html", {"case": case, "title": "信访事项办理意见书"},
                          user=request.user)
         return pdf_response(pdf, f"办理意见书-{case.code}")
+
+
+class ReceptionCalendarView(PageView):
+    """The rota as a month calendar (A角, B角, who received, mode, place)."""
+
+    allowed_roles = Role.ALL
+    template_name = "petitions/reception_calendar.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        month = month_param(self.request.GET.get("month")) or today.replace(day=1)
+        last = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        days = ReceptionDay.objects.restrict(self.request.user, VIEW).filter(
+            date__range=(month, last)).select_related("host", "substitute", "received_by")
+        previous = (month - dt.timedelta(days=1)).replace(day=1)
+        return super().get_context_data(
+            month=month, weeks=month_grid(month.year, month.month, days), today=today,
+            previous=previous, next=last + dt.timedelta(days=1),
+            title=f"接访日历 {month:%Y年%-m月}", **kwargs)
+
+
+class ReceptionFeedLinkView(RoleRequiredMixin, View):
+    """The leader's own feed URL, to subscribe to in a calendar app."""
+
+    allowed_roles = (Role.CADRE,)
+
+    def get(self, request):
+        cadre = get_object_or_404(Cadre, user=request.user)
+        url = request.build_absolute_uri(reverse("petitions:reception_feed",
+                                                 args=[feed_token(cadre.pk)]))
+        return TemplateResponse(request, "petitions/reception_feed_link.html",
+                                {"url": url, "title": "订阅我的接访日"})
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ReceptionFeedView(View):
+    """A leader's reception days as an .ics feed: the signed URL is the key."""
+
+    def get(self, request, token):
+        cadre_id = feed_cadre(token)
+        if cadre_id is None or not Cadre.objects.filter(pk=cadre_id).exists():
+            raise Http404
+        body = reception_feed(cadre_id, settings.DISTRICT_NAME, timezone.now())
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        return attach(response, "接访日.ics")

@@ -89,6 +89,9 @@ ACCESS = {
     "petitions:petition_step": {PETITIONS, SYSADMIN},
     # Only once answered: the walk's case is not.
     "petitions:petition_letter": set(),
+    "petitions:reception_calendar": ALL,
+    "petitions:reception_feed_link": {CADRE},  # a cadre's own; a sysadmin is no cadre
+    "petitions:reception_feed": ALL,
     "talks:team_list": READERS,
     "talks:team_matrix": READERS,
     "opinions:opinion_publish": ROSTER,
@@ -108,7 +111,7 @@ ACCESS = {
 }
 # Pages open without a login (the public's side of the opinions and pledges systems).
 PUBLIC = {"opinions:public_form", "opinions:public_feedback", "opinions:public_feedback_unit",
-          "pledges:board", "pledges:public_review"}
+          "pledges:board", "pledges:public_review", "petitions:reception_feed"}
 ROLE_NAMES = {Role.CADRE: CADRE, Role.UNIT_ADMIN: UNIT_ADMIN, Role.ORG_DEPT: ORG_DEPT,
               Role.INSPECTOR: INSPECTOR, Role.SYSADMIN: SYSADMIN, Role.PETITIONS: PETITIONS}
 
@@ -171,6 +174,10 @@ def url_for(pattern, objects):
         kwargs["number"] = 1
     if "<str:kind>" in str(pattern.pattern):
         kwargs["kind"] = "households"
+    if "<str:token>" in str(pattern.pattern):
+        from petitions.calendars import feed_token
+
+        kwargs["token"] = feed_token(objects[Cadre].pk)
     if "<str:step>" in str(pattern.pattern):
         kwargs["step"] = "decide"
     if "<str:code>" in str(pattern.pattern):  # a unit's public pages and poster

@@ -250,11 +250,24 @@ LOGGING = {
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Notifications also go out by e-mail: printed to the console unless a backend is configured.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND",
+                        default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="liaison@localhost")
+# The platform's address as users reach it, for links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
 CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "liaison.tasks.seal_audit_chain", "schedule": crontab(minute="*/10")},
     "hourly-pending-import-purge": {
         "task": "liaison.tasks.purge_pending_imports",
         "schedule": crontab(minute=15),
+    },
+    "daily-petition-deadlines": {
+        "task": "petitions.tasks.notify_petition_deadlines",
+        "schedule": crontab(hour=8, minute=0),
     },
     "nightly-compliance": {
         "task": "supervision.tasks.nightly_compliance",

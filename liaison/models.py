@@ -453,6 +453,30 @@ class CalendarDay(models.Model):
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
 
 
+class Notification(models.Model):
+    """An in-app message to one user (a deadline coming, a case overdue). `key` names what it
+    is about, so that a daily job run twice tells nobody twice."""
+
+    user = models.ForeignKey(User, verbose_name="用户", on_delete=models.CASCADE,
+                             related_name="notifications")
+    text = models.CharField("内容", max_length=300)
+    url = models.CharField("链接", max_length=300, blank=True)
+    key = models.CharField("事由", max_length=120)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"],
+                                               name="notification_once_per_key")]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class PersonalDataAccess(models.Model):
     """Who saw or exported personal data in full, and when (spec/petitions.md §6; #15):
     petitioners' identities on a case page, every export holding identities. Read by

@@ -275,3 +275,26 @@ def personal_data_access_log(*, user, action: str, model, obj=None, rows: int = 
         user=user, action=action, record_type=model._meta.verbose_name,
         record_id=getattr(obj, "pk", None), record_label=label or (str(obj) if obj else ""),
         rows=rows)
+
+
+def notify(*, messages: list[tuple[object, str, str, str]]) -> int:
+    """In-app notifications, (user, text, url, key) each, and the same by e-mail to users who
+    have an address; a (user, key) already notified is skipped. Returns how many were new."""
+    from django.conf import settings
+    from django.core.mail import send_mass_mail
+
+    from liaison.models import Notification
+
+    wanted = {(user.pk, key): (user, text, url) for user, text, url, key in messages}
+    known = set(Notification.objects.filter(
+        user_id__in={pk for pk, _ in wanted}, key__in={key for _, key in wanted})
+        .values_list("user_id", "key"))
+    new = [Notification(user=user, text=text, url=url, key=key)
+           for (pk, key), (user, text, url) in wanted.items() if (pk, key) not in known]
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    mails = [(f"[{settings.DISTRICT_NAME}联系服务群众平台] {n.text[:60]}",
+              f"{n.text}\n\n{settings.SITE_URL.rstrip('/')}{n.url}", None, [n.user.email])
+             for n in new if n.user.email]
+    if mails:
+        send_mass_mail(mails, fail_silently=True)  # the in-app notice is the one that counts
+    return len(new)

@@ -14,6 +14,7 @@ from liaison.models import (
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("me/", views.WorkbenchView.as_view(), name="workbench"),
+    path("me/notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("orgs/", views.OrganizationTreeView.as_view(), name="organization_tree"),
     *object_urls(Organization, "organization", "orgs/", create=views.OrganizationEditView,
                  detail=views.OrganizationDetailView, edit=views.OrganizationEditView,

@@ -4,6 +4,7 @@ import secrets
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -34,6 +35,7 @@ from liaison.models import (
     Cadre,
     ContactAssignment,
     Household,
+    Notification,
     Organization,
     PersonalDataAccess,
     Position,
@@ -541,3 +543,19 @@ class PersonalDataAccessListView(ObjectListView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("user")
+
+
+class NotificationListView(PageView):
+    """我的通知: the user's in-app notifications, newest first; opening the page reads them."""
+
+    allowed_roles = Role.ALL
+    template_name = "liaison/notifications.html"
+    title = "我的通知"
+
+    def get_context_data(self, **kwargs):
+        notices = Notification.objects.filter(user=self.request.user)
+        page = Paginator(notices, 30).get_page(self.request.GET.get("page"))
+        unread = [n.pk for n in page if n.read_at is None]
+        context = super().get_context_data(page=page, unread=set(unread), **kwargs)
+        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+        return context

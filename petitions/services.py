@@ -3,12 +3,17 @@ due dates stored on the working calendar."""
 
 from __future__ import annotations
 
-from django.db import transaction
+import datetime as dt
 
-from liaison.services import record_save
-from liaison.workdays import WorkingCalendar
+from django.db import transaction
+from django.utils import timezone
+
+from liaison.permissions import VIEW
+from liaison.services import notify, record_save
+from liaison.workdays import AMBER_WORKING_DAYS, WorkingCalendar, due_mark
 from petitions.clocks import refresh_dues
 from petitions.models import Petition, ReceptionDay
+from petitions.selectors import due_soon_q, overdue_q, with_stage
 
 
 def reception_save(*, reception: ReceptionDay, acting_user) -> ReceptionDay:
@@ -56,3 +61,34 @@ def petition_dues_refresh(batch_size: int = 2000) -> int:
             changed = []
     Petition.objects.bulk_update(changed, fields)
     return total + len(changed)
+
+
+def petition_deadline_notices(today: dt.date | None = None) -> int:
+    """The daily reminder: every case whose running clock is overdue or due within 3 working
+    days, to its responsible person, its leader in charge and the petitions office users who
+    may see it (an accused user never: the scope decides). Returns the notices sent."""
+    from django.contrib.auth import get_user_model
+
+    from liaison.permissions import Role
+
+    today = today or timezone.localdate()
+    calendar = WorkingCalendar.load()
+    last = calendar.add_working_days(today, AMBER_WORKING_DAYS)
+    cases = with_stage(Petition.objects.all(), today).filter(
+        overdue_q(today) | due_soon_q(today, last)).select_related(
+        "responsible__user", "leader__user")
+    office = get_user_model().objects.filter(is_active=True,
+                                             role_grants__group__name=Role.PETITIONS).distinct()
+    seen_by = {user: set(cases.restrict(user, VIEW).values_list("pk", flat=True))
+               for user in office}
+    messages = []
+    for case in cases:
+        _, words = due_mark(case.current_due, today, calendar)
+        text = (f"信访事项 {case.code}（{case.summary[:20]}）{words}，"
+                f"期限 {case.current_due:%Y-%m-%d}")
+        people = {p.user for p in (case.responsible, case.leader) if p and p.user_id}
+        people |= {user for user, pks in seen_by.items() if case.pk in pks}
+        messages += [(user, text, case.get_absolute_url(),
+                      f"petition-due:{case.pk}:{today:%Y%m%d}") for user in people
+                     if user.is_active]
+    return notify(messages=messages)

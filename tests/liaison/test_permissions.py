@@ -60,6 +60,7 @@ ACCESS = {
     "import_cancel": ROSTER,
     "import_template": ROSTER,
     "workbench": {CADRE, SYSADMIN},
+    "notifications": ALL,
     "coverage": READERS,
     "research:attachment_create": LOGGERS,
     "research:attachment_download": LIAISON,

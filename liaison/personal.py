@@ -73,29 +73,38 @@ def personal_search_q(model, user, value: str, *, public: tuple[str, ...],
 
 # --- removing personal data from text that will be published --------------------------------
 
-_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+# Common surnames (向 and 于 left out: as prepositions they precede 书记, 主任... too often).
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡"
              "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
-             "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+             "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤")
+_COMPOUND_SURNAMES = "欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕容|令狐|夏侯|端木"
 _TITLES = "先生|女士|小姐|阿姨|大姐|大哥|大伯|大爷|大妈|奶奶|爷爷|师傅|老师|同志|书记|主任"
-REDACTIONS = (
-    # An ID number before any shorter run of digits it contains.
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+NUMBER_REDACTIONS = (
+    # An ID number (18 characters, or the old 15 digits) before any shorter run of digits.
     (re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])"), "[身份证号已隐去]"),
-    (re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)"), "[电话已隐去]"),
-    (re.compile(r"(?<!\d)0\d{2,3}[- ]?\d{7,8}(?!\d)"), "[电话已隐去]"),
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[邮箱已隐去]"),
+    (re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])"), "[身份证号已隐去]"),
+    (re.compile(r"(?<!\d)(?:(?:\+|00)?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)"),
+     "[电话已隐去]"),
+    (re.compile(r"(?:[(（]0\d{2,3}[)）]\s*|(?<!\d)0\d{2,3}[- ]?)\d{7,8}(?!\d)"), "[电话已隐去]"),
+    (re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), "[邮箱已隐去]"),
+)
+NAME_REDACTIONS = (
     # A name after the words that introduce one: 姓名：欧阳娜娜, 联系人是王五, 我叫李四.
     (re.compile(r"(姓名|联系人|户主|反映人|投诉人|举报人)(\s*[:：是为]\s*)[\u4e00-\u9fa5]{2,4}"),
      r"\1\2某某"),
     (re.compile(r"(我叫)(\s*)[\u4e00-\u9fa5]{2,3}"), r"\1\2某某"),
-    # A surname and a form of address: 张先生, 李阿姨, 王师傅.
-    (re.compile(rf"[{_SURNAMES}](?:{_TITLES})"), lambda m: "某" + m.group(0)[1:]),
+    # A surname and a form of address: 张先生, 李阿姨, 欧阳先生.
+    (re.compile(rf"(?:{_COMPOUND_SURNAMES}|[{_SURNAMES}])(?={_TITLES})"), "某"),
 )
 
 
-def redact_personal(text: str) -> str:
-    """The text without ID numbers, phone numbers, e-mail addresses and the names that can be
-    recognised (after 姓名/联系人/我叫..., or a surname with a form of address). Whoever
-    publishes sees the result first and may correct it: names are not always recognisable."""
-    for pattern, replacement in REDACTIONS:
-        text = pattern.sub(replacement, text or "")
+def redact_personal(text: str, *, names: bool = True) -> str:
+    """The text without ID numbers, phone numbers, e-mail addresses and (with `names`) the
+    names that can be recognised (after 姓名/联系人/我叫..., or a surname with a form of
+    address). Whoever publishes sees the result first and may correct it: names are not always
+    recognisable, and a word may be taken for one."""
+    text = (text or "").translate(_FULL_WIDTH_DIGITS)
+    for pattern, replacement in (*NUMBER_REDACTIONS, *(NAME_REDACTIONS if names else ())):
+        text = pattern.sub(replacement, text)
     return text

@@ -292,7 +292,7 @@ def notify(*, messages: list[tuple[object, str, str, str]]) -> int:
     new = [Notification(user=user, text=text, url=url, key=key)
            for (pk, key), (user, text, url) in wanted.items() if (pk, key) not in known]
     Notification.objects.bulk_create(new, ignore_conflicts=True)
-    mails = [(f"[{settings.DISTRICT_NAME}联系服务群众平台] {n.text[:60]}",
+    mails = [(f"[{settings.DISTRICT_NAME}联系服务群众平台] {' '.join(n.text.split())[:60]}",
               f"{n.text}\n\n{settings.SITE_URL.rstrip('/')}{n.url}", None, [n.user.email])
              for n in new if n.user.email]
     if mails:

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from liaison.forms import DateInput, ScopedModelForm
 from liaison.permissions import VIEW
+from liaison.personal import personal_visible
 from opinions.models import Opinion, OpinionAnalysis
 from opinions.rules import ANALYSING_UNITS
 
@@ -21,6 +22,12 @@ class OpinionForm(ScopedModelForm):
                    "explanation": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "feedback_on": "向提出人反馈处理结果的日期；须在收到后 30 日内（遇节假日顺延）"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not personal_visible(self.user, self.instance):
+            # The collecting unit keeps the opinion; only the handling side sees the contact.
+            del self.fields["submitter_contact"]
 
 
 class AnalysisForm(ScopedModelForm):

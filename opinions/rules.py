@@ -26,6 +26,8 @@ def opinion_rules(opinion: Opinion) -> None:
                 activity_dates_check(opinion.feedback_on, None, start_field="feedback_on")
             except ValidationError as exc:
                 errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    if opinion.published and not opinion.result:
+        errors["published"] = "尚未处理的意见不能公开，请先填写处理结果"
     if errors:
         raise ValidationError(errors)
 

@@ -79,16 +79,17 @@ def petition_deadline_notices(today: dt.date | None = None) -> int:
         "responsible__user", "leader__user")
     office = get_user_model().objects.filter(is_active=True,
                                              role_grants__group__name=Role.PETITIONS).distinct()
+    people = {p.user for case in cases for p in (case.responsible, case.leader)
+              if p and p.user_id}
+    # Whoever is told may see the case: the scope decides (an accused user never is).
     seen_by = {user: set(cases.restrict(user, VIEW).values_list("pk", flat=True))
-               for user in office}
+               for user in {*office, *people}}
     messages = []
     for case in cases:
         _, words = due_mark(case.current_due, today, calendar)
         text = (f"信访事项 {case.code}（{case.summary[:20]}）{words}，"
                 f"期限 {case.current_due:%Y-%m-%d}")
-        people = {p.user for p in (case.responsible, case.leader) if p and p.user_id}
-        people |= {user for user, pks in seen_by.items() if case.pk in pks}
+        told = {user for user, pks in seen_by.items() if case.pk in pks and user.is_active}
         messages += [(user, text, case.get_absolute_url(),
-                      f"petition-due:{case.pk}:{today:%Y%m%d}") for user in people
-                     if user.is_active]
+                      f"petition-due:{case.pk}:{today:%Y%m%d}") for user in told]
     return notify(messages=messages)

@@ -7,7 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -248,6 +248,9 @@ class PetitionStepView(RoleRequiredMixin, View):
         if step not in forms.STEPS:
             raise Http404
         case = get_object_or_404(step_cases(request.user, step), pk=pk)
+        if step not in next_steps(case):
+            # A step done is changed by the office on the case's own form, not re-taken.
+            raise PermissionDenied(f"该信访事项当前不能登记{forms.STEPS[step][0]}")
         return case, forms.step_form_class(step)
 
     def render(self, case, step, form):
@@ -258,7 +261,8 @@ class PetitionStepView(RoleRequiredMixin, View):
     def get(self, request, pk, step):
         case, form_class = self.setup_step(request, pk, step)
         initial = {f: timezone.localdate() for f in ("decided_on", "extension_granted_on",
-                                                      "replied_on", "satisfaction_on")}
+                                                      "replied_on", "satisfaction_on")
+                   if getattr(case, f) is None}
         return self.render(case, step, form_class(instance=case, user=request.user,
                                                   step=step, initial=initial))
 

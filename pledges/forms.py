@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from liaison.forms import CadreLedgerForm, DateInput
+from liaison.forms import CadreLedgerForm, DateInput, enters_own_records_only
 from liaison.models import Organization
 from liaison.permissions import VIEW
 from pledges.models import Pledge, PledgeProgress, PledgeReview, Registration
@@ -20,6 +20,9 @@ class PledgeForm(CadreLedgerForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             self.initial["year"] = self.initial.get("year") or timezone.localdate().year
+        if enters_own_records_only(self.user):
+            # The grade is the organization's (评议定级), never the member's own.
+            del self.fields["rating"], self.fields["rated_on"]
 
 
 class RegistrationForm(CadreLedgerForm):

@@ -71,16 +71,20 @@ class PledgeResource(ImportResource):
         errors = super().file_errors(rows)
         groups: dict[tuple, list[dict]] = defaultdict(list)
         for row in rows:
-            if row.get("评定等次"):
-                groups[(row["所在党组织编码"], str(row["年度"]))].append(row)
-        for (org_code, year), rated_rows in groups.items():
+            try:
+                year = YearWidget().clean(row["年度"])
+            except ValueError:
+                continue  # the cell's own error is reported with its row
+            groups[(row["所在党组织编码"], year)].append(row)
+        for (org_code, year), group_rows in groups.items():
+            rated_rows = [row for row in group_rows if row.get("评定等次")]
             try:
                 ratings = [RATING.clean(row["评定等次"]) for row in rated_rows]
             except ValueError:
-                continue  # the cell's own error is reported with its row
-            cadres = [row["干部编码"] for row in rated_rows]
+                continue
+            # The stored pledges of the group that this file does not replace.
             stored = Pledge.objects.filter(organization__code=org_code, year=year) \
-                .exclude(rating="").exclude(cadre__code__in=cadres) \
+                .exclude(rating="").exclude(cadre__code__in=[r["干部编码"] for r in group_rows]) \
                 .aggregate(rated=Count("pk"), excellent=Count(
                     "pk", filter=Q(rating=Pledge.Rating.EXCELLENT)))
             rated = stored["rated"] + len(ratings)

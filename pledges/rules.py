@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -16,6 +17,23 @@ CAP_MESSAGE = "同一党组织同一年度评定为「优秀」的不得超过�
 
 def excellent_cap_ok(excellent: int, rated: int) -> bool:
     return 3 * excellent <= rated
+
+
+def excellent_cap_error(pledge: Pledge) -> str:
+    """The one-third cap over the pledge's organization and year as they would stand after
+    this save (a rating raised, lowered or cleared); the group is locked while it is read, so
+    that two grades given at the same moment cannot both pass."""
+    group = Pledge.objects.filter(organization_id=pledge.organization_id, year=pledge.year) \
+        .exclude(pk=pledge.pk)
+    if transaction.get_connection().in_atomic_block:
+        list(group.select_for_update().values_list("pk", flat=True))
+    others = group.exclude(rating="").aggregate(
+        rated=Count("pk"), excellent=Count("pk", filter=Q(rating=EXCELLENT)))
+    rated = others["rated"] + (1 if pledge.rating else 0)
+    excellent = others["excellent"] + (1 if pledge.rating == EXCELLENT else 0)
+    if excellent_cap_ok(excellent, rated):
+        return ""
+    return f"{CAP_MESSAGE}（已评定 {rated} 人，其中优秀将为 {excellent} 人）"
 
 
 @rules_for(Pledge)
@@ -40,23 +58,27 @@ def pledge_rules(pledge: Pledge) -> None:
             activity_dates_check(getattr(pledge, field), None, start_field=field)
         except ValidationError as exc:
             errors.setdefault(field, exc.message_dict[field][0])
-    stored = Pledge.objects.filter(pk=pledge.pk).values("items", "published_on").first() \
+    stored = Pledge.objects.filter(pk=pledge.pk).values(
+        "items", "published_on", "cadre_id", "year", "organization_id").first() \
         if pledge.pk else None
     if stored and stored["published_on"]:
-        # Publication freezes the wording and the date (changes are amendments, shown).
+        # Publication freezes the pledge: whose, which year and board, the wording and the
+        # date (a change of wording is an amendment, shown with its date).
         if stored["published_on"] != pledge.published_on:
             errors["published_on"] = (f"承诺已于 {stored['published_on']:%Y-%m-%d} 公开，"
                                       "公开日期不能修改")
-        if stored["items"] != pledge.items and not getattr(pledge, "_amendment", False):
+        if pledge_items(stored["items"]) != pledge_items(pledge.items) \
+                and not getattr(pledge, "_amendment", False):
             errors["items"] = ("承诺已公开，内容不能直接修改；请用「修改承诺」登记修改原因，"
                                "修改记录将在公开栏显示")
-    if pledge.rating == EXCELLENT and not getattr(pledge, "_cap_checked", False):
-        others = Pledge.objects.filter(organization_id=pledge.organization_id, year=pledge.year) \
-            .exclude(pk=pledge.pk).exclude(rating="").aggregate(
-                rated=Count("pk"), excellent=Count("pk", filter=Q(rating=EXCELLENT)))
-        if not excellent_cap_ok(others["excellent"] + 1, others["rated"] + 1):
-            errors["rating"] = (f"{CAP_MESSAGE}（已评定 {others['rated'] + 1} 人，"
-                                f"其中优秀将为 {others['excellent'] + 1} 人）")
+        for field, label in (("cadre_id", "干部"), ("year", "年度"),
+                             ("organization_id", "所在党组织")):
+            if stored[field] != getattr(pledge, field):
+                errors[field.removesuffix("_id")] = f"承诺已公开，{label}不能修改"
+    if not getattr(pledge, "_cap_checked", False) and (pledge.rating or stored):
+        cap_error = excellent_cap_error(pledge)
+        if cap_error:
+            errors["rating"] = cap_error
     if errors:
         raise ValidationError(errors)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
@@ -117,6 +117,10 @@ class PledgeEditView(ObjectEditView):
 class PledgeDeleteView(ObjectDeleteView):
     model = Pledge
     success_url_name = "pledges:pledge_list"
+
+    def check_delete(self, obj) -> None:
+        if obj.published_on:
+            raise PermissionDenied("承诺已公开，不能删除；内容如需更正，请用「修改承诺」登记")
 
 
 class RegistrationListView(ObjectListView):

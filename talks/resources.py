@@ -15,6 +15,7 @@ from liaison.imports import (
 )
 from liaison.models import Cadre, Household
 from liaison.permissions import Role
+from liaison.personal import personal_visible
 from talks.models import Talk
 
 PARTICIPANTS = (("cadres", Cadre, "干部"), ("households", Household, "住户"))
@@ -60,6 +61,12 @@ class TalkResource(ImportResource):
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         instance.summary = instance.summary or ""
+        if instance.pk and self.acting_user is not None \
+                and not personal_visible(self.acting_user, instance):
+            # Who may not read a talk's content may not rewrite it from a file either (its
+            # export shows them a placeholder): the stored summary stays.
+            instance.summary = Talk.objects.values_list("summary", flat=True).get(
+                pk=instance.pk)
         for field, model, noun in PARTICIPANTS:
             try:
                 rows = rows_by_codes(model, noun, row.get(self.fields[field].column_name))

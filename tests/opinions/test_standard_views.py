@@ -129,3 +129,10 @@ def test_the_analysis_counts_the_period_and_finds_its_frequent_words(client, use
     client.force_login(users.inspector)  # the same counts for a reader of 东城
     assert client.get(reverse("opinions:analysis"), {"year": 2025}).context[
         "totals"]["received"] == 4
+
+
+def test_the_collecting_unit_keeps_the_opinion_without_the_contact(client, users, tree):
+    Opinion.objects.filter(pk=tree.opinion_in.pk).update(handling_unit=tree.community_out)
+    client.force_login(users.unit_admin)  # 东城 collected it; 西城 answers it
+    form = client.get(reverse("opinions:opinion_edit", args=[tree.opinion_in.pk])).context["form"]
+    assert "submitter_contact" not in form.fields

@@ -70,3 +70,14 @@ def test_the_letter_is_not_for_whoever_sees_identities_masked(client, users, tre
     client.force_login(users.petitions)
     url = reverse("petitions:petition_letter", args=[tree.petition_out.pk])
     assert client.get(url).status_code == 404  # out of the office user's scope (西城)
+
+
+def test_a_step_taken_is_not_taken_again(client, users, tree):
+    Petition.objects.filter(pk=tree.petition_in.pk).update(
+        decision="accepted", decided_on=dt.date(2025, 3, 10), replied_on=dt.date(2025, 4, 1),
+        reply_text="已办结")
+    client.force_login(users.cadre)  # the responsible person
+    response = step(client, tree.petition_in, "reply", {"replied_on": "2025-05-01",
+                                                        "reply_text": "改写"})
+    assert response.status_code == 403
+    assert Petition.objects.get(pk=tree.petition_in.pk).reply_text == "已办结"

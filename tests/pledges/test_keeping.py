@@ -86,3 +86,47 @@ def test_the_board_poster_is_a_pdf_for_the_units_keepers(client, users, tree):
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     listed = client.get(reverse("pledges:pledge_list")).content.decode()
     assert reverse("pledges:board", args=["BSC01"]) in listed
+
+
+def test_a_published_pledge_is_not_deleted_moved_or_graded_by_its_member(client, users, tree):
+    pledge = published(tree)
+    client.force_login(users.cadre)
+    assert client.post(reverse("pledges:pledge_delete", args=[pledge.pk])).status_code == 403
+    form = client.get(reverse("pledges:pledge_edit", args=[pledge.pk])).context["form"]
+    assert "rating" not in form.fields  # the grade is the organization's
+    client.force_login(users.unit_admin)
+    page = client.post(reverse("pledges:pledge_edit", args=[pledge.pk]), {
+        "cadre": tree.cadre_in.pk, "year": 2024, "organization": tree.community_in.pk,
+        "items": "每周入户走访\r\n组织邻里活动", "published_on": "2025-03-05",
+        "rating": "", "rated_on": ""}).content.decode()
+    assert "承诺已公开，年度不能修改" in page
+    assert "内容不能直接修改" not in page  # the browser's line breaks are no change
+
+
+def test_lowering_another_grade_may_not_break_the_one_third_cap(client, users, tree):
+    from tests.factories import PositionFactory
+
+    pledges = [Pledge.objects.create(cadre=PositionFactory(organization=tree.community_in).cadre,
+                                     year=2025,
+                                     organization=tree.community_in, items="一；二",
+                                     published_on=dt.date(2025, 3, 1), rating=rating,
+                                     rated_on=dt.date(2025, 12, 1))
+               for rating in ("excellent", "good", "good")]
+    client.force_login(users.unit_admin)
+    page = client.post(reverse("pledges:pledge_edit", args=[pledges[1].pk]), {
+        "cadre": pledges[1].cadre.pk, "year": 2025, "organization": tree.community_in.pk,
+        "items": "一\n二", "published_on": "2025-03-01", "rating": "", "rated_on": ""})
+    assert "不得超过已评定人数的三分之一" in page.content.decode()
+    assert Pledge.objects.get(pk=pledges[1].pk).rating == "good"
+
+
+def test_the_public_board_hides_personal_data_in_notes(client, users, tree):
+    pledge = published(tree)
+    client.force_login(users.cadre)
+    client.post(reverse("pledges:pledge_progress", args=[pledge.pk]),
+                {"item": 1, "date": "2025-04-01", "status": "in_progress",
+                 "note": "走访李阿姨，电话13812345678"})
+    client.logout()
+    text = client.get(reverse("pledges:board", args=["SQ0101"]), {"year": 2025}) \
+        .content.decode()
+    assert "走访某阿姨，电话[电话已隐去]" in text and "13812345678" not in text

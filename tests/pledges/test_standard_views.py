@@ -18,6 +18,10 @@ class TestPledgeViews(StandardViewTests, ImportViewTests):
                 "items": "每月入户走访\n组织邻里活动", "published_on": "", "rating": "",
                 "rated_on": ""}
 
+    def deletable(self, tree):
+        return Pledge.objects.create(cadre=tree.cadre_in, year=2024,
+                                     organization=tree.community_in, items="一；二")
+
     def import_rows(self, tree):
         return [{"干部编码": "GB001", "年度": "2024", "所在党组织编码": "SQ0101",
                  "承诺事项": "每周入户走访；组织邻里活动"}]

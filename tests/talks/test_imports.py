@@ -4,6 +4,7 @@ row error with its column, nothing written unless the whole file is right."""
 import io
 
 from django.core.management import call_command
+from django.urls import reverse
 
 from liaison.imports import import_file
 from liaison.models import Position
@@ -77,3 +78,16 @@ def test_every_rule_is_a_row_error_and_nothing_is_written(roster):
         "第7行 「日期」: 日期 2099-03-12 在今天之后，不能登记未来的活动",
     ]
     assert not Talk.objects.exists()
+
+
+def test_a_file_does_not_rewrite_content_its_importer_may_not_read(client, users, tree):
+    from tests.viewtests import csv_upload
+
+    client.force_login(users.unit_admin)  # keeps GB001's talks, may not read their content
+    client.post(reverse("import_upload", args=["talks"]), {"file": csv_upload([{
+        "谈话编号": "TH-IN", "日期": "2025-04-02", "发起人编码": "GB001", "类型": "与联系群众谈心",
+        "形式": "个别谈话", "参与住户编码": "HH001",
+        "内容摘要": "（谈话内容仅发起人、参与干部、组织部和纪检监察可见）"}])})
+    client.post(reverse("import_confirm", args=["talks"]))
+    talk = Talk.objects.get(code="TH-IN")
+    assert (talk.form, talk.summary) == ("individual", "低保续办的难处")  # written, but not that

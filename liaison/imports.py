@@ -326,6 +326,40 @@ class ImportResource(resources.ModelResource):
         return self.extra_error_columns.get(key)
 
 
+class CodeListsMixin:
+    """Columns holding several codes of a many-to-many relation (spec/import.md: separated by
+    ; or 、), declared as `code_lists = ((field, model, noun), ...)`. The resource calls
+    `read_code_lists` in its import_instance: the rows go to `instance._<field>`, where the
+    rules read them, and an unknown code is that cell's error. A row is unchanged only if its
+    lists are too, and the lists are set once the row is saved."""
+
+    code_lists: tuple[tuple[str, type, str], ...] = ()
+
+    def read_code_lists(self, instance, row, errors: dict) -> None:
+        for name, model, noun in self.code_lists:
+            try:
+                rows = rows_by_codes(model, noun, row.get(self.fields[name].column_name))
+            except ValueError as exc:
+                errors[name], rows = [str(exc)], []
+            setattr(instance, f"_{name}", rows)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        return super().skip_row(instance, original, row, import_validation_errors) and all(
+            set(getattr(original, name).values_list("pk", flat=True))
+            == {related.pk for related in getattr(instance, f"_{name}")}
+            for name, _, _ in self.code_lists)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        super().save_instance(instance, is_create, row, **kwargs)
+        for name, _, _ in self.code_lists:
+            getattr(instance, name).set(getattr(instance, f"_{name}"))
+
+    @staticmethod
+    def codes_of(related) -> str:
+        """An exported cell of codes."""
+        return ";".join(sorted(row.code for row in related.all()))
+
+
 # --- reading files ---------------------------------------------------------------------------
 
 

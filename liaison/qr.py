@@ -20,3 +20,12 @@ def qr_svg(text: str, size_mm: int = 60) -> SafeString:
     tag = _SIZE.sub("", tag)
     return mark_safe(f'{tag} width="{size_mm}mm" height="{size_mm}mm" role="img" '
                      f'aria-label="二维码">{rest}')
+
+
+def qr_poster_pdf(*, title: str, subtitle: str, url: str, lines: list[str], user) -> bytes:
+    """An A4 poster with the QR code of `url`, for notice boards and service windows."""
+    from liaison.pdf import render_pdf
+
+    return render_pdf("pdf/qr_poster.html", {"title": title, "subtitle": subtitle, "url": url,
+                                             "qr": qr_svg(url, 110), "lines": lines},
+                      user=user)

@@ -29,10 +29,9 @@ from liaison.generic_views import (
 )
 from liaison.models import Organization
 from liaison.params import id_list, id_param, year_param
-from liaison.pdf import render_pdf
 from liaison.permissions import CHANGE, VIEW, grants_with
 from liaison.personal import mask_text, redact_personal, with_personal_flag
-from liaison.qr import qr_svg
+from liaison.qr import qr_poster_pdf
 from liaison.throttle import client_address, within_limit
 from liaison.workdays import WorkingCalendar, due_mark
 from opinions import filters, forms
@@ -339,6 +338,10 @@ def adoption(opinions) -> dict:
             "rate": round(100 * counts["adopted"] / answered) if answered else None}
 
 
+POSTER_LINES = ["微信或手机相机扫码，即可向我们提出意见和建议",
+                "我们将在 30 日内答复，办理结果在网上公开（不公开您的个人信息）"]
+
+
 class OpinionPosterView(RoleRequiredMixin, View):
     """An A4 poster (PDF) with the QR code of a unit's public form, for suggestion boxes and
     notice boards."""
@@ -348,9 +351,8 @@ class OpinionPosterView(RoleRequiredMixin, View):
     def get(self, request, code):
         unit = get_object_or_404(Organization.objects.restrict(request.user, VIEW), code=code)
         url = request.build_absolute_uri(reverse("opinions:public_form", args=[unit.code]))
-        pdf = render_pdf("opinions/pdf/poster.html", {
-            "unit": unit, "url": url, "qr": qr_svg(url, 110), "title": "群众意见征集"},
-            user=request.user)
+        pdf = qr_poster_pdf(title="群众意见征集", subtitle=unit.name, url=url, user=request.user,
+                            lines=POSTER_LINES)
         return pdf_response(pdf, f"意见征集二维码-{unit.name}")
 
 

@@ -9,11 +9,11 @@ from import_export.widgets import IntegerWidget
 
 from liaison.imports import (
     ChoiceLabelWidget,
+    CodeListsMixin,
     CodeWidget,
     DateWidget,
     ImportResource,
     register_import,
-    rows_by_codes,
 )
 from liaison.models import Cadre, Organization
 from liaison.permissions import Role
@@ -68,7 +68,7 @@ class ReceptionResource(ImportResource):
 
 
 @register_import
-class PetitionResource(ImportResource):
+class PetitionResource(CodeListsMixin, ImportResource):
     kind = "petitions"
     label = "信访事项"
     roles = (Role.PETITIONS,)
@@ -76,6 +76,7 @@ class PetitionResource(ImportResource):
                         "承办单位编码", "责任人编码")
     natural_key_columns = ("信访编号",)
     extra_error_columns = {"accused_cadres": "被反映人编码", "accused_units": "被反映单位编码"}
+    code_lists = (("accused_cadres", Cadre, "干部"), ("accused_units", Organization, "单位"))
 
     code = Field(attribute="code", column_name="信访编号")
     received_on = Field(attribute="received_on", column_name="登记日期", widget=DateWidget())
@@ -133,10 +134,10 @@ class PetitionResource(ImportResource):
         return super().import_context(rows)
 
     def dehydrate_accused_cadres(self, case):
-        return ";".join(sorted(c.code for c in case.accused_cadres.all()))
+        return self.codes_of(case.accused_cadres)
 
     def dehydrate_accused_units(self, case):
-        return ";".join(sorted(u.code for u in case.accused_units.all()))
+        return self.codes_of(case.accused_units)
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -148,27 +149,8 @@ class PetitionResource(ImportResource):
                       "satisfaction"):
             setattr(instance, field, getattr(instance, field) or "")
         instance.people = instance.people if instance.people is not None else 1
-        for field, model, noun in (("accused_cadres", Cadre, "干部"),
-                                   ("accused_units", Organization, "单位")):
-            try:
-                rows = rows_by_codes(model, noun, row.get(self.fields[field].column_name))
-            except ValueError as exc:
-                errors[field], rows = [str(exc)], []
-            setattr(instance, f"_{field}", rows)
+        self.read_code_lists(instance, row, errors)
         if errors:
             raise ValidationError(errors)
         instance._calendar = getattr(self, "calendar", None) or WorkingCalendar.load()
         refresh_dues(instance, instance._calendar)
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        if not super().skip_row(instance, original, row, import_validation_errors):
-            return False
-        return (set(original.accused_cadres.values_list("pk", flat=True))
-                == {c.pk for c in instance._accused_cadres}
-                and set(original.accused_units.values_list("pk", flat=True))
-                == {u.pk for u in instance._accused_units})
-
-    def save_instance(self, instance, is_create, row, **kwargs):
-        super().save_instance(instance, is_create, row, **kwargs)
-        instance.accused_cadres.set(instance._accused_cadres)
-        instance.accused_units.set(instance._accused_units)

@@ -26,7 +26,6 @@ from liaison.generic_views import (
 )
 from liaison.models import Cadre, Organization, Position
 from liaison.params import year_param
-from liaison.pdf import render_pdf
 from liaison.permissions import (
     CHANGE,
     VIEW,
@@ -38,7 +37,7 @@ from liaison.permissions import (
     subtree_q,
     user_grants,
 )
-from liaison.qr import qr_svg
+from liaison.qr import qr_poster_pdf
 from liaison.throttle import client_address, within_limit
 from pledges import filters, forms
 from pledges.models import Pledge, PledgeReview, Registration, ReviewCode
@@ -252,6 +251,9 @@ class PublicPledgeBoardView(View):
             "title": f"{organization.name}{year}年党员承诺公开栏"})
 
 
+POSTER_LINES = ["亮身份 · 亮承诺 · 亮标准", "扫码查看我们的党员承诺和践诺进展，欢迎群众监督"]
+
+
 class PledgePosterView(RoleRequiredMixin, View):
     """An A4 poster (PDF) with the QR code of an organization's pledge board (亮承诺)."""
 
@@ -261,9 +263,8 @@ class PledgePosterView(RoleRequiredMixin, View):
         organization = get_object_or_404(Organization.objects.restrict(request.user, VIEW),
                                          code=code)
         url = request.build_absolute_uri(reverse("pledges:board", args=[organization.code]))
-        pdf = render_pdf("pledges/pdf/poster.html", {
-            "organization": organization, "url": url, "qr": qr_svg(url, 110),
-            "title": "党员承诺公开栏"}, user=request.user)
+        pdf = qr_poster_pdf(title="党员承诺公开栏", subtitle=organization.name, url=url,
+                            user=request.user, lines=POSTER_LINES)
         return pdf_response(pdf, f"承诺公开栏二维码-{organization.name}")
 
 

@@ -7,28 +7,27 @@ from import_export.fields import Field
 
 from liaison.imports import (
     ChoiceLabelWidget,
+    CodeListsMixin,
     CodeWidget,
     DateWidget,
     ImportResource,
     register_import,
-    rows_by_codes,
 )
 from liaison.models import Cadre, Household
 from liaison.permissions import Role
 from liaison.personal import personal_visible
 from talks.models import Talk
 
-PARTICIPANTS = (("cadres", Cadre, "干部"), ("households", Household, "住户"))
-
 
 @register_import
-class TalkResource(ImportResource):
+class TalkResource(CodeListsMixin, ImportResource):
     kind = "talks"
     label = "谈心谈话"
     roles = (Role.ORG_DEPT, Role.UNIT_ADMIN)
     required_columns = ("谈话编号", "日期", "发起人编码", "类型", "形式")
     natural_key_columns = ("谈话编号",)
     extra_error_columns = {"cadres": "参与干部编码", "households": "参与住户编码"}
+    code_lists = (("cadres", Cadre, "干部"), ("households", Household, "住户"))
 
     code = Field(attribute="code", column_name="谈话编号")
     date = Field(attribute="date", column_name="日期", widget=DateWidget())
@@ -49,10 +48,10 @@ class TalkResource(ImportResource):
         return {"code": row["谈话编号"]}
 
     def dehydrate_cadres(self, talk):
-        return ";".join(sorted(c.code for c in talk.cadres.all()))
+        return self.codes_of(talk.cadres)
 
     def dehydrate_households(self, talk):
-        return ";".join(sorted(h.code for h in talk.households.all()))
+        return self.codes_of(talk.households)
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -67,23 +66,6 @@ class TalkResource(ImportResource):
             # export shows them a placeholder): the stored summary stays.
             instance.summary = Talk.objects.values_list("summary", flat=True).get(
                 pk=instance.pk)
-        for field, model, noun in PARTICIPANTS:
-            try:
-                rows = rows_by_codes(model, noun, row.get(self.fields[field].column_name))
-            except ValueError as exc:
-                errors[field], rows = [str(exc)], []
-            setattr(instance, f"_{field}", rows)
+        self.read_code_lists(instance, row, errors)
         if errors:
             raise ValidationError(errors)
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        if not super().skip_row(instance, original, row, import_validation_errors):
-            return False
-        return all(set(getattr(original, field).values_list("pk", flat=True))
-                   == {r.pk for r in getattr(instance, f"_{field}")}
-                   for field, _, _ in PARTICIPANTS)
-
-    def save_instance(self, instance, is_create, row, **kwargs):
-        super().save_instance(instance, is_create, row, **kwargs)
-        instance.cadres.set(instance._cadres)
-        instance.households.set(instance._households)

@@ -1,6 +1,8 @@
 """The public's side of the opinions system: the form without a login (honeypot and rate
 limits), publishing without personal data, the feedback page and the QR poster."""
 
+import subprocess
+
 import pytest
 from django.urls import reverse
 
@@ -110,6 +112,8 @@ def test_the_poster_is_an_a4_pdf_with_the_qr_code_of_the_units_form(client, user
     client.force_login(users.unit_admin)
     response = client.get(reverse("opinions:poster", args=[tree.east.code]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True,
+                          check=True).stdout.decode()
+    assert "群众意见征集" in text and "东城办事处" in text and "/opinions/public/BSC01/" in text
     client.force_login(users.cadre)
     assert client.get(reverse("opinions:poster", args=[tree.east.code])).status_code == 403

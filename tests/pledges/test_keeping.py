@@ -130,3 +130,11 @@ def test_the_public_board_hides_personal_data_in_notes(client, users, tree):
     text = client.get(reverse("pledges:board", args=["SQ0101"]), {"year": 2025}) \
         .content.decode()
     assert "走访某阿姨，电话[电话已隐去]" in text and "13812345678" not in text
+
+
+def test_the_workbench_shows_the_members_pledge_and_registration(client, users, tree):
+    published(tree)
+    client.force_login(users.cadre)
+    page = client.get(reverse("workbench"), {"year": 2025}).content.decode()
+    assert "我的承诺" in page and "每周入户走访" in page and "2025-03-05 已公开" in page
+    assert "东城一社区" in page  # registered there (tree.registration_in)

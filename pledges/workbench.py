@@ -1,0 +1,29 @@
+"""The pledges panel of the cadre's workbench (liaison.workbench): this year's pledge, its
+items and their status, and the communities the cadre is registered with."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from liaison.workbench import Panel, register_panel
+from pledges.models import Pledge, Registration
+from pledges.services import item_timelines
+
+
+def pledges_panel(request, cadre, year: int) -> dict:
+    pledge = Pledge.objects.filter(cadre=cadre, year=year).select_related(
+        "organization").first()
+    today = timezone.localdate()
+    registrations = Registration.objects.filter(cadre=cadre, start_date__lte=today).exclude(
+        end_date__lt=today).select_related("community")
+    return {"pledge": pledge, "items": item_timelines(pledge) if pledge else [],
+            "registrations": registrations, "pledge_year": year}
+
+
+def pledge_actions(request, cadre) -> list[tuple[str, str]]:
+    if Pledge.objects.filter(cadre=cadre, year=timezone.localdate().year).exists():
+        return []
+    return [("填写年度承诺", reverse("pledges:pledge_create") + "?next=" + reverse("workbench"))]
+
+
+register_panel(Panel("pledges", "pledges/_workbench.html", pledges_panel, order=50,
+                     actions=pledge_actions))

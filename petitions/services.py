@@ -11,6 +11,8 @@ from django.utils import timezone
 from liaison.permissions import VIEW
 from liaison.services import notify, record_save
 from liaison.workdays import AMBER_WORKING_DAYS, WorkingCalendar, due_mark
+from opinions.models import Opinion
+from opinions.services import forwarded_from, opinion_forward
 from petitions.clocks import refresh_dues
 from petitions.models import Petition, ReceptionDay
 from petitions.selectors import due_soon_q, overdue_q, with_stage
@@ -93,3 +95,19 @@ def petition_deadline_notices(today: dt.date | None = None) -> int:
         messages += [(user, text, case.get_absolute_url(),
                       f"petition-due:{case.pk}:{today:%Y%m%d}") for user in told]
     return notify(messages=messages)
+
+
+def opinion_source(case: Petition) -> str:
+    return f"信访事项 {case.code}"
+
+
+def petition_opinion_forward(*, case: Petition, acting_user):
+    """Pass what a case raises on to the opinions ledger (channel 接访), to the handling unit,
+    without the petitioner's identity; once per case."""
+    return opinion_forward(content=case.summary, received_on=case.received_on,
+                           channel=Opinion.Channel.RECEPTION, unit=case.handling_unit,
+                           source=opinion_source(case), acting_user=acting_user)
+
+
+def forwarded_opinion(case: Petition):
+    return forwarded_from([opinion_source(case)]).get(opinion_source(case))

@@ -14,6 +14,8 @@ urlpatterns = [
                  edit=views.ReceptionEditView, delete=views.ReceptionDeleteView),
     path("<int:pk>/steps/<str:step>/", views.PetitionStepView.as_view(), name="petition_step"),
     path("<int:pk>/letter/", views.PetitionLetterView.as_view(), name="petition_letter"),
+    path("<int:pk>/opinion/", views.PetitionOpinionForwardView.as_view(),
+         name="petition_opinion_forward"),
     path("receptions/calendar/", views.ReceptionCalendarView.as_view(),
          name="reception_calendar"),
     path("receptions/subscribe/", views.ReceptionFeedLinkView.as_view(),

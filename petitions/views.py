@@ -48,7 +48,12 @@ from petitions.models import Petition, ReceptionDay
 from petitions.resources import PetitionResource, ReceptionResource
 from petitions.scopes import own_cases
 from petitions.selectors import repeat_petitions, with_stage
-from petitions.services import petition_save, reception_save
+from petitions.services import (
+    forwarded_opinion,
+    petition_opinion_forward,
+    petition_save,
+    reception_save,
+)
 
 CLOCK_LABELS = {"decision": "受理", "handling": "办理答复", "review": "复查", "re_review": "复核"}
 
@@ -141,6 +146,7 @@ class PetitionDetailView(ObjectDetailView):
             steps=[(step, forms.STEPS[step][0]) for step in next_steps(case)
                    if step_cases(self.request.user, step).filter(pk=case.pk).exists()],
             can_letter=bool(case.replied_on) and visible,
+            opinion=forwarded_opinion(case),
         )
         return context
 
@@ -342,3 +348,17 @@ class ReceptionFeedView(View):
         body = reception_feed(cadre_id, settings.DISTRICT_NAME, timezone.now())
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         return attach(response, "接访日.ics")
+
+
+class PetitionOpinionForwardView(RoleRequiredMixin, View):
+    """转入群众意见: what a case raises joins the opinions ledger (analysis, feedback)."""
+
+    allowed_roles = (Role.PETITIONS,)
+    model = Petition
+
+    def post(self, request, pk):
+        case = get_object_or_404(Petition.objects.restrict(request.user, CHANGE), pk=pk)
+        opinion = petition_opinion_forward(case=case, acting_user=request.user)
+        messages.success(request, f"已转入群众意见：{opinion.code}（承办单位 "
+                                  f"{opinion.handling_unit.name}）")
+        return redirect(case.get_absolute_url())

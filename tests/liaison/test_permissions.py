@@ -91,6 +91,7 @@ ACCESS = {
     # Only once answered: the walk's case is not.
     "petitions:petition_letter": set(),
     "petitions:reception_calendar": ALL,
+    "petitions:petition_opinion_forward": {PETITIONS, SYSADMIN},
     "petitions:reception_feed_link": {CADRE},  # a cadre's own; a sysadmin is no cadre
     "petitions:reception_feed": ALL,
     "talks:team_list": READERS,
@@ -136,7 +137,8 @@ def allowed(pattern) -> set[str]:
 
 
 POST_ONLY = {"import_confirm", "import_cancel", "supervision:run_create", "supervision:bulletin",
-             "talks:talk_opinion_forward", "talks:talk_confirm"}
+             "talks:talk_opinion_forward", "talks:talk_confirm",
+             "petitions:petition_opinion_forward"}
 # Pages whose objects carry no scoped data: a run's progress shows no figures.
 UNSCOPED = {"supervision:run_detail",
             # The reception rota is the district's, published to every role.

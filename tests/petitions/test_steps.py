@@ -81,3 +81,19 @@ def test_a_step_taken_is_not_taken_again(client, users, tree):
                                                         "reply_text": "改写"})
     assert response.status_code == 403
     assert Petition.objects.get(pk=tree.petition_in.pk).reply_text == "已办结"
+
+
+def test_a_case_joins_the_opinions_ledger_once_without_the_petitioners_identity(
+        client, users, tree):
+    from opinions.models import Opinion
+
+    client.force_login(users.petitions)
+    url = reverse("petitions:petition_opinion_forward", args=[tree.petition_in.pk])
+    page = client.post(url, follow=True).content.decode()
+    client.post(url)
+    opinion = Opinion.objects.get(source="信访事项 XF-IN")
+    assert (opinion.content, opinion.channel, opinion.handling_unit) == (
+        "东城的事", "reception", tree.community_in)
+    assert opinion.submitter_contact == "" and f"已转入群众意见 {opinion.code}" in page
+    client.force_login(users.cadre)  # the responsible person does not forward
+    assert client.post(url).status_code == 403

@@ -23,6 +23,16 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def add_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's ValidationError on the form: each error on its field when the form has
+    it, else above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
 class ScopedModelForm(forms.ModelForm):
     """A model form whose choices are limited to what the user may see or change.
 
@@ -46,11 +56,7 @@ class ScopedModelForm(forms.ModelForm):
             field.widget.attrs.setdefault("class", css)
 
     def add_validation_error(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, exc)
+        add_validation_error(self, exc)
 
     def _post_clean(self):
         # Model validation runs once, in record_save (the service), not twice here.

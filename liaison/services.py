@@ -298,3 +298,20 @@ def notify(*, messages: list[tuple[object, str, str, str]]) -> int:
     if mails:
         send_mass_mail(mails, fail_silently=True)  # the in-app notice is the one that counts
     return len(new)
+
+
+def refresh_stored(queryset, fields: tuple[str, ...], refresh, batch_size: int = 2000) -> int:
+    """Recompute stored derived fields (e.g. due dates on the working calendar) row by row
+    with `refresh(row)`, reading and writing in batches; returns how many rows changed. The
+    queryset loads what `refresh` reads and `fields` (only())."""
+    changed, total = [], 0
+    for row in queryset.iterator(chunk_size=batch_size):
+        before = tuple(getattr(row, f) for f in fields)
+        refresh(row)
+        if tuple(getattr(row, f) for f in fields) != before:
+            changed.append(row)
+        if len(changed) >= batch_size:
+            queryset.model.objects.bulk_update(changed, fields)
+            total, changed = total + len(changed), []
+    queryset.model.objects.bulk_update(changed, fields)
+    return total + len(changed)

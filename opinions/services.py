@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from liaison.personal import redact_personal
-from liaison.services import record_save
+from liaison.services import record_save, refresh_stored
 from liaison.workdays import WorkingCalendar
 from opinions.models import FEEDBACK_DAYS, Opinion
 
@@ -86,18 +86,8 @@ def opinion_dues_refresh(batch_size: int = 2000) -> int:
     """Recompute every opinion's feedback due date on the current calendar; returns how many
     changed."""
     calendar = WorkingCalendar.load()
-    changed, total = [], 0
-    for opinion in Opinion.objects.only("pk", "received_on", "feedback_due").iterator(
-            chunk_size=batch_size):
-        before = opinion.feedback_due
-        feedback_due(opinion, calendar)
-        if opinion.feedback_due != before:
-            changed.append(opinion)
-        if len(changed) >= batch_size:
-            Opinion.objects.bulk_update(changed, ["feedback_due"])
-            total, changed = total + len(changed), []
-    Opinion.objects.bulk_update(changed, ["feedback_due"])
-    return total + len(changed)
+    return refresh_stored(Opinion.objects.only("received_on", "feedback_due"), ("feedback_due",),
+                          lambda opinion: feedback_due(opinion, calendar), batch_size)
 
 
 @transaction.atomic

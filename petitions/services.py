@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from liaison.permissions import VIEW
-from liaison.services import notify, record_save
+from liaison.services import notify, record_save, refresh_stored
 from liaison.workdays import AMBER_WORKING_DAYS, WorkingCalendar, due_mark
 from opinions.models import Opinion
 from opinions.services import forwarded_from, opinion_forward
@@ -43,26 +43,13 @@ def petition_save(*, case: Petition, acting_user, accused_cadres=None, accused_u
 
 def petition_dues_refresh(batch_size: int = 2000) -> int:
     """Recompute every case's due dates on the current calendar (after it changed); returns
-    how many cases changed. Cases are read and written in batches."""
+    how many cases changed."""
     calendar = WorkingCalendar.load()
     fields = ("decision_due", "handling_due", "handling_due_extended", "review_due",
               "re_review_due")
-    changed = []
-    total = 0
-    for case in Petition.objects.only(
-            "pk", "received_on", "decision", "decided_on", "extension_days",
-            "review_requested_on", "re_review_requested_on", *fields).iterator(
-            chunk_size=batch_size):
-        before = tuple(getattr(case, f) for f in fields)
-        refresh_dues(case, calendar)
-        if tuple(getattr(case, f) for f in fields) != before:
-            changed.append(case)
-        if len(changed) >= batch_size:
-            Petition.objects.bulk_update(changed, fields)
-            total += len(changed)
-            changed = []
-    Petition.objects.bulk_update(changed, fields)
-    return total + len(changed)
+    cases = Petition.objects.only("received_on", "decision", "decided_on", "extension_days",
+                                  "review_requested_on", "re_review_requested_on", *fields)
+    return refresh_stored(cases, fields, lambda case: refresh_dues(case, calendar), batch_size)
 
 
 def petition_deadline_notices(today: dt.date | None = None) -> int:

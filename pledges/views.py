@@ -16,6 +16,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 
 from liaison.exports import pdf_response, spreadsheet_response
+from liaison.forms import add_validation_error
 from liaison.generic_views import (
     Column,
     ObjectDeleteView,
@@ -189,9 +190,7 @@ class PledgeActionView(RoleRequiredMixin, View):
             try:
                 self.save(pledge, form.cleaned_data)
             except ValidationError as exc:
-                for field, errors in (exc.message_dict.items() if hasattr(exc, "error_dict")
-                                      else [(None, exc.messages)]):
-                    form.add_error(field if field in form.fields else None, errors)
+                add_validation_error(form, exc)
             else:
                 messages.success(request, f"已保存：{self.heading}")
                 return redirect(pledge.get_absolute_url())

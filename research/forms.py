@@ -17,6 +17,7 @@ from liaison.forms import (
     CheckboxList,
     GroupedModelMultipleChoiceField,
     ScopedModelForm,
+    add_validation_error,
 )
 from liaison.models import Organization, Position, active_on_q
 from liaison.permissions import VIEW, Role, grants_with
@@ -126,11 +127,7 @@ class ReviewForm(forms.Form):
         self.fields["status"].choices = choices
 
     def add_validation_error(self, exc) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, exc)
+        add_validation_error(self, exc)
 
 
 class AttachmentForm(forms.Form):

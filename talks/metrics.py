@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from liaison.compliance.engine import Context, Names, Row, status_of
 from liaison.compliance.queries import by_category, cadre_household_periods, counts
@@ -67,12 +67,13 @@ register_metric(Metric("masses_talks", "与联系群众谈心次数", CADRE,
 MEMBER_TALKS_TARGET = 2
 
 
-def secretaries_and_members(ctx: Context) -> dict[int, set[int]]:
-    """{secretary: members} on A: a secretary holds a position marked 党组织负责人; the members
-    are the other cadres with a position in exactly that organization (not its subtree)."""
-    as_of = ctx.window.as_of
-    posts = ctx.narrow(Position.objects.active_on(as_of).filter(party_secretary=True),
-                       "cadre_id")
+def secretaries_and_members(as_of, secretary_id: int | None = None) -> dict[int, set[int]]:
+    """{secretary: members} on `as_of` (one secretary's only, when given): a secretary holds a
+    position marked 党组织负责人; the members are the other cadres with a position in exactly
+    that organization (not its subtree)."""
+    posts = Position.objects.active_on(as_of).filter(party_secretary=True)
+    if secretary_id is not None:
+        posts = posts.filter(cadre_id=secretary_id)
     organizations: dict[int, set[int]] = defaultdict(set)
     for cadre_id, organization_id in posts.values_list("cadre_id", "organization_id"):
         organizations[organization_id].add(cadre_id)
@@ -86,7 +87,7 @@ def secretaries_and_members(ctx: Context) -> dict[int, set[int]]:
 
 
 def member_talk_rows(ctx: Context, names: Names) -> list[Row]:
-    members = secretaries_and_members(ctx)
+    members = secretaries_and_members(ctx.window.as_of, ctx.cadre_id)
     cadres = names.of(CADRE)
     secretaries = [pk for pk in members if pk in cadres]
     if not secretaries:
@@ -108,11 +109,15 @@ def member_talk_rows(ctx: Context, names: Names) -> list[Row]:
     return rows
 
 
+def team_positions(ctx: Context):
+    """The positions on A of the leadership teams' members."""
+    return Position.objects.active_on(ctx.window.as_of).filter(
+        category__in=list(TEAM_CATEGORIES)).order_by()
+
+
 def leadership_teams(ctx: Context):
     """(organization, cadre) of the leadership teams on A, as a queryset."""
-    return (Position.objects.active_on(ctx.window.as_of)
-            .filter(category__in=list(TEAM_CATEGORIES))
-            .order_by().values_list("organization_id", "cadre_id").distinct())
+    return team_positions(ctx).values_list("organization_id", "cadre_id").distinct()
 
 
 def met_pairs_sql(ctx: Context, organization_id: int | None = None) -> tuple[str, list]:
@@ -143,12 +148,19 @@ def pairs_met(ctx: Context) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
+def team_sizes(ctx: Context, organizations=None) -> dict[int, int]:
+    """{organization: members of its leadership team on A}, counted by the database."""
+    positions = team_positions(ctx)
+    if organizations is not None:
+        positions = positions.filter(organization__in=organizations)
+    return dict(positions.values_list("organization_id").annotate(
+        n=Count("cadre_id", distinct=True)))
+
+
 def pairwise_rows(ctx: Context, names: Names) -> list[Row]:
     if ctx.cadre_id is not None:
         return []  # a unit's row: not part of one cadre's progress
-    teams: dict[int, int] = defaultdict(int)
-    for organization_id, _ in leadership_teams(ctx):
-        teams[organization_id] += 1
+    teams = team_sizes(ctx)
     units = names.of(ORGANIZATION)
     met = pairs_met(ctx)
     window, rows = ctx.window, []

@@ -8,8 +8,15 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 
 from liaison.compliance.engine import Context, Window
-from liaison.models import Cadre, Organization, Position, active_on_q
-from talks.metrics import MEMBER_TALKS_TARGET, leadership_teams, met_pairs_sql, pairs_met
+from liaison.models import Cadre, Organization
+from talks.metrics import (
+    MEMBER_TALKS_TARGET,
+    leadership_teams,
+    met_pairs_sql,
+    pairs_met,
+    secretaries_and_members,
+    team_sizes,
+)
 from talks.models import Talk, TalkConfirmation
 
 
@@ -20,16 +27,13 @@ def talks_of(cadre: Cadre, year: int):
 
 
 def members_progress(cadre: Cadre, year: int, day: dt.date) -> list[tuple[Cadre, int, int]]:
-    """(member, talks this year, target) for each member a secretary owes talks on `day`:
-    the other cadres with a position in exactly an organization where `cadre` holds a
-    position marked 党组织负责人 (spec/compliance.md §9)."""
-    organizations = Position.objects.filter(active_on_q(day), cadre=cadre,
-                                            party_secretary=True).values("organization")
-    members = Cadre.objects.filter(Exists(Position.objects.filter(
-        active_on_q(day), cadre=OuterRef("pk"), organization__in=organizations))) \
-        .exclude(pk=cadre.pk).annotate(done=Count("talks_joined", filter=Q(
-            talks_joined__initiator=cadre, talks_joined__date__year=year,
-            talks_joined__date__lte=day), distinct=True)).order_by("done", "code")
+    """(member, talks this year, target) for each member a secretary owes talks on `day`, as
+    member_talks counts them (talks.metrics.secretaries_and_members)."""
+    member_ids = secretaries_and_members(day, cadre.pk).get(cadre.pk, set())
+    members = Cadre.objects.filter(pk__in=member_ids).annotate(done=Count(
+        "talks_joined", filter=Q(talks_joined__initiator=cadre, talks_joined__date__year=year,
+                                 talks_joined__date__lte=day), distinct=True)) \
+        .order_by("done", "code")
     return [(member, member.done, MEMBER_TALKS_TARGET) for member in members]
 
 
@@ -48,17 +52,14 @@ def awaiting_confirmation(cadre: Cadre):
         .select_related("initiator").order_by("-date", "-pk")
 
 
-def team_sizes(ctx: Context, organizations) -> list[tuple[Organization, int, int, int]]:
+def team_rows(ctx: Context, organizations) -> list[tuple[Organization, int, int, int]]:
     """(organization, team size, pairs owed, pairs met) of the teams of two or more among
     `organizations` (a queryset), for the window of `ctx`."""
-    sizes: dict[int, int] = {}
-    for organization_id, _ in leadership_teams(ctx).filter(
-            organization__in=organizations):
-        sizes[organization_id] = sizes.get(organization_id, 0) + 1
+    sizes = {pk: n for pk, n in team_sizes(ctx, organizations).items() if n >= 2}
     met = pairs_met(ctx)
-    teams = Organization.objects.in_bulk([pk for pk, n in sizes.items() if n >= 2])
-    return sorted(((teams[pk], sizes[pk], sizes[pk] * (sizes[pk] - 1) // 2, met.get(pk, 0))
-                   for pk in teams), key=lambda row: row[0].path)
+    teams = Organization.objects.in_bulk(list(sizes))
+    return sorted(((teams[pk], n, n * (n - 1) // 2, met.get(pk, 0)) for pk, n in sizes.items()),
+                  key=lambda row: row[0].path)
 
 
 def team_matrix(organization: Organization, year: int, as_of: dt.date) -> dict:

@@ -31,7 +31,7 @@ from liaison.personal import personal_data_q, personal_visible, with_personal_fl
 from talks import filters, forms
 from talks.models import Talk
 from talks.resources import TalkResource
-from talks.selectors import team_matrix, team_sizes
+from talks.selectors import team_matrix, team_rows
 from talks.services import talk_confirm, talk_opinion_forward, talk_opinions, talk_save
 
 HIDDEN = "（谈话内容仅发起人、参与干部、组织部和纪检监察可见）"
@@ -195,7 +195,7 @@ class TeamListView(PageView):
         ctx = Context(Window.for_year(year, as_of))
         organizations = Organization.objects.restrict(self.request.user, VIEW)
         return super().get_context_data(year=year, as_of=as_of,
-                                        teams=team_sizes(ctx, organizations), **kwargs)
+                                        teams=team_rows(ctx, organizations), **kwargs)
 
 
 class TeamMatrixView(PageView):

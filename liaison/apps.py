@@ -3,10 +3,10 @@ from django.utils.module_loading import autodiscover_modules
 
 # What an app contributes, each in a module of its own, found the way admin.py is found
 # (docs/architecture.md): scope functions and per-model policies, cross-row rules, import
-# kinds, compliance metrics, menu entries, workbench panels, demo data, and receivers of the
-# core's signals (e.g. liaison.workdays.calendar_changed).
-PLUGIN_MODULES = ("scopes", "rules", "resources", "metrics", "menu", "workbench", "demo",
-                  "signals")
+# kinds, compliance metrics, menu entries, workbench panels, dashboard sections, demo data,
+# and receivers of the core's signals (e.g. liaison.workdays.calendar_changed).
+PLUGIN_MODULES = ("scopes", "rules", "resources", "metrics", "menu", "workbench", "dashboard",
+                  "demo", "signals")
 
 
 class LiaisonConfig(AppConfig):

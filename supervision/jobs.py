@@ -175,6 +175,8 @@ def bulletin_build(report_id: int) -> None:
     from liaison.compliance.engine import STATUS_LABELS
     from liaison.compliance.registry import METRIC_LABELS
     from liaison.pdf import render_pdf
+    from liaison.permissions import has_role
+    from liaison.sections import sections
     from supervision import charts, selectors
     from supervision.models import ReportFile
 
@@ -193,11 +195,15 @@ def bulletin_build(report_id: int) -> None:
             lagging_by_unit.setdefault(unit, []).append(
                 (row, METRIC_LABELS.get(row.metric, row.metric),
                  STATUS_LABELS.get(row.status, row.status)))
+        window = Window(year, as_of)
+        user = report.requested_by
+        chapters = [(section, section.figures(user, window, None)) for section in sections()
+                    if section.bulletin_template and has_role(user, *section.roles)]
         pdf = render_pdf("supervision/pdf/bulletin.html", {
             "title": f"{year}年度党员干部直接联系服务群众工作情况通报", "run": run,
-            "year": year, "as_of": as_of, "metrics": metrics,
+            "year": year, "as_of": as_of, "window": window, "metrics": metrics,
             "chart": charts.status_bars(metrics), "units": selectors.by_unit(results, None),
-            "lagging_by_unit": lagging_by_unit}, user=report.requested_by)
+            "lagging_by_unit": lagging_by_unit, "chapters": chapters}, user=user)
         report.file.save(f"bulletin-{report.pk}.pdf", ContentFile(pdf), save=False)
         report.status = ReportFile.Status.DONE
     except Exception as exc:

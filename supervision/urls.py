@@ -5,6 +5,7 @@ from supervision import views
 app_name = "supervision"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
+    path("systems/<slug:name>/", views.SectionView.as_view(), name="section"),
     path("runs/", views.RunCreateView.as_view(), name="run_create"),
     path("runs/<int:pk>/", views.RunDetailView.as_view(), name="run_detail"),
     path("behind/", views.LaggingListView.as_view(), name="lagging"),

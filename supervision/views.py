@@ -16,12 +16,13 @@ from django.views import View
 
 from liaison.compliance.engine import STATUS_LABELS, Window
 from liaison.compliance.registry import METRIC_LABELS
-from liaison.exports import pdf_response, spreadsheet_response
+from liaison.exports import pdf_response, spreadsheet_response, workbook_response
 from liaison.generic_views import PageView, RoleRequiredMixin, export_response
 from liaison.models import Cadre, Category, ClosedYear, Organization
 from liaison.params import date_param, id_param, year_param
 from liaison.pdf import render_pdf
 from liaison.permissions import VIEW, Role, has_role
+from liaison.sections import SECTIONS, sections
 from liaison.services import year_close, year_reopen
 from supervision import charts, jobs, selectors, services
 from supervision.forms import QuotaTableForm
@@ -88,6 +89,7 @@ class DashboardView(ReportWindowMixin, PageView):
                                                                  Role.ORG_DEPT, Role.INSPECTOR),
                                            pending=services.active_run(window.year,
                                                                        window.as_of),
+                                           section_links=sections_for(self.request.user),
                                            **kwargs)
         if run is None:
             return context
@@ -138,6 +140,47 @@ class DashboardView(ReportWindowMixin, PageView):
         names = {"metrics": "指标完成情况", "categories": "各类干部完成情况",
                  "units": "各单位完成情况"}
         return spreadsheet_response(sheet, "xlsx", f"{context['window'].year}年{names[table]}")
+
+
+def sections_for(user) -> list:
+    """The systems' pages the user's roles may open, for the dashboard's links."""
+    return [s for s in sections() if has_role(user, *s.roles)]
+
+
+class SectionView(ReportWindowMixin, PageView):
+    """One system's page of the dashboard (liaison.sections): figures the app computes live
+    from its ledger through the user's scope, a unit drill-down, and an Excel export."""
+
+    template_name = "supervision/section.html"
+
+    @classmethod
+    def roles_allowed(cls, initkwargs=None, kwargs=None):
+        section = SECTIONS.get((kwargs or {}).get("name"))
+        if section is None:
+            raise Http404
+        return tuple(section.roles)
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        section = context["section"]
+        if request.GET.get("export") and section.sheets is not None:
+            unit = context["unit"]
+            return workbook_response(
+                section.sheets(context["figures"]),
+                f"{context['window'].year}年{unit.name if unit else ''}{section.title}情况")
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        section = SECTIONS[kwargs["name"]]
+        window = self.window()
+        unit = None
+        if unit_id := id_param(self.request.GET.get("unit")):
+            unit = get_object_or_404(Organization.objects.restrict(self.request.user, VIEW),
+                                     pk=unit_id)
+        return super().get_context_data(
+            section=section, window=window, unit=unit, title=f"{section.title}情况",
+            figures=section.figures(self.request.user, window, unit),
+            section_links=sections_for(self.request.user), **kwargs)
 
 
 class RunCreateView(RoleRequiredMixin, View):

@@ -72,6 +72,8 @@ ACCESS = {
     "contactpoints:unit_visit_create": ROSTER,
     "contactpoints:household_visit_create": LOGGERS,
     "supervision:dashboard": READERS,
+    # The walk opens the petitions page; each section's own roles are tested in its app.
+    "supervision:section": READERS | {PETITIONS},
     "supervision:run_create": ORG,
     "supervision:run_detail": READERS,
     "supervision:lagging": READERS,
@@ -183,6 +185,8 @@ def url_for(pattern, objects):
         kwargs["token"] = feed_token(objects[Cadre].pk)
     if "<str:step>" in str(pattern.pattern):
         kwargs["step"] = "decide"
+    if "<slug:name>" in str(pattern.pattern):
+        kwargs["name"] = "petitions"
     if "<str:code>" in str(pattern.pattern):  # a unit's public pages and poster
         kwargs["code"] = objects[Organization].code
     return reverse(pattern.name, kwargs=kwargs)

@@ -138,7 +138,7 @@ def test_only_its_readers_open_the_page(client, cases):
     assert client.get(reverse("supervision:section", args=["nothing"])).status_code == 404
 
 
-def test_the_bulletin_has_a_petitions_chapter(cases, settings):
+def test_the_bulletin_has_a_chapter_per_system(cases, settings):
     from supervision import jobs
     from supervision.models import ComplianceRun, ReportFile
 
@@ -154,3 +154,13 @@ def test_the_bulletin_has_a_petitions_chapter(cases, settings):
         text = subprocess.run(["pdftotext", "-", "-"], input=pdf.read(), capture_output=True,
                               check=True).stdout.decode()
     assert "信访接待情况" in text and "按期受理率" in text and "XF2" in text
+    for chapter in ("谈心谈话情况", "群众意见情况", "承诺践诺情况"):
+        assert chapter in text
+
+
+def test_the_dashboard_links_the_pages_each_role_may_open(client, cases):
+    office = make_user(Role.UNIT_ADMIN, Organization.objects.get(code="BSC01"))
+    client.force_login(office)
+    page = client.get(reverse("supervision:dashboard")).content.decode()
+    for name in ("petitions", "talks", "opinions", "pledges"):
+        assert reverse("supervision:section", args=[name]) in page

@@ -1,0 +1,72 @@
+"""The talks page of the supervision dashboard and its bulletin chapter (liaison.sections):
+how many talks of each type the units' cadres held, in which forms, month by month, and how
+many still wait for a participant's confirmation. Only the fact of a talk is counted, never
+its content, so every reader of the dashboard may see it."""
+
+from __future__ import annotations
+
+import tablib
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncMonth
+
+from liaison.charts import count_bars
+from liaison.compliance.engine import Window
+from liaison.models import Organization, Position, active_on_q
+from liaison.permissions import VIEW
+from liaison.sections import Section, counts_by_unit, register_section, unit_rows
+from talks.models import Talk
+from talks.selectors import unconfirmed_q
+
+TYPES = Talk.Type.choices
+
+
+def initiator_in(unit: Organization, subtree: bool) -> Q:
+    """Talks whose initiator held a position in the unit (or its subtree) on the talk's day."""
+    path = {"organization__path__startswith" if subtree else "organization__path": unit.path}
+    return Q(Exists(Position.objects.filter(active_on_q(OuterRef("date")),
+                                            cadre=OuterRef("initiator"), **path)))
+
+
+def talks_figures(user, window: Window, unit: Organization | None) -> dict:
+    talks = Talk.objects.restrict(user, VIEW).filter(date__range=(window.start, window.as_of))
+    if unit is not None:
+        talks = talks.filter(initiator_in(unit, True))
+    measures = {"talks": Q(), **{kind: Q(type=kind) for kind, _ in TYPES},
+                "unconfirmed": unconfirmed_q(), "opinions": ~Q(opinions_raised="")}
+    units = unit_rows(user, unit)
+    table = counts_by_unit(talks, units, initiator_in, measures)
+    rows = [{"unit": u, "own_level": i == 0, **table[u.pk],
+             "by_type": [table[u.pk][kind] for kind, _ in TYPES]}
+            for i, u in enumerate(units) if table[u.pk]["talks"] or i > 0]
+    totals = talks.order_by().aggregate(talks=Count("pk"), unconfirmed=Count(
+        "pk", filter=unconfirmed_q()), opinions=Count("pk", filter=~Q(opinions_raised="")))
+    by_type = dict(talks.order_by().values_list("type").annotate(n=Count("pk")))
+    by_form = dict(talks.order_by().values_list("form").annotate(n=Count("pk")))
+    by_month = talks.order_by().annotate(month=TruncMonth("date")).values_list("month") \
+        .annotate(n=Count("pk")).order_by("month")
+    return {
+        "rows": rows, "totals": totals, "types": TYPES,
+        "by_type": [(label, by_type.get(kind, 0)) for kind, label in TYPES],
+        "by_form": [(label, by_form.get(kind, 0)) for kind, label in Talk.Form.choices],
+        "month_chart": count_bars([(f"{month:%Y年%m月}", n) for month, n in by_month],
+                                  aria_label="各月谈心谈话次数"),
+    }
+
+
+def talks_sheets(figures: dict) -> list[tuple[str, tablib.Dataset]]:
+    units = tablib.Dataset(headers=["单位", "谈话次数", *(label for _, label in TYPES),
+                                    "待确认", "记有群众意见"])
+    for r in figures["rows"]:
+        units.append([f"{r['unit'].name}{'本级' if r['own_level'] else ''}", r["talks"],
+                      *r["by_type"], r["unconfirmed"], r["opinions"]])
+    kinds = tablib.Dataset(headers=["分类", "项目", "次数"])
+    for label, n in figures["by_type"]:
+        kinds.append(["类型", label, n])
+    for label, n in figures["by_form"]:
+        kinds.append(["形式", label, n])
+    return [("各单位", units), ("类型与形式", kinds)]
+
+
+register_section(Section("talks", "谈心谈话", "talks/_dashboard.html", talks_figures,
+                         sheets=talks_sheets, bulletin_template="talks/_bulletin.html",
+                         order=40))

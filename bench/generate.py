@@ -2,9 +2,12 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/liaison_bench python bench/generate.py --scale 1
 
-N=1: 1,000 cadres, 10,000 households, about 100,000 activity records in 2025;
-N=10: ten times that. Realistic shapes: a quarter of the cadres far behind, some overlapping
-trips, multi-day visits, several households visited on one day. Rows are written with COPY.
+N=1: 1,000 cadres, 10,000 households, about 100,000 activity records in 2025, and the newer
+systems' ledgers: 10,000 petition cases in every stage, 24 reception days, 20,000 talks,
+5,000 opinions, pledges and community registrations of the members; N=10: ten times that.
+Realistic shapes: a quarter of the cadres far behind, some overlapping trips, multi-day
+visits, several households visited on one day, late and open petition clocks. Rows are
+written with COPY.
 """
 
 from __future__ import annotations
@@ -32,17 +35,40 @@ def main() -> None:
           + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
 
 
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def copy_rows(cursor, table: str, columns: list[str], rows) -> int:
     buffer = io.StringIO()
     n = 0
     for row in rows:
-        buffer.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
+        buffer.write("\t".join("\\N" if v is None else str(v).translate(COPY_ESCAPES)
+                               for v in row) + "\n")
         n += 1
     buffer.seek(0)
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         while chunk := buffer.read(1 << 20):
             copy.write(chunk)
     return n
+
+
+def copy_model(cursor, model, rows: list[dict]) -> int:
+    """COPY dicts of field values into the model's table; a field a row leaves out gets its
+    default (so that a new column with a default does not break the generator)."""
+    now = dt.datetime.now(dt.UTC).isoformat()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key or
+              (rows and f.attname in rows[0])]
+    defaults = {}
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            defaults[field.attname] = now
+        elif field.has_default() or not field.null:
+            defaults[field.attname] = field.get_default()
+        else:
+            defaults[field.attname] = None
+    return copy_rows(cursor, model._meta.db_table, [f.column for f in fields],
+                     ([row.get(f.attname, defaults[f.attname]) for f in fields]
+                      for row in rows))
 
 
 def generate(scale: int, rng: random.Random) -> dict[str, int]:
@@ -89,14 +115,22 @@ def generate(scale: int, rng: random.Random) -> dict[str, int]:
         kind = rng.random()
         categories.append(("section_cadre", rng.choice(units + subdistricts)) if kind < 0.5
                           else ("party_member", rng.choice(units + communities)))
+    secretaries_of: dict[int, int] = {}
     for i, (category, place) in enumerate(categories[:1000 * scale], start=1):
         cadres.append((i, f"GB{i:06d}", f"干部{i}", ""))
         start = D(2018, 1, 1) + dt.timedelta(days=rng.randint(0, 2500))
         end = None
         if rng.random() < 0.05:  # a mid-year change of post
             end = D(YEAR, rng.randint(2, 11), 15)
-            positions.append((i, place[0], "section_cadre", end + dt.timedelta(days=1), None))
-        positions.append((i, place[0], category, min(start, year_start), end))
+            positions.append((i, place[0], "section_cadre", end + dt.timedelta(days=1), None,
+                              False))
+        # 党组织负责人: the heads, and the first cadre of each community.
+        secretary = category in ("department_head", "subdistrict_head") and \
+            place[0] not in secretaries_of or (category == "community_cadre"
+                                               and place[0] not in secretaries_of)
+        if secretary:
+            secretaries_of[place[0]] = i
+        positions.append((i, place[0], category, min(start, year_start), end, secretary))
     households = []
     for i in range(1, 10000 * scale + 1):
         community = communities[i % len(communities)]
@@ -161,8 +195,8 @@ def generate(scale: int, rng: random.Random) -> dict[str, int]:
                   ["id", "code", "name", "type", "path", "parent_id"], orgs)
         copy_rows(cursor, "liaison_cadre", ["id", "code", "name", "phone"], cadres)
         copy_rows(cursor, "liaison_position",
-                  ["cadre_id", "organization_id", "category", "start_date", "end_date"],
-                  positions)
+                  ["cadre_id", "organization_id", "category", "start_date", "end_date",
+                   "party_secretary"], positions)
         copy_rows(cursor, "liaison_household",
                   ["id", "code", "head_name", "community_id", "address", "phone", "is_poor"],
                   households)
@@ -187,10 +221,184 @@ def generate(scale: int, rng: random.Random) -> dict[str, int]:
                       "research_researchtrip"):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                            f"(SELECT MAX(id) FROM {table}))")
+        newer = newer_systems(cursor, scale, rng, cadres=cadres, categories=categories,
+                              positions=positions, subdistricts=subdistricts,
+                              communities=communities, units=units, households=households,
+                              assignments=assignments)
         cursor.execute("ANALYZE")
     return {"organizations": len(orgs), "cadres": len(cadres), "households": len(households),
             "assignments": len(assignments), "trips": len(trips), "visits": len(visits),
-            "reports": len(reports)}
+            "reports": len(reports), **newer}
+
+
+def newer_systems(cursor, scale, rng, *, cadres, categories, positions, subdistricts,
+                  communities, units, households, assignments) -> dict[str, int]:
+    """Reception days, petitions, talks, opinions, pledges and registrations of the year."""
+    from liaison.models import CalendarDay
+    from liaison.workdays import WorkingCalendar, official_days
+    from opinions.models import Opinion, OpinionAnalysis
+    from petitions.models import Petition, ReceptionDay
+    from pledges.models import Pledge, Registration
+    from talks.models import Talk
+
+    D = dt.date
+    # flush emptied the working calendar its data migration filled.
+    CalendarDay.objects.bulk_create(CalendarDay(date=day, kind=kind, name=name)
+                                    for day, kind, name in official_days())
+    calendar = WorkingCalendar.load()
+    year_start = D(YEAR, 1, 1)
+    day = lambda: year_start + dt.timedelta(days=rng.randint(0, 363))  # noqa: E731
+    by_category: dict[str, list[int]] = {}
+    for (pk, *_), (category, _) in zip(cadres, categories, strict=False):
+        by_category.setdefault(category, []).append(pk)
+    members_of: dict[int, list[int]] = {}
+    for cadre_id, org_id, _, _, end, _ in positions:
+        if end is None:
+            members_of.setdefault(org_id, []).append(cadre_id)
+    all_cadres = [c[0] for c in cadres]
+
+    # Reception days: each principal one day a month, received by the host or the substitute.
+    principals = by_category["district_principal"]
+    receptions = []
+    for month in range(1, 13):
+        for n, host in enumerate(principals):
+            date = calendar.roll(D(YEAR, month, 10 + n))
+            receptions.append({"id": len(receptions) + 1, "date": date, "host_id": host,
+                               "substitute_id": principals[n - 1],
+                               "received_by_id": host if rng.random() < 0.9
+                               else principals[n - 1], "mode": "fixed", "place": "区信访局"})
+    copy_model(cursor, ReceptionDay, receptions)
+
+    # Petitions in every stage, with late and open clocks (spec/petitions.md §4).
+    handling_units = [u[0] for u in subdistricts + units + communities]
+    cases = []
+    for i in range(1, 10_000 * scale + 1):
+        received = day()
+        case = {"code": f"XF{YEAR}{i:07d}", "received_on": received,
+                "channel": rng.choice(Petition.Channel.values),
+                "people": rng.choice((1, 1, 1, 2, 3, 6)), "petitioner_name": f"来访人{i}",
+                "petitioner_phone": f"139{rng.randint(0, 99_999_999):08d}", "summary": "反映问题",
+                "handling_unit_id": rng.choice(handling_units),
+                "responsible_id": rng.choice(all_cadres),
+                "decision_due": calendar.due(received, Petition.DECISION_DAYS)}
+        if rng.random() < 0.92:
+            decided = received + dt.timedelta(days=rng.randint(1, 24))
+            roll = rng.random()
+            decision = "accepted" if roll < 0.82 else "not_accepted" if roll < 0.92 \
+                else "transferred"
+            case.update(decision=decision, decided_on=decided,
+                        decision_note="" if decision == "accepted" else "依法处理")
+            if decision == "accepted":
+                case["handling_due"] = calendar.due(decided, Petition.HANDLING_DAYS)
+                if rng.random() < 0.05:
+                    extension = rng.randint(10, 30)
+                    case.update(extension_days=extension, extension_reason="情况复杂",
+                                extension_approver_id=rng.choice(principals),
+                                extension_granted_on=decided + dt.timedelta(days=40),
+                                handling_due_extended=calendar.due(
+                                    decided, Petition.HANDLING_DAYS + extension))
+                if rng.random() < 0.8:
+                    replied = decided + dt.timedelta(days=rng.randint(10, 75))
+                    case.update(replied_on=replied, reply_text="已办理")
+                    if rng.random() < 0.6:
+                        case.update(satisfaction=rng.choice(Petition.Satisfaction.values),
+                                    satisfaction_on=replied + dt.timedelta(days=5))
+                    if rng.random() < 0.1:
+                        asked = replied + dt.timedelta(days=rng.randint(5, 25))
+                        case.update(review_requested_on=asked,
+                                    review_due=calendar.due(asked, Petition.REVIEW_DAYS))
+                        if rng.random() < 0.7:
+                            case["review_decided_on"] = asked + dt.timedelta(
+                                days=rng.randint(5, 40))
+        cases.append(case)
+    copy_model(cursor, Petition, cases)
+
+    # Talks: leaders' daily talks, secretaries with their members, teams before the
+    # democratic life meeting, cadres with the households they are linked to.
+    linked: dict[int, list[int]] = {}
+    for kind, cadre_id, _, _, household_id in assignments:
+        if kind == "household":
+            linked.setdefault(cadre_id, []).append(household_id)
+    secretaries = [(p[0], p[1]) for p in positions if p[5]]
+    teams = [members_of.get(root_or_unit[0], []) for root_or_unit in subdistricts + units]
+    talks, talk_cadres, talk_households = [], [], []
+    for i in range(1, 20_000 * scale + 1):
+        roll = rng.random()
+        talk = {"id": i, "code": f"TK{YEAR}{i:07d}", "date": day(), "form": "individual"}
+        if roll < 0.3 and linked:
+            initiator = rng.choice(list(linked))
+            talk.update(initiator_id=initiator, type="masses")
+            talk_households += [(i, h) for h in set(rng.choices(linked[initiator], k=2))]
+        elif roll < 0.6 and secretaries:
+            initiator, org_id = rng.choice(secretaries)
+            talk.update(initiator_id=initiator, type="secretary")
+            others = [c for c in members_of.get(org_id, []) if c != initiator]
+            talk_cadres += [(i, c) for c in set(rng.choices(others, k=2))] if others else []
+        elif roll < 0.7:
+            team = rng.choice(teams)
+            if len(team) < 2:
+                continue
+            pair = rng.sample(team, 2)
+            talk.update(initiator_id=pair[0], type="pre_meeting")
+            talk_cadres.append((i, pair[1]))
+        else:
+            talk.update(initiator_id=rng.choice(all_cadres), type="daily", form="casual")
+            talk_cadres.append((i, rng.choice(all_cadres)))
+        talks.append(talk)
+    copy_model(cursor, Talk, talks)
+    initiators = {talk["id"]: talk["initiator_id"] for talk in talks}
+    copy_rows(cursor, Talk.cadres.through._meta.db_table, ["talk_id", "cadre_id"],
+              {(t, c) for t, c in talk_cadres if c != initiators[t]})
+    copy_rows(cursor, Talk.households.through._meta.db_table, ["talk_id", "household_id"],
+              set(talk_households))
+
+    # Opinions from every channel, answered (or not) against their 30-day feedback due date.
+    collecting = [u[0] for u in subdistricts + units + communities]
+    opinions = []
+    for i in range(1, 5_000 * scale + 1):
+        received = day()
+        unit = rng.choice(collecting)
+        opinion = {"code": f"YJ{YEAR}{i:07d}", "received_on": received,
+                   "channel": rng.choice(Opinion.Channel.values), "collecting_unit_id": unit,
+                   "handling_unit_id": unit, "content": "建议增设路灯",
+                   "feedback_due": calendar.due(received, 30)}
+        if rng.random() < 0.8:
+            opinion.update(result=rng.choice(Opinion.Result.values), explanation="已研究",
+                           feedback_on=received + dt.timedelta(days=rng.randint(3, 45)))
+        opinions.append(opinion)
+    copy_model(cursor, Opinion, opinions)
+    analyses = [{"unit_id": u[0], "date": D(YEAR, quarter * 3, 25), "title": f"第{quarter}季度分析"}
+                for u in subdistricts + units for quarter in range(1, 5) if rng.random() < 0.8]
+    copy_model(cursor, OpinionAnalysis, analyses)
+
+    # Pledges of the members and section cadres, published, progressed and graded; community
+    # registrations of the members in employment.
+    pledgers = [(p[0], p[1]) for p in positions if p[4] is None and p[2] in (
+        "party_member", "section_cadre", "community_cadre")]
+    pledges = []
+    for cadre_id, org_id in pledgers:
+        if rng.random() < 0.3:
+            continue
+        pledge = {"id": len(pledges) + 1, "cadre_id": cadre_id, "year": YEAR,
+                  "organization_id": org_id, "items": "走访困难群众\n参加志愿服务\n办好一件实事"}
+        if rng.random() < 0.85:
+            pledge["published_on"] = D(YEAR, rng.randint(1, 4), rng.randint(1, 28))
+            if rng.random() < 0.5:
+                pledge.update(rating=rng.choice(("excellent", "good", "good", "good", "basic")),
+                              rated_on=D(YEAR, 12, rng.randint(1, 20)))
+        pledges.append(pledge)
+    copy_model(cursor, Pledge, pledges)
+    community_ids = [c[0] for c in communities]
+    registrations = [{"cadre_id": cadre_id, "community_id": rng.choice(community_ids),
+                      "start_date": D(YEAR - 1, rng.randint(1, 12), 1)}
+                     for cadre_id in by_category.get("party_member", []) if rng.random() < 0.6]
+    copy_model(cursor, Registration, registrations)
+    for table in ("petitions_receptionday", "talks_talk", "pledges_pledge"):
+        cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                       f"(SELECT MAX(id) FROM {table}))")
+    return {"reception_days": len(receptions), "petitions": len(cases), "talks": len(talks),
+            "opinions": len(opinions), "opinion_analyses": len(analyses),
+            "pledges": len(pledges), "registrations": len(registrations)}
 
 
 if __name__ == "__main__":

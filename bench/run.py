@@ -95,6 +95,79 @@ FLOOR_SQL = {
             COALESCE(cadre_id, unit_id)) FROM liaison_contactassignment
         WHERE start_date <= %(a)s AND (end_date IS NULL OR end_date >= %(a)s)
         GROUP BY 1, 2""",
+    # The newer systems (spec/compliance.md §9).
+    "reception_months": """
+        SELECT received_by_id, COUNT(DISTINCT date_trunc('month', date))
+        FROM petitions_receptionday WHERE received_by_id IS NOT NULL
+            AND date BETWEEN %(s)s AND %(a)s GROUP BY received_by_id""",
+    "petition_decisions": """
+        SELECT handling_unit_id, COUNT(*), SUM(CASE WHEN decided_on <= %(a)s
+            AND decided_on <= decision_due THEN 1 ELSE 0 END) FROM petitions_petition
+        WHERE received_on <= %(a)s AND decision_due >= %(s)s AND (decision_due < %(a)s
+            OR decision_due = %(a)s AND decided_on <= %(a)s) GROUP BY handling_unit_id""",
+    "petition_replies": """
+        SELECT handling_unit_id, COUNT(*), SUM(CASE WHEN replied_on <= %(a)s
+            AND replied_on <= due THEN 1 ELSE 0 END) FROM (
+            SELECT handling_unit_id, replied_on, CASE WHEN handling_due_extended IS NOT NULL
+                AND extension_granted_on <= %(a)s THEN handling_due_extended
+                ELSE handling_due END AS due
+            FROM petitions_petition WHERE decision = 'accepted' AND decided_on <= %(a)s
+                AND received_on <= %(a)s) c
+        WHERE due >= %(s)s AND (due < %(a)s OR due = %(a)s AND replied_on <= %(a)s)
+        GROUP BY handling_unit_id""",
+    "leader_talks": """
+        SELECT cadre_id, COUNT(DISTINCT talk_id) FROM (
+            SELECT id AS talk_id, initiator_id AS cadre_id FROM talks_talk
+            WHERE date BETWEEN %(s)s AND %(a)s
+            UNION ALL SELECT j.talk_id, j.cadre_id FROM talks_talk_cadres j
+            JOIN talks_talk t ON t.id = j.talk_id WHERE t.date BETWEEN %(s)s AND %(a)s) p
+        GROUP BY cadre_id""",
+    "masses_talks": """
+        SELECT t.initiator_id, COUNT(DISTINCT t.id) FROM talks_talk t
+        JOIN talks_talk_households h ON h.talk_id = t.id
+        JOIN liaison_contactassignment a ON a.kind = 'household' AND a.cadre_id = t.initiator_id
+            AND a.target_household_id = h.household_id AND a.start_date <= t.date
+            AND (a.end_date IS NULL OR a.end_date >= t.date)
+        WHERE t.date BETWEEN %(s)s AND %(a)s GROUP BY t.initiator_id""",
+    "member_talks": """
+        SELECT t.initiator_id, j.cadre_id, COUNT(*) FROM talks_talk t
+        JOIN talks_talk_cadres j ON j.talk_id = t.id
+        JOIN liaison_position s ON s.cadre_id = t.initiator_id AND s.party_secretary
+            AND s.start_date <= %(a)s AND (s.end_date IS NULL OR s.end_date >= %(a)s)
+        JOIN liaison_position m ON m.cadre_id = j.cadre_id
+            AND m.organization_id = s.organization_id
+            AND m.start_date <= %(a)s AND (m.end_date IS NULL OR m.end_date >= %(a)s)
+        WHERE t.date BETWEEN %(s)s AND %(a)s GROUP BY 1, 2""",
+    "pairwise_talks": """
+        WITH team AS (SELECT DISTINCT organization_id, cadre_id FROM liaison_position
+            WHERE category IN ('district_principal', 'standing_committee', 'district_leader',
+                'department_head', 'subdistrict_head', 'subdistrict_leader')
+            AND start_date <= %(a)s AND (end_date IS NULL OR end_date >= %(a)s)),
+        present AS (SELECT id AS talk_id, initiator_id AS cadre_id FROM talks_talk
+            WHERE type = 'pre_meeting' AND date BETWEEN %(s)s AND %(a)s
+            UNION SELECT j.talk_id, j.cadre_id FROM talks_talk_cadres j
+            JOIN talks_talk t ON t.id = j.talk_id
+            WHERE t.type = 'pre_meeting' AND t.date BETWEEN %(s)s AND %(a)s)
+        SELECT x.organization_id, COUNT(DISTINCT (a.cadre_id, b.cadre_id)) FROM present a
+        JOIN present b ON b.talk_id = a.talk_id AND a.cadre_id < b.cadre_id
+        JOIN team x ON x.cadre_id = a.cadre_id
+        JOIN team y ON y.cadre_id = b.cadre_id AND y.organization_id = x.organization_id
+        GROUP BY x.organization_id""",
+    "opinion_feedback": """
+        SELECT handling_unit_id, COUNT(*), SUM(CASE WHEN feedback_on <= %(a)s
+            AND feedback_on <= feedback_due THEN 1 ELSE 0 END) FROM opinions_opinion
+        WHERE received_on <= %(a)s AND feedback_due >= %(s)s AND (feedback_due < %(a)s
+            OR feedback_due = %(a)s AND feedback_on <= %(a)s) GROUP BY handling_unit_id""",
+    "opinion_analyses": """
+        SELECT unit_id, COUNT(DISTINCT date_trunc('quarter', date)) FROM opinions_opinionanalysis
+        WHERE date BETWEEN %(s)s AND %(a)s GROUP BY unit_id""",
+    "pledge_published": """
+        SELECT cadre_id, COUNT(*) FROM pledges_pledge
+        WHERE year = %(y)s AND published_on <= %(a)s GROUP BY cadre_id""",
+    "community_registration": """
+        SELECT cadre_id, COUNT(DISTINCT community_id) FROM pledges_registration
+        WHERE start_date <= %(a)s AND (end_date IS NULL OR end_date >= %(a)s)
+        GROUP BY cadre_id""",
 }
 
 
@@ -102,7 +175,7 @@ def floor_once() -> float:
     from django.db import connection
 
     total = 0.0
-    params = {"s": dt.date(2025, 1, 1), "a": YEAR_END}
+    params = {"s": dt.date(2025, 1, 1), "a": YEAR_END, "y": 2025}
     with connection.cursor() as cursor:
         for sql in FLOOR_SQL.values():
             started = time.perf_counter()
@@ -116,22 +189,12 @@ def floor_once() -> float:
 
 
 def dashboard_figures(repeat: int = 20):
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.contrib.auth.models import Group
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from liaison.models import Organization, RoleGrant, User
+    from liaison.models import Organization
 
-    user, _ = User.objects.get_or_create(username="bench-zzb")
-    RoleGrant.objects.get_or_create(user=user, group=Group.objects.get(name="组织部"),
-                                    organization=Organization.objects.get(code="QD"))
-    if not Authenticator.objects.filter(user=user).exists():
-        TOTP.activate(user, generate_totp_secret())
-    client = Client()
-    client.force_login(user)
+    client = privileged_client("bench-zzb", "组织部")
     unit = Organization.objects.filter(type="subdistrict").order_by("code").first()
     pages = {"dashboard_district": "/supervision/?year=2025&as_of=2025-12-31",
              "dashboard_unit": f"/supervision/?year=2025&as_of=2025-12-31&unit={unit.pk}"}
@@ -146,6 +209,64 @@ def dashboard_figures(repeat: int = 20):
             client.get(url)
         line(f"{name}_ms_median", round(statistics.median(times) * 1000, 1), "ms")
         line(f"{name}_queries", len(queries))
+
+
+# --- petitions ----------------------------------------------------------------------------------
+
+
+def petitions_figures(repeat: int = 20, command_repeat: int = 3) -> None:
+    """The case list filtered to overdue (first and a later page: the same query count), the
+    dashboard's systems pages, and `petitions --as-of`."""
+    import io
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from petitions.models import Petition
+
+    line("petition_cases", f"{Petition.objects.count():,}")
+    office = privileged_client("bench-xfb", "信访")
+    org_dept = privileged_client("bench-zzb", "组织部")
+    pages = {"petitions_overdue_page1": (office, "/petitions/?due=overdue"),
+             "petitions_overdue_page50": (office, "/petitions/?due=overdue&page=50"),
+             **{f"section_{name}": (org_dept,
+                                    f"/supervision/systems/{name}/?year=2025&as_of=2025-12-31")
+                for name in ("petitions", "talks", "opinions", "pledges")}}
+    for name, (client, url) in pages.items():
+        assert client.get(url).status_code == 200, url
+        times = []
+        for _ in range(repeat if name.startswith("petitions_") else max(3, repeat // 4)):
+            started = time.perf_counter()
+            client.get(url)
+            times.append(time.perf_counter() - started)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        line(f"{name}_ms_median", round(statistics.median(times) * 1000, 1), "ms")
+        line(f"{name}_queries", len(queries))
+    elapsed = median_time(lambda: call_command("petitions", as_of="2025-06-30",
+                                               stdout=io.StringIO()), command_repeat)
+    line("petitions_command_as_of_seconds_median", round(elapsed, 2), "s")
+
+
+def privileged_client(username: str, role: str):
+    """A logged-in test client of a district-wide user of `role` (TOTP set up, as the
+    privileged roles require)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from liaison.models import Organization, RoleGrant, User
+
+    user, _ = User.objects.get_or_create(username=username)
+    RoleGrant.objects.get_or_create(user=user, group=Group.objects.get(name=role),
+                                    organization=Organization.objects.get(code="QD"))
+    if not Authenticator.objects.filter(user=user).exists():
+        TOTP.activate(user, generate_totp_secret())
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 # --- import ------------------------------------------------------------------------------------
@@ -223,7 +344,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip", nargs="*", default=[],
-                        choices=["recompute", "dashboard", "import", "pdf"])
+                        choices=["recompute", "dashboard", "petitions", "import", "pdf"])
     args = parser.parse_args()
     setup_django()
     from contactpoints.models import Visit
@@ -246,6 +367,8 @@ def main() -> None:
         line("recompute_to_floor_ratio", round(recompute / floor, 2))
     if "dashboard" not in args.skip:
         dashboard_figures()
+    if "petitions" not in args.skip:
+        petitions_figures()
     if "pdf" not in args.skip:
         pdf_figure(repeat=args.repeat)
     if "import" not in args.skip:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from liaison.models import Organization
 from liaison.permissions import VIEW, Role
@@ -73,30 +73,27 @@ def unit_rows(user, unit) -> list:
     return [parent, *children]
 
 
-def counts_by_unit(queryset, units: list, unit_q: Callable[[object, bool], object],
+def counts_by_unit(queryset, units: list, organization,
                    measures: dict) -> dict[int, dict[str, int]]:
-    """{unit id: {measure: count}} in one statement. `unit_q(unit, subtree)` selects the rows
-    of a unit (its whole subtree, or only its own level for the first, 本级, row);
-    `measures` maps a name to the Q its rows must also match."""
-    aggregates = {}
-    for index, unit in enumerate(units):
-        where = unit_q(unit, index > 0)
-        for name, condition in measures.items():
-            aggregates[f"{name}__{unit.pk}"] = Count("pk", filter=where & condition,
-                                                     distinct=True)
-    if not aggregates:
-        return {}
-    totals = queryset.order_by().aggregate(**aggregates)
-    table: dict[int, dict[str, int]] = {unit.pk: {} for unit in units}
-    for key, value in totals.items():
-        name, pk = key.rsplit("__", 1)
-        table[int(pk)][name] = value or 0
+    """{unit id: {measure: count}} of `unit_rows`. `organization` is the expression of a row's
+    organization id (F("handling_unit"), or a subquery); a row counts for the sub-unit whose
+    subtree holds that organization, or for the first unit (本级) when it is exactly that
+    unit. `measures` maps a name to the Q its rows must also match. The database groups the
+    rows by organization (one statement); the groups are then added up by sub-unit."""
+    table = {unit.pk: dict.fromkeys(measures, 0) for unit in units}
+    if not units:
+        return table
+    parent, children = units[0], units[1:]
+    grouped = list(queryset.order_by().annotate(row_organization=organization)
+                   .values("row_organization")
+                   .annotate(**{name: Count("pk", filter=q) for name, q in measures.items()}))
+    paths = dict(Organization.objects.filter(
+        pk__in={row["row_organization"] for row in grouped}).values_list("pk", "path"))
+    for row in grouped:
+        path = paths.get(row.pop("row_organization"), "")
+        owner = parent if path == parent.path else next(
+            (child for child in children if path.startswith(child.path)), None)
+        if owner is not None:
+            for name, n in row.items():
+                table[owner.pk][name] += n
     return table
-
-
-def path_q(lookup: str) -> Callable[[object, bool], object]:
-    """unit_q for rows holding the unit's path at `lookup` (e.g. "organization__path")."""
-    def unit_q(unit, subtree: bool):
-        return Q(**{f"{lookup}__startswith" if subtree else lookup: unit.path})
-
-    return unit_q

@@ -12,7 +12,7 @@ from liaison.charts import count_bars
 from liaison.compliance.engine import Window
 from liaison.models import Organization
 from liaison.permissions import VIEW
-from liaison.sections import Section, counts_by_unit, path_q, rate, register_section, unit_rows
+from liaison.sections import Section, counts_by_unit, rate, register_section, unit_rows
 from opinions.models import Opinion, OpinionAnalysis
 from opinions.selectors import breakdown
 
@@ -36,8 +36,8 @@ def opinions_figures(user, window: Window, unit: Organization | None) -> dict:
         "published": Q(published=True),
     }
     units = unit_rows(user, unit)
-    table = counts_by_unit(opinions, units, path_q("handling_unit__path"), measures)
-    reports = counts_by_unit(analyses, units, path_q("unit__path"), {"analyses": Q()})
+    table = counts_by_unit(opinions, units, F("handling_unit"), measures)
+    reports = counts_by_unit(analyses, units, F("unit"), {"analyses": Q()})
     rows = []
     for index, u in enumerate(units):
         row = {"unit": u, "own_level": index == 0, **table[u.pk], **reports[u.pk]}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import tablib
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.fields import CharField, DateField
 
 from liaison.compliance.engine import Context, Window
@@ -20,13 +20,12 @@ from liaison.models import Organization
 from liaison.permissions import VIEW, Role
 from liaison.sections import DASHBOARD_READERS, Section, rate, register_section
 from petitions.models import Petition
-from petitions.selectors import handling_due_at
+from petitions.selectors import handling_due_at, repeat_q
 
 D, S = Petition.Decision, Petition.Satisfaction
 CLOCKS = (("decision", "按期受理"), ("handling", "按期答复"), ("review", "按期复查"),
           ("re_review", "按期复核"))
 OVERDUE_SHOWN = 50
-YEAR = dt.timedelta(days=365)
 
 
 def not_done_by(field: str, as_of: dt.date) -> Q:
@@ -53,17 +52,6 @@ def with_overdue(cases, as_of: dt.date):
                       output_field=DateField()))
 
 
-def repeat_q(cases) -> Q:
-    """重复访: another case (among `cases`) of the same ID number or phone within 12 months."""
-    same_person = (Q(petitioner_id_number=OuterRef("petitioner_id_number"))
-                   & ~Q(petitioner_id_number="")) | (Q(petitioner_phone=OuterRef(
-                       "petitioner_phone")) & ~Q(petitioner_phone=""))
-    others = cases.filter(same_person, received_on__gte=OuterRef("received_on") - YEAR,
-                          received_on__lte=OuterRef("received_on") + YEAR) \
-        .exclude(pk=OuterRef("pk"))
-    return Q(Exists(others))
-
-
 def petitions_figures(user, window: Window, unit: Organization | None) -> dict:
     start, as_of = window.start, window.as_of
     cases = Petition.objects.restrict(user, VIEW)
@@ -88,7 +76,7 @@ def petitions_figures(user, window: Window, unit: Organization | None) -> dict:
         received_on__range=(start, as_of)).order_by().values("handling_unit_id").annotate(
         cases=Count("pk"),
         collective=Count("pk", filter=Q(people__gte=Petition.COLLECTIVE_SIZE)),
-        repeat=Count("pk", filter=repeat_q(cases)))}
+        repeat=Count("pk", filter=repeat_q()))}
     evaluated_q = Q(satisfaction__gt="", satisfaction_on__lte=as_of)
     replies = {row["handling_unit_id"]: row for row in cases.filter(
         decision=D.ACCEPTED, replied_on__range=(start, as_of)).order_by()

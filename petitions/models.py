@@ -157,7 +157,10 @@ class Petition(LedgerRecord):
         verbose_name_plural = "信访事项"
         ordering = ["-received_on", "-code"]
         indexes = [models.Index(fields=["handling_unit", "received_on"]),
-                   models.Index(fields=["decision_due"]), models.Index(fields=["handling_due"])]
+                   models.Index(fields=["decision_due"]), models.Index(fields=["handling_due"]),
+                   # 重复访: the same ID number or phone within 12 months (selectors.repeat_q)
+                   models.Index(fields=["petitioner_id_number", "received_on"]),
+                   models.Index(fields=["petitioner_phone", "received_on"])]
         constraints = [
             models.CheckConstraint(condition=models.Q(people__gte=1), name="petition_people"),
             models.CheckConstraint(

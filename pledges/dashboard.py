@@ -6,13 +6,13 @@ A); members registered with a community (双报到) on A."""
 from __future__ import annotations
 
 import tablib
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from liaison.charts import count_bars
 from liaison.compliance.engine import Window
 from liaison.models import Organization, active_on_q
 from liaison.permissions import VIEW
-from liaison.sections import Section, counts_by_unit, path_q, rate, register_section, unit_rows
+from liaison.sections import Section, counts_by_unit, rate, register_section, unit_rows
 from pledges.models import Pledge, PledgeProgress, Registration
 
 GRADES = Pledge.Rating.choices
@@ -29,8 +29,8 @@ def pledges_figures(user, window: Window, unit: Organization | None) -> dict:
     measures = {"pledges": Q(), "published": Q(published_on__lte=as_of), "rated": rated,
                 **{grade: rated & Q(rating=grade) for grade, _ in GRADES}}
     units = unit_rows(user, unit)
-    table = counts_by_unit(pledges, units, path_q("organization__path"), measures)
-    registered = counts_by_unit(registrations, units, path_q("community__path"),
+    table = counts_by_unit(pledges, units, F("organization"), measures)
+    registered = counts_by_unit(registrations, units, F("community"),
                                 {"registered": Q()})
     rows = []
     for index, u in enumerate(units):

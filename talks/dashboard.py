@@ -6,7 +6,7 @@ its content, so every reader of the dashboard may see it."""
 from __future__ import annotations
 
 import tablib
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncMonth
 
 from liaison.charts import count_bars
@@ -21,10 +21,19 @@ TYPES = Talk.Type.choices
 
 
 def initiator_in(unit: Organization, subtree: bool) -> Q:
-    """Talks whose initiator held a position in the unit (or its subtree) on the talk's day."""
+    """Talks whose initiator held a position in the unit (or its subtree) on the talk's day
+    (the drill-down's filter)."""
     path = {"organization__path__startswith" if subtree else "organization__path": unit.path}
     return Q(Exists(Position.objects.filter(active_on_q(OuterRef("date")),
                                             cadre=OuterRef("initiator"), **path)))
+
+
+def initiator_organization():
+    """The organization the initiator served in on the talk's day: that of their first
+    position then (a cadre with two posts that day counts the talk once, in the first)."""
+    return Subquery(Position.objects.filter(active_on_q(OuterRef("date")),
+                                            cadre=OuterRef("initiator"))
+                    .order_by("start_date", "pk").values("organization")[:1])
 
 
 def talks_figures(user, window: Window, unit: Organization | None) -> dict:
@@ -34,7 +43,7 @@ def talks_figures(user, window: Window, unit: Organization | None) -> dict:
     measures = {"talks": Q(), **{kind: Q(type=kind) for kind, _ in TYPES},
                 "unconfirmed": unconfirmed_q(), "opinions": ~Q(opinions_raised="")}
     units = unit_rows(user, unit)
-    table = counts_by_unit(talks, units, initiator_in, measures)
+    table = counts_by_unit(talks, units, initiator_organization(), measures)
     rows = [{"unit": u, "own_level": i == 0, **table[u.pk],
              "by_type": [table[u.pk][kind] for kind, _ in TYPES]}
             for i, u in enumerate(units) if table[u.pk]["talks"] or i > 0]

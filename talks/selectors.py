@@ -37,6 +37,25 @@ def members_progress(cadre: Cadre, year: int, day: dt.date) -> list[tuple[Cadre,
     return [(member, member.done, MEMBER_TALKS_TARGET) for member in members]
 
 
+def secretaries_progress(cadres, year: int, day: dt.date) -> list[dict]:
+    """For each secretary among `cadres` (a queryset) on `day`: their members, how many had
+    a talk with them this year up to `day`, and how many reached the target of 2, as
+    member_talks counts them. Sorted with the most members still short of 2 first."""
+    members = secretaries_and_members(day)
+    secretaries = cadres.filter(pk__in=list(members)).order_by("code")
+    done = {(row["talk__initiator_id"], row["cadre_id"]): row["n"] for row in
+            Talk.cadres.through.objects.filter(
+                talk__initiator__in=secretaries, talk__date__year=year, talk__date__lte=day)
+            .values("talk__initiator_id", "cadre_id").annotate(n=Count("talk_id", distinct=True))}
+    rows = []
+    for secretary in secretaries:
+        counts = [done.get((secretary.pk, member), 0) for member in members[secretary.pk]]
+        reached = sum(n >= MEMBER_TALKS_TARGET for n in counts)
+        rows.append({"secretary": secretary, "members": len(counts), "reached": reached,
+                     "started": sum(n > 0 for n in counts), "short": len(counts) - reached})
+    return sorted(rows, key=lambda r: (-r["short"], r["secretary"].code))
+
+
 def unconfirmed_q() -> Q:
     """Talks with a participating cadre who has not confirmed them."""
     confirmed = TalkConfirmation.objects.filter(talk_id=OuterRef("talk_id"),

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+import tablib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views import View
 
 from liaison.compliance.engine import Context, Window
+from liaison.exports import spreadsheet_response
 from liaison.forms import household_label
 from liaison.generic_views import (
     Column,
@@ -29,9 +32,10 @@ from liaison.params import year_param
 from liaison.permissions import CHANGE, VIEW, Role, can
 from liaison.personal import personal_data_q, personal_visible, with_personal_flag
 from talks import filters, forms
+from talks.metrics import MEMBER_TALKS_TARGET
 from talks.models import Talk
 from talks.resources import TalkResource
-from talks.selectors import team_matrix, team_rows
+from talks.selectors import members_progress, secretaries_progress, team_matrix, team_rows
 from talks.services import talk_confirm, talk_opinion_forward, talk_opinions, talk_save
 
 HIDDEN = "（谈话内容仅发起人、参与干部、组织部和纪检监察可见）"
@@ -180,6 +184,61 @@ def year_and_as_of(request) -> tuple[int, dt.date]:
     today = timezone.localdate()
     year = year_param(request.GET.get("year"), today.year)
     return year, min(today, dt.date(year, 12, 31))
+
+
+class SecretaryListView(PageView):
+    """党组织负责人与党员谈心: every secretary in scope, with how many of their members had
+    two talks with them this year (member_talks), those with the most left to do first."""
+
+    allowed_roles = (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN)
+    template_name = "talks/secretary_list.html"
+    title = "党组织负责人与党员谈心"
+    paginate_by = 50
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        if request.GET.get("export"):
+            sheet = tablib.Dataset(headers=["干部编码", "姓名", "党员人数", "已谈心（至少一次）",
+                                            f"已谈满 {MEMBER_TALKS_TARGET} 次", "尚差"])
+            for row in context["all_rows"]:
+                sheet.append([row["secretary"].code, row["secretary"].name, row["members"],
+                              row["started"], row["reached"], row["short"]])
+            return spreadsheet_response(sheet, "xlsx", f"{context['year']}年党组织负责人谈心进度")
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        year, as_of = year_and_as_of(self.request)
+        cadres = Cadre.objects.restrict(self.request.user, VIEW)
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            cadres = cadres.filter(Q(name__contains=query) | Q(code__icontains=query))
+        rows = secretaries_progress(cadres, year, as_of)
+        if self.request.GET.get("short") == "1":
+            rows = [row for row in rows if row["short"]]
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return super().get_context_data(
+            year=year, as_of=as_of, query=query, short=self.request.GET.get("short") == "1",
+            page=Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page")),
+            all_rows=rows, querystring=params.urlencode(), target=MEMBER_TALKS_TARGET,
+            **kwargs)
+
+
+class SecretaryDetailView(PageView):
+    """One secretary's members with their talks this year (the workbench panel's list)."""
+
+    allowed_roles = (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN)
+    model = Cadre  # the page's object
+    template_name = "talks/secretary_detail.html"
+
+    def get_context_data(self, **kwargs):
+        secretary = get_object_or_404(Cadre.objects.restrict(self.request.user, VIEW),
+                                      pk=self.kwargs["pk"])
+        year, as_of = year_and_as_of(self.request)
+        return super().get_context_data(
+            secretary=secretary, year=year, as_of=as_of,
+            members=members_progress(secretary, year, as_of),
+            title=f"{secretary.name}与党员谈心（{year}年）", **kwargs)
 
 
 class TeamListView(PageView):

@@ -96,6 +96,8 @@ ACCESS = {
     "petitions:petition_opinion_forward": {PETITIONS, SYSADMIN},
     "petitions:reception_feed_link": {CADRE},  # a cadre's own; a sysadmin is no cadre
     "petitions:reception_feed": ALL,
+    "talks:secretary_list": READERS,
+    "talks:secretary_detail": READERS,
     "talks:team_list": READERS,
     "talks:team_matrix": READERS,
     "opinions:opinion_publish": ROSTER,

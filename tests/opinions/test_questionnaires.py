@@ -405,3 +405,23 @@ def test_a_choice_answer_does_not_become_an_opinion(client, users, tree):
 
 def test_question_kinds_are_the_three_of_the_issue():
     assert Question.Kind.labels == ["单选", "多选", "文字"]
+
+
+def test_the_demo_has_an_ended_and_an_open_questionnaire_with_answers(client, users, tree):
+    import random
+
+    from opinions.demo import questionnaires_demo
+
+    questionnaires_demo(random.Random(1), timezone.localdate())
+    made = Questionnaire.objects.exclude(pk__in=[tree.questionnaire_in.pk,
+                                                 tree.questionnaire_out.pk])
+    today = timezone.localdate()
+    assert sorted((q.state(today), q.responses.count()) for q in made) == [
+        ("已结束", 36), ("征集中", 12)]
+    client.force_login(users.sysadmin)
+    for questionnaire in made:
+        page = client.get(reverse("opinions:questionnaire_results", args=[questionnaire.pk]))
+        single = page.context["questions"][0]
+        assert sum(n for _, n, _ in single["options"]) == single["answered"] == \
+            questionnaire.responses.count()
+        assert "13812345678" not in page.content.decode()

@@ -605,6 +605,7 @@ class PublicQuestionnaireView(View):
             "object": questionnaire, "form": form if state == "征集中" else None,
             "state": state, "title": questionnaire.title, **extra}, status=status)
 
+
     def questionnaire(self, key):
         return get_object_or_404(Questionnaire.objects.select_related("unit"), key=key)
 
@@ -614,7 +615,13 @@ class PublicQuestionnaireView(View):
 
     def get(self, request, key):
         questionnaire = self.questionnaire(key)
+        if request.GET.get("sent") == "1":  # after a submission (a reload sends nothing)
+            return self.render(questionnaire, None, title="提交成功", thanks=True)
         return self.render(questionnaire, self.form(questionnaire))
+
+    def sent(self, questionnaire):
+        return redirect(f"{reverse('opinions:questionnaire_public', args=[questionnaire.key])}"
+                        "?sent=1")
 
     def post(self, request, key):
         questionnaire = self.questionnaire(key)
@@ -623,10 +630,9 @@ class PublicQuestionnaireView(View):
         form = self.form(questionnaire, request.POST)
         if not form.is_valid():
             return self.render(questionnaire, form)
-        thanks = {"title": "提交成功", "thanks": True}
         if form.cleaned_data["website"]:
             # A robot filled the hidden field: it is told nothing different, nothing is kept.
-            return self.render(questionnaire, None, **thanks)
+            return self.sent(questionnaire)
         address = client_address(request)
         if not (within_limit(f"questionnaire:{address}", *QUESTIONNAIRE_LIMIT_PER_ADDRESS)
                 and within_limit(f"questionnaire-form:{questionnaire.pk}",
@@ -638,4 +644,4 @@ class PublicQuestionnaireView(View):
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.render(questionnaire, form)
-        return self.render(questionnaire, None, **thanks)
+        return self.sent(questionnaire)

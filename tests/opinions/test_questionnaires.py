@@ -221,7 +221,9 @@ def test_one_submission_saves_every_answer(client, tree):
     questionnaire = make(tree.community_in)
     page = client.post(public_url(questionnaire),
                        public_post(questionnaire, "基本满意", ["停车", "治安"], "路灯太暗"))
-    assert "提交成功" in page.content.decode()
+    # Sent on to the thanks page: reloading it sends nothing again.
+    assert page.status_code == 302 and page["Location"] == public_url(questionnaire) + "?sent=1"
+    assert "提交成功" in client.get(page["Location"]).content.decode()
     (response,) = questionnaire.responses.all()
     assert sorted((a.question.position, a.option.text if a.option else a.text)
                   for a in response.answers.all()) == [
@@ -255,7 +257,8 @@ def test_the_service_saves_all_answers_or_none(tree):
 def test_a_robot_filling_the_hidden_field_is_thanked_and_nothing_kept(client, tree):
     questionnaire = make(tree.community_in)
     data = {**public_post(questionnaire, "满意", ["停车"]), "website": "http://spam.example"}
-    assert "提交成功" in client.post(public_url(questionnaire), data).content.decode()
+    page = client.post(public_url(questionnaire), data, follow=True)
+    assert "提交成功" in page.content.decode()
     assert not questionnaire.responses.exists()
 
 
@@ -263,14 +266,14 @@ def test_a_flood_from_one_address_is_refused_after_ten(client, tree):
     questionnaire = make(tree.community_in)
     for _ in range(10):
         assert client.post(public_url(questionnaire), public_post(
-            questionnaire, "满意", ["停车"])).status_code == 200
+            questionnaire, "满意", ["停车"])).status_code == 302
     refused = client.post(public_url(questionnaire), public_post(questionnaire, "满意", ["停车"]))
     assert refused.status_code == 429 and "提交过于频繁" in refused.content.decode()
     assert questionnaire.responses.count() == 10
     # Another address still gets through.
     other = client.post(public_url(questionnaire), public_post(questionnaire, "满意", ["绿化"]),
                         REMOTE_ADDR="10.0.0.9")
-    assert other.status_code == 200 and questionnaire.responses.count() == 11
+    assert other.status_code == 302 and questionnaire.responses.count() == 11
 
 
 def test_an_unknown_key_is_404(client, tree):

@@ -252,7 +252,7 @@ def questionnaire_submit(*, questionnaire: Questionnaire,
 def answer_to_opinion(*, answer: Answer, acting_user) -> Opinion:
     """A text answer joins the opinions ledger in one step (channel 征求意见表), collected and
     first handled by the questionnaire's unit, linked both ways. Twice gives the same one."""
-    answer = Answer.objects.select_for_update().select_related(
+    answer = Answer.objects.select_for_update(of=("self",)).select_related(
         "question", "response__questionnaire__unit").get(pk=answer.pk)
     if answer.question.kind != Question.Kind.TEXT or not answer.text.strip():
         raise ValidationError("只有文字回答可以转为群众意见")

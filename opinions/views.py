@@ -475,7 +475,9 @@ class QuestionnaireEditView(ObjectEditView):
 
     def get_initial(self):
         today = timezone.localdate()
-        return {"starts_on": today, "ends_on": today + dt.timedelta(days=30)}
+        grants = grants_with(self.request.user, *KEEPERS)
+        return {"starts_on": today, "ends_on": today + dt.timedelta(days=30),
+                "unit": grants[0].org_id if len(grants) == 1 else None}
 
     def save_form(self, form):
         return questionnaire_save(questionnaire=form.save(commit=False),

@@ -428,3 +428,12 @@ def test_the_demo_has_an_ended_and_an_open_questionnaire_with_answers(client, us
         assert sum(n for _, n, _ in single["options"]) == single["answered"] == \
             questionnaire.responses.count()
         assert "13812345678" not in page.content.decode()
+
+
+def test_a_new_questionnaire_starts_with_the_users_unit_and_a_month(client, users, tree):
+    client.force_login(users.unit_admin)
+    form = client.get(reverse("opinions:questionnaire_create")).context["form"]
+    today = timezone.localdate()
+    assert (form["unit"].value(), form["starts_on"].value(), form["ends_on"].value()) == (
+        tree.east.pk, today, today + dt.timedelta(days=30))
+    assert form.questions is not None and len(form.questions.forms) == 3

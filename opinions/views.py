@@ -517,7 +517,7 @@ TEXT_PAGE_SIZE = 20
 class QuestionnaireResultsView(RoleRequiredMixin, View):
     """结果: per question the counts and shares (charts for choice questions), the text
     answers without personal data, page by page (?p<question id>=n); ?export=xlsx gives every
-    response, one row each."""
+    response, one row each, and the options' counts."""
 
     model = Questionnaire
     policy_action = VIEW
@@ -526,17 +526,24 @@ class QuestionnaireResultsView(RoleRequiredMixin, View):
     def get(self, request, pk):
         questionnaire = get_object_or_404(
             Questionnaire.objects.restrict(request.user, VIEW).select_related("unit"), pk=pk)
+        results = questionnaire_results(questionnaire)
         if request.GET.get("export") == "xlsx":
             headers, rows = questionnaire_table(questionnaire)
-            return workbook_response([("答卷", tablib.Dataset(*rows, headers=headers))],
-                                     f"征求意见表结果-{questionnaire.title}")
-        results = questionnaire_results(questionnaire)
+            counts = [(f"{item['question'].position}. {item['question'].text}", text, n,
+                       f"{share}%") for item in results["questions"]
+                      for text, n, share in item["options"]]
+            return workbook_response([
+                ("答卷", tablib.Dataset(*rows, headers=headers)),
+                ("选项统计", tablib.Dataset(*counts,
+                                        headers=["题目", "选项", "人数", "占作答人数"])),
+            ], f"征求意见表结果-{questionnaire.title}")
         can_forward = policy_of(Answer).allows(request.user, CHANGE)
         for item in results["questions"]:
             question = item["question"]
             if question.is_choice:
-                item["chart"] = count_bars([(text, n) for text, n, _ in item["options"]],
-                                           aria_label=question.text)
+                item["chart"] = count_bars(
+                    [(f"{text}（{share}%）", n) for text, n, share in item["options"]],
+                    aria_label=question.text)
             else:
                 page = Paginator(text_answers(question), TEXT_PAGE_SIZE).get_page(
                     request.GET.get(f"p{question.pk}"))

@@ -304,7 +304,8 @@ def test_the_results_count_each_option_with_its_share(client, users, tree):
         3, [("停车", 3, 100.0), ("绿化", 1, 33.3), ("治安", 1, 33.3)])
     assert text["answered"] == 2 and text["page"].paginator.count == 2
     html = page.content.decode()
-    assert html.count("<svg") == 2 and "66.7" not in html and "33.3%" in html
+    assert html.count("<svg") == 2 and "66.7" not in html
+    assert "绿化（33.3%）" in html and "停车（100.0%）" in html  # the shares on the bars
     assert "某某，电话[电话已隐去]，路灯坏了" in html and "13812345678" not in html
     assert "张建国" not in html
 
@@ -346,7 +347,14 @@ def test_the_export_has_one_row_per_response_and_one_column_per_question(client,
     client.force_login(users.unit_admin)
     response = client.get(reverse("opinions:questionnaire_results", args=[questionnaire.pk]),
                           {"export": "xlsx"})
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["答卷"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["答卷", "选项统计"]
+    counts = [[c.value for c in row] for row in book["选项统计"].iter_rows()]
+    assert counts[1:4] == [["1. 您对社区服务是否满意？", "满意", 1, "50.0%"],
+                           ["1. 您对社区服务是否满意？", "基本满意", 0, "0.0%"],
+                           ["1. 您对社区服务是否满意？", "不满意", 1, "50.0%"]]
+    assert len(counts) == 1 + 3 + 3  # the text question has no options
+    sheet = book["答卷"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0] == ["答卷序号", "提交时间", "1. 您对社区服务是否满意？", "2. 您最关心哪些事？",
                        "3. 其他意见和建议"]

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from liaison.filters import SearchFilterSet, year_filter, yes_no_filter
 from liaison.models import Organization
-from opinions.models import Opinion, OpinionAnalysis
+from opinions.models import Opinion, OpinionAnalysis, Questionnaire
 
 
 class OpinionFilterSet(SearchFilterSet):
@@ -43,3 +43,28 @@ class AnalysisFilterSet(SearchFilterSet):
     class Meta:
         model = OpinionAnalysis
         fields = ["q", "unit", "year"]
+
+
+class QuestionnaireFilterSet(SearchFilterSet):
+    search_fields = ("title", "description")
+    unit = django_filters.ModelChoiceFilter(
+        label="征求单位（含下级）", queryset=Organization.objects.all(), method="in_unit")
+    state = django_filters.ChoiceFilter(label="状态", method="by_state", choices=[
+        ("upcoming", "未开始"), ("open", "征集中"), ("ended", "已结束")])
+    year = year_filter(field_name="starts_on", lookup_expr="year")
+
+    class Meta:
+        model = Questionnaire
+        fields = ["q", "unit", "state", "year"]
+
+    def in_unit(self, queryset, name, org):
+        return queryset.filter(unit__path__startswith=org.path)
+
+    def by_state(self, queryset, name, value):
+        today = timezone.localdate()
+        ended = Q(closed_at__isnull=False) | Q(ends_on__lt=today)
+        return queryset.filter({
+            "upcoming": ~ended & Q(starts_on__gt=today),
+            "open": ~ended & Q(starts_on__lte=today),
+            "ended": ended,
+        }[value])

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from liaison.models import LedgerRecord, Organization
@@ -103,3 +104,131 @@ class OpinionAnalysis(LedgerRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("opinions:analysis_detail", args=[self.pk])
+
+
+class Questionnaire(LedgerRecord):
+    """征求意见表: a short questionnaire a unit opens to the public for a period. Its public
+    page is reached by `key`, a random word, so that a draft's address cannot be guessed."""
+
+    unit = models.ForeignKey(Organization, verbose_name="征求单位", on_delete=models.PROTECT,
+                             related_name="questionnaires")
+    title = models.CharField("标题", max_length=200)
+    description = models.TextField("说明", blank=True,
+                                   help_text="显示在公开页顶部，例如征求意见的目的和用途")
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("截止日期")
+    closed_at = models.DateTimeField("提前结束时间", null=True, blank=True, editable=False)
+    key = models.CharField("公开链接标识", max_length=32, unique=True, editable=False)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "征求意见表"
+        verbose_name_plural = "征求意见表"
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("opinions:questionnaire_detail", args=[self.pk])
+
+    def state(self, today) -> str:
+        """未开始, 征集中 or 已结束 on `today` (closed early counts as ended)."""
+        if self.closed_at is not None or today > self.ends_on:
+            return "已结束"
+        return "未开始" if today < self.starts_on else "征集中"
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", "单选"
+        MULTIPLE = "multiple", "多选"
+        TEXT = "text", "文字"
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE,
+                                      related_name="questions")
+    position = models.PositiveSmallIntegerField("序号")
+    kind = models.CharField("题型", max_length=10, choices=Kind.choices)
+    text = models.CharField("题目", max_length=300)
+    required = models.BooleanField("必答", default=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "题目"
+        verbose_name_plural = "题目"
+        ordering = ["questionnaire", "position"]
+        constraints = [models.UniqueConstraint(fields=["questionnaire", "position"],
+                                               name="question_position_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.text}"
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind != self.Kind.TEXT
+
+
+class Option(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField("序号")
+    text = models.CharField("选项", max_length=200)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "选项"
+        verbose_name_plural = "选项"
+        ordering = ["question", "position"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class QuestionnaireResponse(models.Model):
+    """One submission of the public page: all its answers were saved together. Nothing about
+    the person is kept (no address, no contact)."""
+
+    # Protected: a questionnaire with answers is closed, not deleted.
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT,
+                                      related_name="responses")
+    submitted_at = models.DateTimeField("提交时间", default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "答卷"
+        verbose_name_plural = "答卷"
+        ordering = ["submitted_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"答卷 {self.pk}"
+
+
+class Answer(models.Model):
+    """One answer: a chosen option (a multiple-choice question has one row per option chosen)
+    or a text. `opinion_code` names the opinion a text answer was turned into."""
+
+    response = models.ForeignKey(QuestionnaireResponse, on_delete=models.CASCADE,
+                                 related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    option = models.ForeignKey(Option, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="answers")
+    text = models.TextField("回答", blank=True)
+    opinion_code = models.CharField("转为群众意见", max_length=32, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "回答"
+        verbose_name_plural = "回答"
+        ordering = ["response", "question__position", "option__position"]
+        constraints = [models.UniqueConstraint(fields=["response", "option"],
+                                               condition=models.Q(option__isnull=False),
+                                               name="answer_option_once")]
+        indexes = [models.Index(fields=["question", "option"])]
+
+    def __str__(self) -> str:
+        return self.text[:20] if self.option_id is None else str(self.option)

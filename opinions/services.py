@@ -3,7 +3,9 @@ stored on the working calendar."""
 
 from __future__ import annotations
 
+import secrets
 import uuid
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +14,16 @@ from django.utils import timezone
 from liaison.personal import redact_personal
 from liaison.services import record_save, refresh_stored
 from liaison.workdays import WorkingCalendar
-from opinions.models import FEEDBACK_DAYS, Opinion
+from opinions.models import (
+    FEEDBACK_DAYS,
+    Answer,
+    Opinion,
+    Option,
+    Question,
+    Questionnaire,
+    QuestionnaireResponse,
+)
+from opinions.rules import questions_check
 
 CODE_PREFIX = "YJ"
 
@@ -125,3 +136,132 @@ def opinions_answer(*, opinions, result: str, explanation: str, feedback_on,
             raise ValidationError(f"{opinion.code}：{'；'.join(exc.messages)}") from exc
         count += 1
     return count
+
+
+# --- 征求意见表 ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    """A question as the builder gives it: options one per entry, in order."""
+
+    kind: str
+    text: str
+    required: bool = True
+    options: tuple[str, ...] = ()
+
+
+def questions_of(questionnaire: Questionnaire) -> list[QuestionSpec]:
+    """The stored questions as specs (what the builder form starts from)."""
+    return [QuestionSpec(kind=q.kind, text=q.text, required=q.required,
+                         options=tuple(o.text for o in q.options.all()))
+            for q in questionnaire.questions.prefetch_related("options")]
+
+
+ANSWERED_MESSAGE = "该意见表已有 {n} 份答卷，题目不能再修改（可以修改标题、说明和日期，或提前结束）"
+
+
+@transaction.atomic
+def questionnaire_save(*, questionnaire: Questionnaire, questions: list[QuestionSpec] | None,
+                       acting_user) -> Questionnaire:
+    """Save a questionnaire and, when `questions` is given, replace its questions. The
+    questions of a questionnaire with answers stay as they were answered: a change is refused
+    (the row is locked, so an answer arriving meanwhile waits for the save or sees it)."""
+    if questionnaire.pk:
+        Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
+    elif questions is None:
+        raise ValidationError({"questions": "至少需要一道题目"})
+    if questions is not None:
+        questions = [QuestionSpec(kind=q.kind, text=q.text.strip(), required=q.required,
+                                  options=tuple(o.strip() for o in q.options if o.strip()))
+                     for q in questions]
+        questions_check(questions)
+        if questionnaire.pk:
+            answered = questionnaire.responses.count()
+            if answered and questions != questions_of(questionnaire):
+                raise ValidationError(ANSWERED_MESSAGE.format(n=answered))
+    if not questionnaire.key:
+        questionnaire.key = secrets.token_hex(8)
+    record_save(instance=questionnaire, acting_user=acting_user)
+    if questions is not None and not questionnaire.responses.exists():
+        questionnaire.questions.all().delete()
+        made = Question.objects.bulk_create(
+            Question(questionnaire=questionnaire, position=n, kind=q.kind, text=q.text,
+                     required=q.required) for n, q in enumerate(questions, 1))
+        Option.objects.bulk_create(
+            Option(question=question, position=n, text=text)
+            for question, spec in zip(made, questions, strict=True)
+            for n, text in enumerate(spec.options, 1))
+    return questionnaire
+
+
+@transaction.atomic
+def questionnaire_close(*, questionnaire: Questionnaire, acting_user) -> Questionnaire:
+    """End the collection now, before the end date."""
+    if questionnaire.state(timezone.localdate()) == "已结束":
+        raise ValidationError("该意见表已经结束")
+    questionnaire.closed_at = timezone.now()
+    return record_save(instance=questionnaire, acting_user=acting_user)
+
+
+PUBLIC_TEXT_MAX = 1000
+
+
+@transaction.atomic
+def questionnaire_submit(*, questionnaire: Questionnaire,
+                         answers: dict[int, list[int] | str]) -> QuestionnaireResponse:
+    """One public submission: {question id: [option ids] or text}; every answer is saved, or
+    none. Refused outside the open period."""
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    state = questionnaire.state(timezone.localdate())
+    if state != "征集中":
+        raise ValidationError("该意见表尚未开始，暂不能提交" if state == "未开始"
+                              else "该意见表已结束，不能再提交")
+    questions = list(questionnaire.questions.prefetch_related("options"))
+    rows, errors = [], []
+    for question in questions:
+        given = answers.get(question.pk)
+        if question.kind == Question.Kind.TEXT:
+            text = (given or "").strip() if isinstance(given, str) else ""
+            if len(text) > PUBLIC_TEXT_MAX:
+                errors.append(f"第{question.position}题：最多 {PUBLIC_TEXT_MAX} 字")
+            elif text:
+                rows.append(Answer(question=question, text=text))
+            elif question.required:
+                errors.append(f"第{question.position}题：请回答此题")
+            continue
+        options = {o.pk: o for o in question.options.all()}
+        chosen = list(dict.fromkeys(given if isinstance(given, list) else []))
+        if any(pk not in options for pk in chosen) or (
+                question.kind == Question.Kind.SINGLE and len(chosen) > 1):
+            errors.append(f"第{question.position}题：选择无效")
+        elif chosen:
+            rows.extend(Answer(question=question, option=options[pk]) for pk in chosen)
+        elif question.required:
+            errors.append(f"第{question.position}题：请选择")
+    if errors:
+        raise ValidationError(errors)
+    response = QuestionnaireResponse.objects.create(questionnaire=questionnaire)
+    for row in rows:
+        row.response = response
+    Answer.objects.bulk_create(rows)
+    return response
+
+
+@transaction.atomic
+def answer_to_opinion(*, answer: Answer, acting_user) -> Opinion:
+    """A text answer joins the opinions ledger in one step (channel 征求意见表), collected and
+    first handled by the questionnaire's unit, linked both ways. Twice gives the same one."""
+    answer = Answer.objects.select_for_update(of=("self",)).select_related(
+        "question", "response__questionnaire__unit").get(pk=answer.pk)
+    if answer.question.kind != Question.Kind.TEXT or not answer.text.strip():
+        raise ValidationError("只有文字回答可以转为群众意见")
+    questionnaire = answer.response.questionnaire
+    opinion = opinion_forward(
+        content=answer.text, channel=Opinion.Channel.FORM, unit=questionnaire.unit,
+        received_on=timezone.localdate(answer.response.submitted_at),
+        source=f"征求意见表 {questionnaire.pk} 回答 {answer.pk}", acting_user=acting_user)
+    if answer.opinion_code != opinion.code:
+        answer.opinion_code = opinion.code
+        answer.save(update_fields=["opinion_code"])
+    return opinion

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -29,22 +31,33 @@ from liaison.generic_views import (
 )
 from liaison.models import Organization
 from liaison.params import id_list, id_param, year_param
-from liaison.permissions import CHANGE, VIEW, grants_with
+from liaison.permissions import CHANGE, VIEW, grants_with, policy_of
 from liaison.personal import mask_text, redact_personal, with_personal_flag
 from liaison.qr import qr_poster_pdf
 from liaison.throttle import client_address, within_limit
 from liaison.workdays import WorkingCalendar, due_mark
 from opinions import filters, forms
-from opinions.models import Opinion, OpinionAnalysis
+from opinions.models import Answer, Opinion, OpinionAnalysis, Questionnaire
 from opinions.resources import OpinionAnalysisResource, OpinionResource
 from opinions.scopes import KEEPERS, READERS
-from opinions.selectors import breakdown, top_words
+from opinions.selectors import (
+    breakdown,
+    questionnaire_results,
+    questionnaire_table,
+    questionnaires_listed,
+    text_answers,
+    top_words,
+)
 from opinions.services import (
+    answer_to_opinion,
     opinion_publish,
     opinion_save,
     opinion_submit_public,
     opinion_unpublish,
     opinions_answer,
+    questionnaire_close,
+    questionnaire_save,
+    questionnaire_submit,
 )
 
 
@@ -404,3 +417,240 @@ class OpinionAnalysisView(PageView):
                 ("months", "按月意见数"), ("channels", "按渠道意见数"),
                 ("categories", "按类别意见数"), ("units", "按承办单位意见数"))}
             | {"words": count_bars(words, aria_label="高频词")}, **kwargs)
+
+
+# --- 征求意见表 ---------------------------------------------------------------------------
+
+
+class StateColumn(Column):
+    def value(self, obj):
+        return obj.state(timezone.localdate())
+
+
+class QuestionnaireListView(ObjectListView):
+    model = Questionnaire
+    filterset_class = filters.QuestionnaireFilterSet
+    create_url_name = "opinions:questionnaire_create"
+    title = "征求意见表"
+    empty_text = "暂无征求意见表，点“新建”设计第一份"
+    columns = (
+        Column("标题", "title", link=True),
+        Column("征求单位", "unit.name"),
+        Column("开始日期", "starts_on"),
+        Column("截止日期", "ends_on"),
+        StateColumn("状态", "ends_on"),
+        Column("答卷数", "answers_count"),
+    )
+
+    def get_queryset(self):
+        return questionnaires_listed(super().get_queryset())
+
+
+class QuestionnaireDetailView(ObjectDetailView):
+    model = Questionnaire
+    template_name = "opinions/questionnaire_detail.html"
+    url_base = "opinions:questionnaire"
+    fields = (Column("征求单位", "unit.name"), Column("说明", "description"),
+              Column("开始日期", "starts_on"), Column("截止日期", "ends_on"),
+              StateColumn("状态", "ends_on"), Column("提前结束时间", "closed_at"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        questionnaire = context["object"]
+        return context | {
+            "questions": questionnaire.questions.prefetch_related("options"),
+            "responses": questionnaire.responses.count(),
+            "state": questionnaire.state(timezone.localdate()),
+            "public_url": self.request.build_absolute_uri(reverse(
+                "opinions:questionnaire_public", args=[questionnaire.key])),
+        }
+
+
+class QuestionnaireEditView(ObjectEditView):
+    """The builder: the questionnaire's fields and its questions (a formset)."""
+
+    model = Questionnaire
+    form_class = forms.QuestionnaireForm
+    template_name = "opinions/questionnaire_edit.html"
+
+    def get_initial(self):
+        today = timezone.localdate()
+        grants = grants_with(self.request.user, *KEEPERS)
+        return {"starts_on": today, "ends_on": today + dt.timedelta(days=30),
+                "unit": grants[0].org_id if len(grants) == 1 else None}
+
+    def save_form(self, form):
+        return questionnaire_save(questionnaire=form.save(commit=False),
+                                  questions=form.question_specs(),
+                                  acting_user=self.request.user)
+
+
+class QuestionnaireDeleteView(ObjectDeleteView):
+    """Only a questionnaire without answers (the answers protect it): one with answers is
+    closed instead."""
+
+    model = Questionnaire
+    success_url_name = "opinions:questionnaire_list"
+
+
+class QuestionnaireCloseView(RoleRequiredMixin, View):
+    """提前结束: the public page stops taking answers now."""
+
+    model = Questionnaire
+    policy_action = CHANGE
+
+    def post(self, request, pk):
+        questionnaire = get_object_or_404(Questionnaire.objects.restrict(request.user, CHANGE),
+                                          pk=pk)
+        try:
+            questionnaire_close(questionnaire=questionnaire, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已提前结束：{questionnaire.title}")
+        return redirect(questionnaire.get_absolute_url())
+
+
+TEXT_PAGE_SIZE = 20
+
+
+class QuestionnaireResultsView(RoleRequiredMixin, View):
+    """结果: per question the counts and shares (charts for choice questions), the text
+    answers without personal data, page by page (?p<question id>=n); ?export=xlsx gives every
+    response, one row each, and the options' counts."""
+
+    model = Questionnaire
+    policy_action = VIEW
+    template_name = "opinions/questionnaire_results.html"
+
+    def get(self, request, pk):
+        questionnaire = get_object_or_404(
+            Questionnaire.objects.restrict(request.user, VIEW).select_related("unit"), pk=pk)
+        results = questionnaire_results(questionnaire)
+        if request.GET.get("export") == "xlsx":
+            headers, rows = questionnaire_table(questionnaire)
+            counts = [(f"{item['question'].position}. {item['question'].text}", text, n,
+                       f"{share}%") for item in results["questions"]
+                      for text, n, share in item["options"]]
+            return workbook_response([
+                ("答卷", tablib.Dataset(*rows, headers=headers)),
+                ("选项统计", tablib.Dataset(*counts,
+                                        headers=["题目", "选项", "人数", "占作答人数"])),
+            ], f"征求意见表结果-{questionnaire.title}")
+        can_forward = policy_of(Answer).allows(request.user, CHANGE)
+        for item in results["questions"]:
+            question = item["question"]
+            if question.is_choice:
+                item["chart"] = count_bars(
+                    [(f"{text}（{share}%）", n) for text, n, share in item["options"]],
+                    aria_label=question.text)
+            else:
+                page = Paginator(text_answers(question), TEXT_PAGE_SIZE).get_page(
+                    request.GET.get(f"p{question.pk}"))
+                for answer in page.object_list:
+                    answer.shown = redact_personal(answer.text)
+                item["page"], item["page_param"] = page, f"p{question.pk}"
+        return TemplateResponse(request, self.template_name, {
+            "object": questionnaire, "title": f"结果：{questionnaire.title}",
+            "can_forward": can_forward, **results})
+
+
+QUESTIONNAIRE_POSTER_LINES = ["微信或手机相机扫码，即可填写征求意见表",
+                              "匿名填写，不收集您的个人信息"]
+
+
+class QuestionnairePosterView(RoleRequiredMixin, View):
+    """An A4 poster (PDF) with the QR code of a questionnaire's public page."""
+
+    model = Questionnaire
+    allowed_roles = KEEPERS
+
+    def get(self, request, pk):
+        questionnaire = get_object_or_404(
+            Questionnaire.objects.restrict(request.user, VIEW).select_related("unit"), pk=pk)
+        url = request.build_absolute_uri(reverse("opinions:questionnaire_public",
+                                                 args=[questionnaire.key]))
+        lines = [f"征集时间：{questionnaire.starts_on:%Y-%m-%d} 至 "
+                 f"{questionnaire.ends_on:%Y-%m-%d}", *QUESTIONNAIRE_POSTER_LINES]
+        pdf = qr_poster_pdf(title=questionnaire.title, subtitle=questionnaire.unit.name,
+                            url=url, user=request.user, lines=lines)
+        return pdf_response(pdf, f"征求意见表二维码-{questionnaire.title}")
+
+
+class AnswerOpinionView(RoleRequiredMixin, View):
+    """转为群众意见: a text answer joins the opinions ledger in one step."""
+
+    model = Answer
+    policy_action = CHANGE
+
+    def post(self, request, pk):
+        answer = get_object_or_404(Answer.objects.restrict(request.user, CHANGE)
+                                   .select_related("response"), pk=pk)
+        results = reverse("opinions:questionnaire_results",
+                          args=[answer.response.questionnaire_id])
+        try:
+            opinion = answer_to_opinion(answer=answer, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect(results)
+        messages.success(request, f"已转为群众意见：{opinion.code}")
+        return redirect(opinion.get_absolute_url())
+
+
+QUESTIONNAIRE_LIMIT_PER_ADDRESS = (10, 3600)   # 10 answers an hour from one address
+QUESTIONNAIRE_LIMIT_PER_FORM = (2000, 86400)   # and at most 2,000 a day to one questionnaire
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PublicQuestionnaireView(View):
+    """The public page of a questionnaire (no login), from its link or QR code: open during
+    its period, saying otherwise that it has not begun or has ended."""
+
+    template_name = "opinions/questionnaire_public.html"
+
+    def render(self, questionnaire, form, status=200, **extra):
+        state = questionnaire.state(timezone.localdate())
+        return TemplateResponse(self.request, self.template_name, {
+            "object": questionnaire, "form": form if state == "征集中" else None,
+            "state": state, "title": questionnaire.title, **extra}, status=status)
+
+
+    def questionnaire(self, key):
+        return get_object_or_404(Questionnaire.objects.select_related("unit"), key=key)
+
+    def form(self, questionnaire, data=None):
+        return forms.PublicQuestionnaireForm(
+            data, questions=questionnaire.questions.prefetch_related("options"))
+
+    def get(self, request, key):
+        questionnaire = self.questionnaire(key)
+        if request.GET.get("sent") == "1":  # after a submission (a reload sends nothing)
+            return self.render(questionnaire, None, title="提交成功", thanks=True)
+        return self.render(questionnaire, self.form(questionnaire))
+
+    def sent(self, questionnaire):
+        return redirect(f"{reverse('opinions:questionnaire_public', args=[questionnaire.key])}"
+                        "?sent=1")
+
+    def post(self, request, key):
+        questionnaire = self.questionnaire(key)
+        if questionnaire.state(timezone.localdate()) != "征集中":
+            return self.render(questionnaire, None)
+        form = self.form(questionnaire, request.POST)
+        if not form.is_valid():
+            return self.render(questionnaire, form)
+        if form.cleaned_data["website"]:
+            # A robot filled the hidden field: it is told nothing different, nothing is kept.
+            return self.sent(questionnaire)
+        address = client_address(request)
+        if not (within_limit(f"questionnaire:{address}", *QUESTIONNAIRE_LIMIT_PER_ADDRESS)
+                and within_limit(f"questionnaire-form:{questionnaire.pk}",
+                                 *QUESTIONNAIRE_LIMIT_PER_FORM)):
+            form.add_error(None, "提交过于频繁，请稍后再试")
+            return self.render(questionnaire, form, status=429)
+        try:
+            questionnaire_submit(questionnaire=questionnaire, answers=form.answers())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.render(questionnaire, form)
+        return self.sent(questionnaire)

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from liaison.models import Category, ContactAssignment, Organization
 from liaison.permissions import Role
-from opinions.models import Opinion, OpinionAnalysis
+from opinions.models import Answer, Opinion, OpinionAnalysis, Question, Questionnaire
 from petitions.models import Petition, ReceptionDay
 from pledges.models import Pledge, Registration
 from supervision.models import ComplianceRun, ReportFile
@@ -182,6 +182,11 @@ def tree(db):
                                                  title="一季度群众意见分析")
     analysis_out = OpinionAnalysis.objects.create(unit=west, date=dt.date(2025, 3, 28),
                                                   title="西城一季度分析")
+    # 征求意见表 follow their unit; each has a text question answered once.
+    questionnaire_in, question_in, answer_in = questionnaire_with_answer(
+        community_in, "东城社区服务征求意见表", "qn-in", "希望增加夜间照明")
+    questionnaire_out, question_out, answer_out = questionnaire_with_answer(
+        community_out, "西城社区服务征求意见表", "qn-out", "西城的回答")
     pledge_in = Pledge.objects.create(cadre=cadre_in, year=2025, organization=community_in,
                                       items="每周入户走访；组织邻里活动",
                                       published_on=dt.date(2025, 3, 1))
@@ -197,6 +202,17 @@ def tree(db):
     reportfile_in = ReportFile.objects.create(kind="bulletin", requested_by=someone)
     reportfile_out = ReportFile.objects.create(kind="bulletin", requested_by=someone)
     return SimpleNamespace(**locals())
+
+
+def questionnaire_with_answer(unit, title: str, key: str, text: str):
+    questionnaire = Questionnaire.objects.create(
+        unit=unit, title=title, key=key, starts_on=dt.date(2025, 3, 1),
+        ends_on=dt.date(2025, 3, 31))
+    question = Question.objects.create(questionnaire=questionnaire, position=1, kind="text",
+                                       text="您对社区服务有什么建议？", required=True)
+    response = questionnaire.responses.create()
+    answer = Answer.objects.create(response=response, question=question, text=text)
+    return questionnaire, question, answer
 
 
 SYSTEMS = Path(__file__).resolve().parents[1].parent / "shared" / "examples" / "systems"

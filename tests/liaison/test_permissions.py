@@ -30,7 +30,15 @@ from liaison.models import (
     Position,
 )
 from liaison.permissions import Role, policy_of
-from opinions.models import Opinion, OpinionAnalysis
+from opinions.models import (
+    Answer,
+    Opinion,
+    OpinionAnalysis,
+    Option,
+    Question,
+    Questionnaire,
+    QuestionnaireResponse,
+)
 from petitions.models import Petition, ReceptionDay
 from pledges.models import Pledge, Registration
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment
@@ -107,6 +115,11 @@ ACCESS = {
     "opinions:public_form": ALL,
     "opinions:public_feedback": ALL,
     "opinions:public_feedback_unit": ALL,
+    "opinions:questionnaire_close": ROSTER,
+    "opinions:questionnaire_results": READERS,
+    "opinions:questionnaire_poster": ROSTER,
+    "opinions:questionnaire_public": ALL,
+    "opinions:answer_opinion": ROSTER,
     "pledges:pledge_progress": LOGGERS,
     "pledges:pledge_amend": LOGGERS,
     "pledges:poster": ROSTER,
@@ -117,6 +130,7 @@ ACCESS = {
 }
 # Pages open without a login (the public's side of the opinions and pledges systems).
 PUBLIC = {"opinions:public_form", "opinions:public_feedback", "opinions:public_feedback_unit",
+          "opinions:questionnaire_public",
           "pledges:board", "pledges:public_review", "petitions:reception_feed"}
 ROLE_NAMES = {Role.CADRE: CADRE, Role.UNIT_ADMIN: UNIT_ADMIN, Role.ORG_DEPT: ORG_DEPT,
               Role.INSPECTOR: INSPECTOR, Role.SYSADMIN: SYSADMIN, Role.PETITIONS: PETITIONS}
@@ -142,7 +156,8 @@ def allowed(pattern) -> set[str]:
 
 POST_ONLY = {"import_confirm", "import_cancel", "supervision:run_create", "supervision:bulletin",
              "talks:talk_opinion_forward", "talks:talk_confirm",
-             "petitions:petition_opinion_forward"}
+             "petitions:petition_opinion_forward", "opinions:questionnaire_close",
+             "opinions:answer_opinion"}
 # Pages whose objects carry no scoped data: a run's progress shows no figures.
 UNSCOPED = {"supervision:run_detail",
             # The reception rota is the district's, published to every role.
@@ -191,6 +206,8 @@ def url_for(pattern, objects):
         kwargs["name"] = "petitions"
     if "<str:code>" in str(pattern.pattern):  # a unit's public pages and poster
         kwargs["code"] = objects[Organization].code
+    if "<slug:key>" in str(pattern.pattern):  # a questionnaire's public page
+        kwargs["key"] = objects[Questionnaire].key
     return reverse(pattern.name, kwargs=kwargs)
 
 
@@ -202,6 +219,7 @@ def objects_in(tree):
             ComplianceRun: tree.run_in, ReportFile: tree.reportfile_in,
             Petition: tree.petition_in, ReceptionDay: tree.reception_in, Talk: tree.talk_in,
             Opinion: tree.opinion_in, OpinionAnalysis: tree.analysis_in,
+            Questionnaire: tree.questionnaire_in, Answer: tree.answer_in,
             Pledge: tree.pledge_in, Registration: tree.registration_in}
 
 
@@ -214,6 +232,7 @@ def objects_out(tree):
             ComplianceRun: tree.run_in, ReportFile: tree.reportfile_out,
             Petition: tree.petition_out, ReceptionDay: tree.reception_out,
             Talk: tree.talk_out, Opinion: tree.opinion_out, OpinionAnalysis: tree.analysis_out,
+            Questionnaire: tree.questionnaire_out, Answer: tree.answer_out,
             Pledge: tree.pledge_out, Registration: tree.registration_out}
 
 
@@ -252,6 +271,12 @@ EXPECTED_POLICIES = {
     Talk: (LIAISON, LOGGERS, HISTORY, {ORG_DEPT, INSPECTOR, SYSADMIN}),
     Opinion: (READERS, ROSTER, HISTORY, ROSTER),
     OpinionAnalysis: (READERS, ROSTER, HISTORY, {SYSADMIN}),
+    # 征求意见表 and their parts follow the collecting unit; answers are anonymous.
+    Questionnaire: (READERS, ROSTER, HISTORY, {SYSADMIN}),
+    Question: (READERS, ROSTER, HISTORY, {SYSADMIN}),
+    Option: (READERS, ROSTER, HISTORY, {SYSADMIN}),
+    QuestionnaireResponse: (READERS, ROSTER, HISTORY, {SYSADMIN}),
+    Answer: (READERS, ROSTER, HISTORY, {SYSADMIN}),
     Pledge: (LIAISON, LOGGERS, HISTORY, {SYSADMIN}),
     Registration: (LIAISON, LOGGERS, HISTORY, {SYSADMIN}),
 }

@@ -46,13 +46,20 @@ document.querySelectorAll("[data-job-status]").forEach(function (box) {
   if (box.getAttribute("data-job-finished") !== "true") { setTimeout(poll, 1000); }
 });
 
-// A form marked data-once cannot be sent twice: its buttons are disabled on the first submit.
+// A form marked data-once (on the form or on the button that sends it) cannot be sent twice:
+// its buttons are disabled on the first submit.
 document.addEventListener("submit", function (event) {
-  if (event.defaultPrevented || !event.target.hasAttribute("data-once")) { return; }
-  event.target.querySelectorAll("button[type=submit]").forEach(function (button) {
-    button.disabled = true;
-    button.textContent = button.getAttribute("data-busy-text") || "处理中…";
-  });
+  var form = event.target, submitter = event.submitter;
+  var once = form.hasAttribute("data-once") || (submitter && submitter.hasAttribute("data-once"));
+  if (event.defaultPrevented || !once) { return; }
+  // Right after the event: a button disabled during it would drop its own name and value
+  // (e.g. 撤回公开) from what the browser sends.
+  setTimeout(function () {
+    form.querySelectorAll("button:not([type=button])").forEach(function (button) {
+      button.disabled = true;
+      button.textContent = button.getAttribute("data-busy-text") || "处理中…";
+    });
+  }, 0);
 });
 
 // Small behaviours declared in the markup (the Content-Security-Policy allows no inline script).

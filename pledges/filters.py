@@ -8,11 +8,18 @@ class PledgeFilterSet(LedgerFilterSet):
     date_field, end_date_field = "published_on", None
     search_fields = ("cadre__name", "cadre__code", "items")
     year = year_filter()
+    stage = django_filters.ChoiceFilter(label="状态", choices=Pledge.STAGES,
+                                        method="filter_stage")
     rating = django_filters.ChoiceFilter(label="评定等次", choices=Pledge.Rating.choices)
 
     class Meta:
         model = Pledge
-        fields = ["q", "unit", "cadre", "year", "rating"]
+        fields = ["q", "unit", "cadre", "year", "stage", "rating"]
+
+    def filter_stage(self, queryset, name, value):
+        if value == Pledge.PUBLISHED:
+            return queryset.filter(published_on__isnull=False)
+        return queryset.filter(published_on__isnull=True, status=value)
 
 
 class RegistrationFilterSet(LedgerFilterSet):

@@ -23,6 +23,9 @@ class PledgeForm(CadreLedgerForm):
         if enters_own_records_only(self.user):
             # The grade is the organization's (评议定级), never the member's own.
             del self.fields["rating"], self.fields["rated_on"]
+        if self.instance.status != Pledge.Status.APPROVED and not self.instance.published_on:
+            # Publication comes after the organization's approval (审核).
+            del self.fields["published_on"]
 
 
 class RegistrationForm(CadreLedgerForm):
@@ -84,3 +87,13 @@ class IssueCodesForm(forms.Form):
                               widget=forms.NumberInput(attrs={"class": "form-control"}))
     count = forms.IntegerField(label="生成数量", min_value=1, max_value=500, initial=50,
                                widget=forms.NumberInput(attrs={"class": "form-control"}))
+
+
+class VetForm(forms.Form):
+    APPROVE, RETURN = "approve", "return"
+    decision = forms.ChoiceField(label="审核意见", choices=[(APPROVE, "审核通过"),
+                                                        (RETURN, "退回修改")],
+                                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
+    reason = forms.CharField(label="退回原因", required=False, max_length=1000,
+                             help_text="退回时必填，党员将看到退回原因",
+                             widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))

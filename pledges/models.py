@@ -28,6 +28,17 @@ class Pledge(LedgerRecord):
         BASIC = "basic", "基本合格"
         POOR = "poor", "不合格"
 
+    class Status(models.TextChoices):
+        """Vetting (审核) by the Party organization before publication; a published pledge is
+        one with a 公开日期 (see `stage`)."""
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "待审核"
+        RETURNED = "returned", "已退回"
+        APPROVED = "approved", "审核通过"
+
+    PUBLISHED = "published"  # the stage after APPROVED, given by published_on
+    STAGES = [*Status.choices, (PUBLISHED, "已公开")]
+
     ledger_date_fields = ("published_on", "rated_on")
 
     cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT,
@@ -36,6 +47,13 @@ class Pledge(LedgerRecord):
     organization = models.ForeignKey(Organization, verbose_name="所在党组织",
                                      on_delete=models.PROTECT, related_name="pledges")
     items = models.TextField("承诺事项", help_text="2 至 5 项，每行一项")
+    status = models.CharField("审核状态", max_length=16, choices=Status.choices,
+                              default=Status.DRAFT, editable=False)
+    submitted_at = models.DateTimeField("提交审核时间", null=True, blank=True, editable=False)
+    vetted_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
+    vetted_by = models.ForeignKey("liaison.User", verbose_name="审核人", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+", editable=False)
+    return_reason = models.TextField("退回原因", blank=True, editable=False)
     published_on = models.DateField("公开日期", null=True, blank=True)
     rating = models.CharField("评定等次", max_length=16, choices=Rating.choices, blank=True)
     rated_on = models.DateField("评定日期", null=True, blank=True)
@@ -59,6 +77,14 @@ class Pledge(LedgerRecord):
 
     def item_list(self) -> list[str]:
         return pledge_items(self.items)
+
+    @property
+    def stage(self) -> str:
+        """草稿, 待审核, 已退回, 审核通过 or 已公开 (a pledge with a 公开日期)."""
+        return self.PUBLISHED if self.published_on else self.status
+
+    def get_stage_display(self) -> str:
+        return dict(self.STAGES)[self.stage]
 
 
 class PledgeProgress(models.Model):

@@ -12,6 +12,7 @@ from liaison.services import activity_dates_check, rules_for
 from pledges.models import MAX_ITEMS, MIN_ITEMS, Pledge, Registration, pledge_items
 
 EXCELLENT = Pledge.Rating.EXCELLENT
+Status = Pledge.Status
 CAP_MESSAGE = "同一党组织同一年度评定为「优秀」的不得超过已评定人数的三分之一"
 
 
@@ -34,6 +35,45 @@ def excellent_cap_error(pledge: Pledge) -> str:
     if excellent_cap_ok(excellent, rated):
         return ""
     return f"{CAP_MESSAGE}（已评定 {rated} 人，其中优秀将为 {excellent} 人）"
+
+
+LOCKED_MESSAGE = {
+    Status.SUBMITTED: "承诺已提交党组织审核，审核期间内容不能修改",
+    Status.APPROVED: "承诺已审核通过，内容不能修改；如需修改，请党组织退回后重新提交",
+}
+
+
+def pledge_submit_check(pledge: Pledge) -> None:
+    """A draft or a returned pledge goes to the Party organization for vetting (审核)."""
+    if pledge.published_on:
+        raise ValidationError("承诺已公开，不需要再提交审核")
+    if pledge.status not in (Status.DRAFT, Status.RETURNED):
+        raise ValidationError(f"承诺当前为「{Status(pledge.status).label}」，不能提交审核")
+    count = len(pledge_items(pledge.items))
+    if not MIN_ITEMS <= count <= MAX_ITEMS:
+        raise ValidationError({"items": f"承诺事项应为 {MIN_ITEMS} 至 {MAX_ITEMS} 项"
+                                        f"（现为 {count} 项）"})
+
+
+def pledge_vet_check(pledge: Pledge, *, approve: bool, reason: str) -> None:
+    """The organization approves a submitted pledge, or returns it with a reason (a
+    submitted one, or an approved one not yet published)."""
+    if pledge.published_on:
+        raise ValidationError("承诺已公开，不能再审核；内容如需更正，请用「修改承诺」登记")
+    allowed = (Status.SUBMITTED,) if approve else (Status.SUBMITTED, Status.APPROVED)
+    if pledge.status not in allowed:
+        action = "审核通过" if approve else "退回"
+        raise ValidationError(f"承诺当前为「{Status(pledge.status).label}」，不能{action}")
+    if not approve and not reason.strip():
+        raise ValidationError({"reason": "退回时请填写退回原因，以便党员修改"})
+
+
+def pledge_publish_check(pledge: Pledge) -> None:
+    if pledge.published_on:
+        raise ValidationError(f"承诺已于 {pledge.published_on:%Y-%m-%d} 公开")
+    if pledge.status != Status.APPROVED:
+        raise ValidationError(f"承诺须经党组织审核通过后才能公开"
+                              f"（当前：{Status(pledge.status).label}）")
 
 
 @rules_for(Pledge)
@@ -59,8 +99,16 @@ def pledge_rules(pledge: Pledge) -> None:
         except ValidationError as exc:
             errors.setdefault(field, exc.message_dict[field][0])
     stored = Pledge.objects.filter(pk=pledge.pk).values(
-        "items", "published_on", "cadre_id", "year", "organization_id").first() \
+        "items", "published_on", "cadre_id", "year", "organization_id", "status").first() \
         if pledge.pk else None
+    if pledge.published_on and not (stored and stored["published_on"]) \
+            and pledge.status != Status.APPROVED:
+        errors["published_on"] = (f"承诺须经党组织审核通过后才能公开"
+                                  f"（当前：{Status(pledge.status).label}）")
+    if stored and not stored["published_on"] \
+            and stored["status"] in (Status.SUBMITTED, Status.APPROVED) \
+            and pledge_items(stored["items"]) != pledge_items(pledge.items):
+        errors["items"] = LOCKED_MESSAGE[stored["status"]]
     if stored and stored["published_on"]:
         # Publication freezes the pledge: whose, which year and board, the wording and the
         # date (a change of wording is an amendment, shown with its date).

@@ -43,12 +43,16 @@ from liaison.throttle import client_address, within_limit
 from pledges import filters, forms
 from pledges.models import Pledge, PledgeReview, Registration, ReviewCode
 from pledges.resources import PledgeResource, RegistrationResource
+from pledges.selectors import can_vet, pending_vetting, vettable_pledges
 from pledges.services import (
     item_timelines,
     pledge_amend,
     pledge_progress_add,
+    pledge_publish,
     pledge_review,
     pledge_review_by_code,
+    pledge_submit,
+    pledge_vet,
     review_codes_issue,
     review_kind_for,
     review_summary,
@@ -71,7 +75,8 @@ class PledgeListView(ObjectListView):
     columns = (
         Column("干部", "cadre.name", link=True), Column("年度", "year"),
         Column("所在党组织", "organization.name"), ItemsColumn("承诺事项", "items"),
-        Column("公开日期", "published_on"), Column("评定等次", "get_rating_display"),
+        Column("状态", "get_stage_display"), Column("公开日期", "published_on"),
+        Column("评定等次", "get_rating_display"),
     )
 
     template_name = "pledges/pledge_list.html"
@@ -86,7 +91,8 @@ class PledgeListView(ObjectListView):
         units |= set(Position.objects.active_on(timezone.localdate()).filter(
             cadre__user=user).values_list("organization_id", flat=True))
         return {"board_units": Organization.objects.filter(pk__in=units).order_by("code"),
-                "can_print": has_role(user, Role.ORG_DEPT, Role.UNIT_ADMIN, Role.SYSADMIN)}
+                "can_print": has_role(user, Role.ORG_DEPT, Role.UNIT_ADMIN, Role.SYSADMIN),
+                "pending": pending_vetting(user).count()}
 
 
 class PledgeDetailView(ObjectDetailView):
@@ -95,7 +101,7 @@ class PledgeDetailView(ObjectDetailView):
     url_base = "pledges:pledge"
     fields = (
         Column("干部", "cadre.name"), Column("年度", "year"),
-        Column("所在党组织", "organization.name"),
+        Column("所在党组织", "organization.name"), Column("状态", "get_stage_display"),
         Column("公开日期", "published_on"), Column("评定等次", "get_rating_display"),
         Column("评定日期", "rated_on"),
     )
@@ -103,7 +109,7 @@ class PledgeDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pledge = context["object"]
-        context.update(items=item_timelines(pledge),
+        context.update(items=item_timelines(pledge), can_vet=can_vet(self.request.user, pledge),
                        amendments=pledge.amendments.order_by("date", "pk"),
                        reviews=pledge.reviews.select_related("reviewer").order_by("kind", "pk"))
         return context
@@ -112,6 +118,86 @@ class PledgeDetailView(ObjectDetailView):
 class PledgeEditView(ObjectEditView):
     model = Pledge
     form_class = forms.PledgeForm
+
+
+class PledgeStepView(RoleRequiredMixin, View):
+    """A one-button step on a pledge the user may change (提交审核, 公开): POST only."""
+
+    model = Pledge
+    policy_action = CHANGE
+    http_method_names = ["post"]
+    done = ""
+
+    def post(self, request, pk):
+        pledge = get_object_or_404(Pledge.objects.restrict(request.user, CHANGE), pk=pk)
+        try:
+            self.step(pledge)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, self.done)
+        return redirect(pledge.get_absolute_url())
+
+
+class PledgeSubmitView(PledgeStepView):
+    done = "已提交党组织审核"
+
+    def step(self, pledge):
+        pledge_submit(pledge=pledge, acting_user=self.request.user)
+
+
+class PledgePublishView(PledgeStepView):
+    done = "承诺已公开，内容和公开日期自即日起不能直接修改"
+
+    def step(self, pledge):
+        pledge_publish(pledge=pledge, acting_user=self.request.user)
+
+
+VETTERS = (Role.CADRE, Role.UNIT_ADMIN)  # a secretary (a cadre) or the unit admin in scope
+
+
+class VettingListView(RoleRequiredMixin, View):
+    """承诺审核: the pledges waiting for the user's vetting."""
+
+    allowed_roles = VETTERS
+
+    def get(self, request):
+        return TemplateResponse(request, "pledges/vetting.html", {
+            "pledges": pending_vetting(request.user), "title": "承诺审核"})
+
+
+class PledgeVetView(RoleRequiredMixin, View):
+    """The Party organization approves a submitted pledge, or returns it with a reason."""
+
+    allowed_roles = VETTERS
+    model = Pledge
+
+    def get_object(self):
+        return get_object_or_404(vettable_pledges(self.request.user)
+                                 .select_related("cadre", "organization"), pk=self.kwargs["pk"])
+
+    def render(self, pledge, form):
+        return TemplateResponse(self.request, "pledges/pledge_vet.html", {
+            "pledge": pledge, "form": form, "items": pledge.item_list(),
+            "can_view": can(self.request.user, VIEW, pledge), "title": f"审核：{pledge}"})
+
+    def get(self, request, pk):
+        return self.render(self.get_object(), forms.VetForm())
+
+    def post(self, request, pk):
+        pledge = self.get_object()
+        form = forms.VetForm(request.POST)
+        if form.is_valid():
+            approve = form.cleaned_data["decision"] == forms.VetForm.APPROVE
+            try:
+                pledge_vet(pledge=pledge, approve=approve, reason=form.cleaned_data["reason"],
+                           acting_user=request.user)
+            except ValidationError as exc:
+                add_validation_error(form, exc)
+            else:
+                messages.success(request, "已审核通过" if approve else "已退回，党员将看到退回原因")
+                return redirect("pledges:vetting")
+        return self.render(pledge, form)
 
 
 class PledgeDeleteView(ObjectDeleteView):

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from liaison.workbench import Panel, register_panel
 from pledges.models import Pledge, Registration
+from pledges.selectors import pending_vetting
 from pledges.services import item_timelines
 
 
@@ -20,9 +21,14 @@ def pledges_panel(request, cadre, year: int) -> dict:
 
 
 def pledge_actions(request, cadre) -> list[tuple[str, str]]:
-    if Pledge.objects.filter(cadre=cadre, year=timezone.localdate().year).exists():
-        return []
-    return [("填写年度承诺", reverse("pledges:pledge_create") + "?next=" + reverse("workbench"))]
+    actions = []
+    pending = pending_vetting(request.user).count()
+    if pending:  # a Party secretary's members' pledges
+        actions.append((f"审核承诺（{pending}）", reverse("pledges:vetting")))
+    if not Pledge.objects.filter(cadre=cadre, year=timezone.localdate().year).exists():
+        actions.append(("填写年度承诺",
+                        reverse("pledges:pledge_create") + "?next=" + reverse("workbench")))
+    return actions
 
 
 register_panel(Panel("pledges", "pledges/_workbench.html", pledges_panel, order=50,

@@ -110,6 +110,11 @@ ACCESS = {
     "pledges:public_review": ALL,
     "pledges:pledge_review": {CADRE, UNIT_ADMIN, ORG_DEPT, SYSADMIN},
     "pledges:review_codes": ROSTER,
+    "pledges:pledge_submit": LOGGERS,
+    "pledges:pledge_publish": LOGGERS,
+    # A Party secretary (a cadre: the walk's cadre leads no organization) or the unit admin.
+    "pledges:pledge_vet": {UNIT_ADMIN, SYSADMIN},
+    "pledges:vetting": {CADRE, UNIT_ADMIN, SYSADMIN},
 }
 # Pages open without a login (the public's side of the opinions and pledges systems).
 PUBLIC = {"opinions:public_form", "opinions:public_feedback", "opinions:public_feedback_unit",
@@ -138,7 +143,8 @@ def allowed(pattern) -> set[str]:
 
 POST_ONLY = {"import_confirm", "import_cancel", "supervision:run_create", "supervision:bulletin",
              "talks:talk_opinion_forward", "talks:talk_confirm",
-             "petitions:petition_opinion_forward"}
+             "petitions:petition_opinion_forward", "pledges:pledge_submit",
+             "pledges:pledge_publish"}
 # Pages whose objects carry no scoped data: a run's progress shows no figures.
 UNSCOPED = {"supervision:run_detail",
             # The reception rota is the district's, published to every role.

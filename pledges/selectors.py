@@ -1,0 +1,43 @@
+"""Reads of pledges beyond a plain get: who vets which pledge (审核)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from liaison.models import Position
+from liaison.permissions import Role, grants_with, is_unrestricted, subtree_q
+from pledges.models import Pledge
+
+
+def secretary_organizations(user):
+    """The organizations whose Party organization `user` leads now (a position marked
+    党组织负责人)."""
+    return Position.objects.active_on(timezone.localdate()).filter(
+        cadre__user=user, party_secretary=True).values("organization")
+
+
+def vettable_pledges(user):
+    """Pledges `user` vets for their Party organization: a unit admin those of the
+    organizations in their scope, a secretary those of the organization they lead; never
+    their own."""
+    if not getattr(user, "is_authenticated", False):
+        return Pledge.objects.none()
+    if is_unrestricted(user):
+        return Pledge.objects.all()
+    q = Q(organization__in=secretary_organizations(user))
+    admin = grants_with(user, Role.UNIT_ADMIN)
+    if admin:
+        q |= subtree_q(admin, "organization__path")
+    return Pledge.objects.filter(q).exclude(cadre__user=user)
+
+
+def can_vet(user, pledge: Pledge) -> bool:
+    return vettable_pledges(user).filter(pk=pledge.pk).exists()
+
+
+def pending_vetting(user):
+    """The pledges waiting for `user`'s vetting, oldest submission first."""
+    return vettable_pledges(user).filter(status=Pledge.Status.SUBMITTED,
+                                         published_on__isnull=True) \
+        .select_related("cadre", "organization").order_by("submitted_at", "pk")

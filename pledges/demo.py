@@ -32,10 +32,12 @@ def pledges_demo(rng, today: dt.date) -> None:
                             organization=position.organization,
                             items="\n".join(rng.sample(ITEMS, rng.randint(2, 4))))
             if published <= today and rng.random() < 0.9:
-                pledge.published_on = published
+                pledge.published_on, pledge.status = published, Pledge.Status.APPROVED
                 if year < today.year:
                     pledge.rating = rng.choice(["excellent"] * 3 + ["good"] * 6 + ["basic"])
                     pledge.rated_on = min(dt.date(year + 1, 1, 15), today)
+            else:  # drafts and pledges waiting for their organization's vetting
+                pledge.status = rng.choice([Pledge.Status.DRAFT, Pledge.Status.SUBMITTED])
             pledges.append(pledge)
         if position.organization.type != Organization.Type.COMMUNITY and rng.random() < 0.7:
             registrations.append(Registration(

@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.utils import timezone
 
@@ -5,6 +7,7 @@ from liaison.forms import CadreLedgerForm, DateInput, enters_own_records_only
 from liaison.models import Organization
 from liaison.permissions import VIEW
 from pledges.models import Pledge, PledgeProgress, PledgeReview, Registration
+from pledges.sectors import SECTORS, suggested_items
 
 
 class PledgeForm(CadreLedgerForm):
@@ -12,14 +15,19 @@ class PledgeForm(CadreLedgerForm):
 
     class Meta:
         model = Pledge
-        fields = ["cadre", "year", "organization", "items", "published_on", "rating",
-                  "rated_on"]
+        fields = ["cadre", "year", "organization", "sector", "items", "published_on",
+                  "rating", "rated_on"]
         widgets = {"items": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             self.initial["year"] = self.initial.get("year") or timezone.localdate().year
+        # The sector's suggested items fill the (empty or untouched) items box when the sector
+        # is picked (static/pledges/pledge_form.js); without scripts, ?sector= does the same.
+        self.fields["sector"].widget.attrs["data-suggestions"] = json.dumps(
+            {sector.code: suggested_items(sector.code) for sector in SECTORS},
+            ensure_ascii=False)
         if enters_own_records_only(self.user):
             # The grade is the organization's (评议定级), never the member's own.
             del self.fields["rating"], self.fields["rated_on"]

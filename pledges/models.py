@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from liaison.models import Cadre, LedgerRecord, Organization
 from liaison.permissions import RestrictedQuerySet
+from pledges.sectors import CHOICES as SECTORS
 
 ITEM_SEPARATORS = re.compile(r"[\n；;]")
 MIN_ITEMS, MAX_ITEMS = 2, 5
@@ -46,6 +47,8 @@ class Pledge(LedgerRecord):
     year = models.PositiveIntegerField("年度")
     organization = models.ForeignKey(Organization, verbose_name="所在党组织",
                                      on_delete=models.PROTECT, related_name="pledges")
+    sector = models.CharField("领域", max_length=16, choices=SECTORS, blank=True,
+                              help_text="按领域给出建议的承诺内容，可修改")
     items = models.TextField("承诺事项", help_text="2 至 5 项，每行一项")
     status = models.CharField("审核状态", max_length=16, choices=Status.choices,
                               default=Status.DRAFT, editable=False)

@@ -43,6 +43,7 @@ from liaison.throttle import client_address, within_limit
 from pledges import filters, forms
 from pledges.models import Pledge, PledgeReview, Registration, ReviewCode
 from pledges.resources import PledgeResource, RegistrationResource
+from pledges.sectors import BY_CODE, SECTORS, THREE_THREE_THREE, suggested_items
 from pledges.selectors import can_vet, pending_vetting, vettable_pledges
 from pledges.services import (
     item_timelines,
@@ -101,7 +102,8 @@ class PledgeDetailView(ObjectDetailView):
     url_base = "pledges:pledge"
     fields = (
         Column("干部", "cadre.name"), Column("年度", "year"),
-        Column("所在党组织", "organization.name"), Column("状态", "get_stage_display"),
+        Column("所在党组织", "organization.name"), Column("领域", "get_sector_display"),
+        Column("状态", "get_stage_display"),
         Column("公开日期", "published_on"), Column("评定等次", "get_rating_display"),
         Column("评定日期", "rated_on"),
     )
@@ -118,6 +120,17 @@ class PledgeDetailView(ObjectDetailView):
 class PledgeEditView(ObjectEditView):
     model = Pledge
     form_class = forms.PledgeForm
+    template_name = "pledges/pledge_edit.html"
+
+    def get_initial(self) -> dict:
+        """?sector= picks a sector and starts from its suggested items (七个领域)."""
+        code = self.request.GET.get("sector", "")
+        return {"sector": code, "items": suggested_items(code)} if code in BY_CODE else {}
+
+    def render(self, form, obj):
+        response = super().render(form, obj)
+        response.context_data.update(sectors=SECTORS, three=THREE_THREE_THREE)
+        return response
 
 
 class PledgeStepView(RoleRequiredMixin, View):

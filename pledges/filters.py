@@ -1,7 +1,7 @@
 import django_filters
 
-from liaison.filters import LedgerFilterSet, year_filter
-from pledges.models import Pledge, Registration
+from liaison.filters import LedgerFilterSet, SearchFilterSet, year_filter
+from pledges.models import Pledge, PledgePost, Registration
 
 
 class PledgeFilterSet(LedgerFilterSet):
@@ -28,3 +28,15 @@ class RegistrationFilterSet(LedgerFilterSet):
     class Meta:
         model = Registration
         fields = ["q", "unit", "cadre", "date_from", "date_to"]
+
+
+class PledgePostFilterSet(SearchFilterSet):
+    search_fields = ("name", "responsibilities", "organization__name", "members__name")
+    kind = django_filters.ChoiceFilter(label="岗位类型", choices=PledgePost.Kind.choices)
+
+    class Meta:
+        model = PledgePost
+        fields = ["q", "kind"]
+
+    def search(self, queryset, name, value):
+        return super().search(queryset, name, value).distinct()  # one row per post

@@ -3,19 +3,25 @@ import json
 from django import forms
 from django.utils import timezone
 
-from liaison.forms import CadreLedgerForm, DateInput, enters_own_records_only
-from liaison.models import Organization
-from liaison.permissions import VIEW
-from pledges.models import Pledge, PledgeProgress, PledgeReview, Registration
+from liaison.forms import (
+    CadreLedgerForm,
+    CheckboxList,
+    DateInput,
+    ScopedModelForm,
+    enters_own_records_only,
+)
+from liaison.models import Cadre, Organization, Position, active_on_q
+from liaison.permissions import VIEW, Role, grants_with, is_unrestricted, subtree_q
+from pledges.models import Pledge, PledgePost, PledgeProgress, PledgeReview, Registration
 from pledges.sectors import SECTORS, suggested_items
 
 
 class PledgeForm(CadreLedgerForm):
-    scoped_fields = {"organization": VIEW}
+    scoped_fields = {"organization": VIEW, "post": VIEW}
 
     class Meta:
         model = Pledge
-        fields = ["cadre", "year", "organization", "sector", "items", "published_on",
+        fields = ["cadre", "year", "organization", "post", "sector", "items", "published_on",
                   "rating", "rated_on"]
         widgets = {"items": forms.Textarea(attrs={"rows": 5})}
 
@@ -34,6 +40,32 @@ class PledgeForm(CadreLedgerForm):
         if self.instance.status != Pledge.Status.APPROVED and not self.instance.published_on:
             # Publication comes after the organization's approval (审核).
             del self.fields["published_on"]
+
+
+class PledgePostForm(ScopedModelForm):
+    """A unit's post; its members are picked among the people serving in the user's units
+    (pledges.rules.post_members_error checks them against the post's organization)."""
+
+    members = forms.ModelMultipleChoiceField(queryset=Cadre.objects.none(), label="在岗党员",
+                                             required=False, widget=CheckboxList)
+
+    class Meta:
+        model = PledgePost
+        fields = ["name", "kind", "organization", "responsibilities"]
+        widgets = {"responsibilities": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keepers = (Role.UNIT_ADMIN, Role.ORG_DEPT)
+        kept = Organization.objects.all() if is_unrestricted(self.user) else \
+            Organization.objects.filter(subtree_q(grants_with(self.user, *keepers), "path"))
+        self.fields["organization"].queryset = kept.exclude(
+            type=Organization.Type.DISTRICT).order_by("path")
+        serving = Position.objects.filter(active_on_q(timezone.localdate()),
+                                          organization__in=kept).values("cadre")
+        self.fields["members"].queryset = Cadre.objects.filter(pk__in=serving).order_by("code")
+        if self.instance.pk:
+            self.initial["members"] = list(self.instance.members.values_list("pk", flat=True))
 
 
 class RegistrationForm(CadreLedgerForm):

@@ -19,6 +19,45 @@ def pledge_items(text: str) -> list[str]:
     return [item.strip() for item in ITEM_SEPARATORS.split(text or "") if item.strip()]
 
 
+class PledgePost(models.Model):
+    """设岗定责: a post a unit sets up for its Party members (党员先锋岗, 党员责任区...), with
+    its responsibilities and the members assigned to it."""
+
+    class Kind(models.TextChoices):
+        VANGUARD = "vanguard", "党员先锋岗"
+        DUTY_AREA = "duty_area", "党员责任区"
+        MODEL = "model", "党员示范岗"
+        SERVICE = "service", "党员服务岗"
+        OTHER = "other", "其他岗位"
+
+    name = models.CharField("岗位名称", max_length=60)
+    kind = models.CharField("岗位类型", max_length=16, choices=Kind.choices)
+    organization = models.ForeignKey(Organization, verbose_name="设岗单位",
+                                     on_delete=models.PROTECT, related_name="pledge_posts")
+    responsibilities = models.TextField("岗位职责")
+    members = models.ManyToManyField(Cadre, verbose_name="在岗党员", blank=True,
+                                     related_name="pledge_posts")
+    entered_by = models.ForeignKey("liaison.User", verbose_name="录入人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+
+    history = HistoricalRecords(m2m_fields=[members])
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "党员岗位"
+        verbose_name_plural = "党员岗位"
+        ordering = ["organization__code", "kind", "name"]
+        constraints = [models.UniqueConstraint(
+            fields=["organization", "name"], name="pledge_post_natural_key",
+            violation_error_message="该单位已有同名岗位")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}·{self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("pledges:post_detail", args=[self.pk])
+
+
 class Pledge(LedgerRecord):
     """A member's pledge for a year: 2 to 5 items, vetted and evaluated by the Party
     organization of `organization`."""
@@ -47,6 +86,9 @@ class Pledge(LedgerRecord):
     year = models.PositiveIntegerField("年度")
     organization = models.ForeignKey(Organization, verbose_name="所在党组织",
                                      on_delete=models.PROTECT, related_name="pledges")
+    post = models.ForeignKey(PledgePost, verbose_name="所在岗位", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="pledges",
+                             help_text="设岗定责：承诺所对应的党员岗位")
     sector = models.CharField("领域", max_length=16, choices=SECTORS, blank=True,
                               help_text="按领域给出建议的承诺内容，可修改")
     items = models.TextField("承诺事项", help_text="2 至 5 项，每行一项")

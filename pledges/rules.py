@@ -7,9 +7,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from liaison.models import Organization
+from liaison.models import Organization, Position, active_on_q
 from liaison.services import activity_dates_check, rules_for
-from pledges.models import MAX_ITEMS, MIN_ITEMS, Pledge, Registration, pledge_items
+from pledges.models import MAX_ITEMS, MIN_ITEMS, Pledge, PledgePost, Registration, pledge_items
 
 EXCELLENT = Pledge.Rating.EXCELLENT
 Status = Pledge.Status
@@ -123,6 +123,9 @@ def pledge_rules(pledge: Pledge) -> None:
                              ("organization_id", "所在党组织")):
             if stored[field] != getattr(pledge, field):
                 errors[field.removesuffix("_id")] = f"承诺已公开，{label}不能修改"
+    if pledge.post_id and pledge.cadre_id and not pledge.post.members.filter(
+            pk=pledge.cadre_id).exists():
+        errors["post"] = f"「{pledge.post}」未安排该党员，请先在岗位中安排"
     if not getattr(pledge, "_cap_checked", False) and (pledge.rating or stored):
         cap_error = excellent_cap_error(pledge)
         if cap_error:
@@ -140,3 +143,22 @@ def registration_rules(registration: Registration) -> None:
     if registration.community_id and \
             registration.community.type != Organization.Type.COMMUNITY:
         raise ValidationError({"community": "报到单位应为社区"})
+
+
+@rules_for(PledgePost)
+def pledge_post_rules(post: PledgePost) -> None:
+    if post.organization_id and post.organization.type == Organization.Type.DISTRICT:
+        raise ValidationError({"organization": "请选择具体的设岗单位"})
+
+
+def post_members_error(post: PledgePost, members) -> str:
+    """设岗定责 assigns the unit's own members: each must hold a position, now, in the post's
+    organization or below it."""
+    today = timezone.localdate()
+    serving = set(Position.objects.filter(
+        active_on_q(today), organization__path__startswith=post.organization.path,
+        cadre__in=members).values_list("cadre_id", flat=True))
+    strangers = [m.name for m in members if m.pk not in serving]
+    if strangers:
+        return f"{'、'.join(strangers)}不在{post.organization.name}任职，不能安排到该岗位"
+    return ""

@@ -16,15 +16,36 @@ from liaison.services import activity_dates_check, notify, record_save
 from pledges.models import (
     Pledge,
     PledgeAmendment,
+    PledgePost,
     PledgeProgress,
     PledgeReview,
     ReviewCode,
     pledge_items,
 )
-from pledges.rules import pledge_publish_check, pledge_submit_check, pledge_vet_check
+from pledges.rules import (
+    pledge_publish_check,
+    pledge_submit_check,
+    pledge_vet_check,
+    post_members_error,
+)
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread on a slip
 CODE_LENGTH = 8
+
+
+# --- posts (设岗定责) --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pledge_post_save(*, post: PledgePost, members, acting_user) -> PledgePost:
+    """A unit's post with the members assigned to it (the unit's own members only)."""
+    members = list(members)
+    if post.organization_id and (error := post_members_error(post, members)):
+        raise ValidationError({"members": error})
+    record_save(instance=post, acting_user=acting_user)
+    post._history_user = acting_user
+    post.members.set(members)
+    return post
 
 
 # --- vetting (审核) and publication ----------------------------------------------------------

@@ -2,7 +2,7 @@ from django.urls import path
 
 from liaison.generic_views import object_urls
 from pledges import views
-from pledges.models import Pledge, Registration
+from pledges.models import Pledge, PledgePost, Registration
 
 app_name = "pledges"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
                  list=views.RegistrationListView, create=views.RegistrationEditView,
                  detail=views.RegistrationDetailView, edit=views.RegistrationEditView,
                  delete=views.RegistrationDeleteView),
+    *object_urls(PledgePost, "post", "posts/", list=views.PledgePostListView,
+                 create=views.PledgePostEditView, detail=views.PledgePostDetailView,
+                 edit=views.PledgePostEditView, delete=views.PledgePostDeleteView),
     path("<int:pk>/submit/", views.PledgeSubmitView.as_view(), name="pledge_submit"),
     path("<int:pk>/publish/", views.PledgePublishView.as_view(), name="pledge_publish"),
     path("<int:pk>/vet/", views.PledgeVetView.as_view(), name="pledge_vet"),

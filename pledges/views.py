@@ -41,13 +41,14 @@ from liaison.permissions import (
 from liaison.qr import qr_poster_pdf
 from liaison.throttle import client_address, within_limit
 from pledges import filters, forms
-from pledges.models import Pledge, PledgeReview, Registration, ReviewCode
+from pledges.models import Pledge, PledgePost, PledgeReview, Registration, ReviewCode
 from pledges.resources import PledgeResource, RegistrationResource
 from pledges.sectors import BY_CODE, SECTORS, THREE_THREE_THREE, suggested_items
 from pledges.selectors import can_vet, pending_vetting, vettable_pledges
 from pledges.services import (
     item_timelines,
     pledge_amend,
+    pledge_post_save,
     pledge_progress_add,
     pledge_publish,
     pledge_review,
@@ -102,8 +103,9 @@ class PledgeDetailView(ObjectDetailView):
     url_base = "pledges:pledge"
     fields = (
         Column("干部", "cadre.name"), Column("年度", "year"),
-        Column("所在党组织", "organization.name"), Column("领域", "get_sector_display"),
-        Column("状态", "get_stage_display"),
+        Column("所在党组织", "organization.name"), Column("所在岗位", "post"),
+        Column("岗位职责", "post.responsibilities"),
+        Column("领域", "get_sector_display"), Column("状态", "get_stage_display"),
         Column("公开日期", "published_on"), Column("评定等次", "get_rating_display"),
         Column("评定日期", "rated_on"),
     )
@@ -222,6 +224,49 @@ class PledgeDeleteView(ObjectDeleteView):
             raise PermissionDenied("承诺已公开，不能删除；内容如需更正，请用「修改承诺」登记")
 
 
+class MembersColumn(Column):
+    def value(self, obj):
+        return "、".join(cadre.name for cadre in obj.members.all())
+
+
+class PledgePostListView(ObjectListView):
+    """设岗定责: the posts of the units in the user's scope and their members."""
+
+    model = PledgePost
+    filterset_class = filters.PledgePostFilterSet
+    create_url_name = "pledges:post_create"
+    title = "党员岗位（设岗定责）"
+    empty_text = "暂无党员岗位"
+    columns = (Column("岗位名称", "name", link=True), Column("岗位类型", "get_kind_display"),
+               Column("设岗单位", "organization.name"), MembersColumn("在岗党员", "members"))
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("organization") \
+            .prefetch_related("members")
+
+
+class PledgePostDetailView(ObjectDetailView):
+    model = PledgePost
+    url_base = "pledges:post"
+    fields = (Column("岗位名称", "name"), Column("岗位类型", "get_kind_display"),
+              Column("设岗单位", "organization.name"), Column("岗位职责", "responsibilities"),
+              MembersColumn("在岗党员", "members"))
+
+
+class PledgePostEditView(ObjectEditView):
+    model = PledgePost
+    form_class = forms.PledgePostForm
+
+    def save_form(self, form):
+        return pledge_post_save(post=form.save(commit=False), acting_user=self.request.user,
+                                members=form.cleaned_data["members"])
+
+
+class PledgePostDeleteView(ObjectDeleteView):
+    model = PledgePost
+    success_url_name = "pledges:post_list"
+
+
 class RegistrationListView(ObjectListView):
     model = Registration
     filterset_class = filters.RegistrationFilterSet
@@ -338,7 +383,7 @@ class PublicPledgeBoardView(View):
         year = board_year(request)
         pledges = Pledge.objects.filter(organization=organization, year=year,
                                         published_on__isnull=False) \
-            .select_related("cadre").prefetch_related("amendments").order_by("cadre__code")
+            .select_related("cadre", "post").prefetch_related("amendments").order_by("cadre__code")
         page = Paginator(pledges, 30).get_page(request.GET.get("page"))
         reviews = review_summary(list(page))
         return TemplateResponse(request, "pledges/public_board.html", {

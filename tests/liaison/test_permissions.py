@@ -32,7 +32,7 @@ from liaison.models import (
 from liaison.permissions import Role, policy_of
 from opinions.models import Opinion, OpinionAnalysis
 from petitions.models import Petition, ReceptionDay
-from pledges.models import Pledge, Registration
+from pledges.models import Pledge, PledgePost, Registration
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment
 from supervision.models import ComplianceRun, ReportFile
 from talks.models import Talk
@@ -202,7 +202,8 @@ def objects_in(tree):
             ComplianceRun: tree.run_in, ReportFile: tree.reportfile_in,
             Petition: tree.petition_in, ReceptionDay: tree.reception_in, Talk: tree.talk_in,
             Opinion: tree.opinion_in, OpinionAnalysis: tree.analysis_in,
-            Pledge: tree.pledge_in, Registration: tree.registration_in}
+            Pledge: tree.pledge_in, Registration: tree.registration_in,
+            PledgePost: tree.post_in}
 
 
 def objects_out(tree):
@@ -214,7 +215,8 @@ def objects_out(tree):
             ComplianceRun: tree.run_in, ReportFile: tree.reportfile_out,
             Petition: tree.petition_out, ReceptionDay: tree.reception_out,
             Talk: tree.talk_out, Opinion: tree.opinion_out, OpinionAnalysis: tree.analysis_out,
-            Pledge: tree.pledge_out, Registration: tree.registration_out}
+            Pledge: tree.pledge_out, Registration: tree.registration_out,
+            PledgePost: tree.post_out}
 
 
 PATTERNS = list(platform_patterns())
@@ -254,6 +256,8 @@ EXPECTED_POLICIES = {
     OpinionAnalysis: (READERS, ROSTER, HISTORY, {SYSADMIN}),
     Pledge: (LIAISON, LOGGERS, HISTORY, {SYSADMIN}),
     Registration: (LIAISON, LOGGERS, HISTORY, {SYSADMIN}),
+    # 设岗定责 is the unit's: its admins and 组织部 keep the posts.
+    PledgePost: (LIAISON, ROSTER, HISTORY, {SYSADMIN}),
 }
 
 

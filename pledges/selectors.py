@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from liaison.models import Position
 from liaison.permissions import Role, grants_with, is_unrestricted, subtree_q
-from pledges.models import Pledge
+from pledges.models import Pledge, PledgeReview
+from pledges.services import review_summary
 
 
 def secretary_organizations(user):
@@ -41,3 +42,30 @@ def pending_vetting(user):
     return vettable_pledges(user).filter(status=Pledge.Status.SUBMITTED,
                                          published_on__isnull=True) \
         .select_related("cadre", "organization").order_by("submitted_at", "pk")
+
+
+GRADE_ORDER = {value: n for n, value in enumerate(Pledge.Rating.values)}
+
+
+def grade_sheet(organization, year: int) -> dict:
+    """评议定级表: the organization's rated pledges of the year, best grade first, each with
+    its reviews counted by kind and verdict, and the one-third cap's figures."""
+    pledges = sorted(Pledge.objects.filter(organization=organization, year=year)
+                     .exclude(rating="").select_related("cadre", "post"),
+                     key=lambda p: (GRADE_ORDER[p.rating], p.cadre.code))
+    summary = review_summary(pledges)
+    kinds = PledgeReview.Kind.choices
+    verdicts = PledgeReview.Verdict.choices
+    rows = []
+    for pledge in pledges:
+        counts = summary.get(pledge.pk, {})
+        rows.append({"pledge": pledge, "reviews": [
+            "；".join(f"{label}{counts.get(kind, {}).get(value)}"
+                     for value, label in verdicts if counts.get(kind, {}).get(value)) or "—"
+            for kind, _ in kinds]})
+    by_grade = {label: sum(1 for p in pledges if p.rating == value)
+                for value, label in Pledge.Rating.choices}
+    unrated = Pledge.objects.filter(organization=organization, year=year, rating="",
+                                    published_on__isnull=False).count()
+    return {"rows": rows, "kinds": [label for _, label in kinds], "by_grade": by_grade,
+            "rated": len(pledges), "unrated": unrated}

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:pk>/amend/", views.PledgeAmendView.as_view(), name="pledge_amend"),
     path("<int:pk>/review/", views.PledgeReviewView.as_view(), name="pledge_review"),
     path("poster/<str:code>/", views.PledgePosterView.as_view(), name="poster"),
+    path("grades/<str:code>/", views.GradeSheetView.as_view(), name="grade_sheet"),
     path("codes/<str:code>/", views.ReviewCodesView.as_view(), name="review_codes"),
     # Open without a login: an organization's pledge board (亮承诺).
     path("board/<str:code>/", views.PublicPledgeBoardView.as_view(), name="board"),

@@ -27,6 +27,7 @@ from liaison.generic_views import (
 )
 from liaison.models import Cadre, Organization, Position
 from liaison.params import year_param
+from liaison.pdf import render_pdf
 from liaison.permissions import (
     CHANGE,
     VIEW,
@@ -44,7 +45,7 @@ from pledges import filters, forms
 from pledges.models import Pledge, PledgePost, PledgeReview, Registration, ReviewCode
 from pledges.resources import PledgeResource, RegistrationResource
 from pledges.sectors import BY_CODE, SECTORS, THREE_THREE_THREE, suggested_items
-from pledges.selectors import can_vet, pending_vetting, vettable_pledges
+from pledges.selectors import can_vet, grade_sheet, pending_vetting, vettable_pledges
 from pledges.services import (
     item_timelines,
     pledge_amend,
@@ -94,6 +95,8 @@ class PledgeListView(ObjectListView):
             cadre__user=user).values_list("organization_id", flat=True))
         return {"board_units": Organization.objects.filter(pk__in=units).order_by("code"),
                 "can_print": has_role(user, Role.ORG_DEPT, Role.UNIT_ADMIN, Role.SYSADMIN),
+                "can_grade_sheet": has_role(user, *GradeSheetView.allowed_roles,
+                                            Role.SYSADMIN),
                 "pending": pending_vetting(user).count()}
 
 
@@ -412,6 +415,25 @@ class PledgePosterView(RoleRequiredMixin, View):
 
 
 # --- evaluation (评议定级) -----------------------------------------------------------------
+
+
+class GradeSheetView(RoleRequiredMixin, View):
+    """评议定级表 (A4 PDF): an organization's rated pledges of a year, their reviews by kind
+    and their grades, for the units' keepers and readers of the organization's subtree."""
+
+    allowed_roles = (Role.ORG_DEPT, Role.UNIT_ADMIN, Role.INSPECTOR)
+
+    def get(self, request, code):
+        user = request.user
+        kept = Organization.objects.all() if is_unrestricted(user) else \
+            Organization.objects.filter(subtree_q(grants_with(user, *self.allowed_roles), "path"))
+        organization = get_object_or_404(kept, code=code)
+        year = board_year(request)
+        title = f"{organization.name}{year}年党员承诺评议定级表"
+        pdf = render_pdf("pledges/grade_sheet_pdf.html", {
+            "title": title, "organization": organization, "year": year,
+            "as_of": timezone.localdate(), "sheet": grade_sheet(organization, year)}, user=user)
+        return pdf_response(pdf, f"评议定级表-{organization.name}-{year}")
 
 
 def reviewable_pledges(user):

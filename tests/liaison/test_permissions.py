@@ -115,6 +115,7 @@ ACCESS = {
     # A Party secretary (a cadre: the walk's cadre leads no organization) or the unit admin.
     "pledges:pledge_vet": {UNIT_ADMIN, SYSADMIN},
     "pledges:vetting": {CADRE, UNIT_ADMIN, SYSADMIN},
+    "pledges:grade_sheet": READERS,
 }
 # Pages open without a login (the public's side of the opinions and pledges systems).
 PUBLIC = {"opinions:public_form", "opinions:public_feedback", "opinions:public_feedback_unit",

@@ -12,7 +12,14 @@ from liaison.forms import (
 )
 from liaison.models import Cadre, Organization, Position, active_on_q
 from liaison.permissions import VIEW, Role, grants_with, is_unrestricted, subtree_q
-from pledges.models import Pledge, PledgePost, PledgeProgress, PledgeReview, Registration
+from pledges.models import (
+    Pledge,
+    PledgePost,
+    PledgeProgress,
+    PledgeReview,
+    Registration,
+    ServiceActivity,
+)
 from pledges.sectors import SECTORS, suggested_items
 
 
@@ -137,3 +144,30 @@ class VetForm(forms.Form):
     reason = forms.CharField(label="退回原因", required=False, max_length=1000,
                              help_text="退回时必填，党员将看到退回原因",
                              widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+
+
+def kept_organizations(user):
+    """The organizations under the user's keeper grants (unit admin, 组织部)."""
+    if is_unrestricted(user):
+        return Organization.objects.all()
+    return Organization.objects.filter(
+        subtree_q(grants_with(user, Role.UNIT_ADMIN, Role.ORG_DEPT), "path"))
+
+
+class ServiceActivityForm(ScopedModelForm):
+    class Meta:
+        model = ServiceActivity
+        fields = ["community", "kind", "title", "description", "date", "capacity"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = kept_organizations(self.user).filter(
+            type=Organization.Type.COMMUNITY).order_by("path")
+        if not self.instance.pk:
+            self.initial.setdefault("date", timezone.localdate())
+
+
+class LetterForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(choices=[(q, q) for q in (1, 2, 3, 4)], coerce=int)

@@ -283,3 +283,64 @@ class Registration(LedgerRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("pledges:registration_detail", args=[self.pk])
+
+
+class ServiceActivity(models.Model):
+    """双报到: an item of a community's needs list (社区需求清单) or a volunteer activity it
+    publishes; registered members sign up and the community records their service hours."""
+
+    class Kind(models.TextChoices):
+        NEED = "need", "社区需求"
+        ACTIVITY = "activity", "志愿服务活动"
+
+    community = models.ForeignKey(Organization, verbose_name="社区", on_delete=models.PROTECT,
+                                  related_name="service_activities")
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    title = models.CharField("名称", max_length=100)
+    description = models.TextField("内容", blank=True)
+    date = models.DateField("日期", help_text="活动日期；需求为发布日期")
+    capacity = models.PositiveSmallIntegerField("需要人数", null=True, blank=True)
+    entered_by = models.ForeignKey("liaison.User", verbose_name="录入人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "社区需求和志愿服务"
+        verbose_name_plural = "社区需求和志愿服务"
+        ordering = ["-date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("pledges:activity_detail", args=[self.pk])
+
+
+class ServiceSignup(models.Model):
+    """A member signed up for a community's need or activity, with the service hours the
+    community recorded."""
+
+    activity = models.ForeignKey(ServiceActivity, verbose_name="需求或活动",
+                                 on_delete=models.CASCADE, related_name="signups")
+    cadre = models.ForeignKey(Cadre, verbose_name="党员", on_delete=models.PROTECT,
+                              related_name="service_signups")
+    signed_at = models.DateTimeField("报名时间", auto_now_add=True)
+    hours = models.DecimalField("服务时长（小时）", max_digits=5, decimal_places=1, null=True,
+                                blank=True)
+    recorded_by = models.ForeignKey("liaison.User", verbose_name="记录人", null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "志愿服务报名"
+        verbose_name_plural = "志愿服务报名"
+        ordering = ["activity", "signed_at"]
+        constraints = [models.UniqueConstraint(fields=["activity", "cadre"],
+                                               name="service_signup_once",
+                                               violation_error_message="已报名")]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} · {self.activity.title}"

@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from liaison.models import Organization, Position, active_on_q
 from liaison.services import activity_dates_check, rules_for
-from pledges.models import MAX_ITEMS, MIN_ITEMS, Pledge, PledgePost, Registration, pledge_items
+from pledges.models import (
+    MAX_ITEMS,
+    MIN_ITEMS,
+    Pledge,
+    PledgePost,
+    Registration,
+    ServiceActivity,
+    pledge_items,
+)
 
 EXCELLENT = Pledge.Rating.EXCELLENT
 Status = Pledge.Status
@@ -161,4 +169,34 @@ def post_members_error(post: PledgePost, members) -> str:
     strangers = [m.name for m in members if m.pk not in serving]
     if strangers:
         return f"{'、'.join(strangers)}不在{post.organization.name}任职，不能安排到该岗位"
+    return ""
+
+
+@rules_for(ServiceActivity)
+def service_activity_rules(activity: ServiceActivity) -> None:
+    if activity.community_id and activity.community.type != Organization.Type.COMMUNITY:
+        raise ValidationError({"community": "发布单位应为社区"})
+
+
+MAX_HOURS = 24
+
+
+def service_signup_error(activity: ServiceActivity, cadre, day) -> str:
+    """A member signs up with a community they are registered with (在职党员到社区报到),
+    once, while places are left."""
+    if not Registration.objects.filter(active_on_q(day), cadre=cadre,
+                                       community=activity.community_id).exists():
+        return f"请先到{activity.community.name}报到，再报名参加"
+    if activity.signups.filter(cadre=cadre).exists():
+        return "您已报名"
+    if activity.capacity and activity.signups.count() >= activity.capacity:
+        return f"名额已满（需要 {activity.capacity} 人）"
+    return ""
+
+
+def service_hours_error(activity: ServiceActivity, hours, day) -> str:
+    if activity.date > day:
+        return "活动尚未开展，不能记录服务时长"
+    if hours is not None and not 0 < hours <= MAX_HOURS:
+        return f"服务时长应在 0 至 {MAX_HOURS} 小时之间"
     return ""

@@ -4,10 +4,10 @@ kept for a cadre, like the other cadre records."""
 from django.db.models import Q
 from django.utils import timezone
 
-from liaison.models import Position
+from liaison.models import Position, active_on_q
 from liaison.permissions import CHANGE, Policy, Role, grants_with, scope_for
 from liaison.scopes import cadre_records_scope, unit_records_scope
-from pledges.models import Pledge, PledgePost, Registration
+from pledges.models import Pledge, PledgePost, Registration, ServiceActivity
 
 
 @scope_for(Pledge, policy=Policy(view=Role.LIAISON, change=Role.LEDGER_WRITERS))
@@ -29,4 +29,19 @@ def pledge_post_scope(user, action: str) -> Q:
         serving = Position.objects.active_on(timezone.localdate()).filter(cadre__user=user)
         q |= Q(organization__in=serving.values("organization")) \
             | Q(pk__in=PledgePost.objects.filter(members__user=user).values("pk"))
+    return q
+
+
+@scope_for(ServiceActivity,
+           policy=Policy(view=Role.LIAISON, change=(Role.UNIT_ADMIN, Role.ORG_DEPT)))
+def service_activity_scope(user, action: str) -> Q:
+    """A community's needs and activities are kept by its admins and 组织部 (纪检监察 reads
+    them); a cadre reads those of the communities they are registered with or serve in."""
+    q = unit_records_scope(user, action, "community")
+    if action != CHANGE and grants_with(user, Role.CADRE):
+        today = timezone.localdate()
+        registered = Registration.objects.filter(active_on_q(today), cadre__user=user)
+        serving = Position.objects.active_on(today).filter(cadre__user=user)
+        q |= Q(community__in=registered.values("community")) \
+            | Q(community__in=serving.values("organization"))
     return q

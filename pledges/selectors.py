@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q
 from django.utils import timezone
 
-from liaison.models import Position
+from liaison.models import Organization, Position, active_on_q
 from liaison.permissions import Role, grants_with, is_unrestricted, subtree_q
-from pledges.models import Pledge, PledgeReview
+from pledges.models import Pledge, PledgeReview, ServiceSignup
 from pledges.services import review_summary
 
 
@@ -69,3 +71,26 @@ def grade_sheet(organization, year: int) -> dict:
                                     published_on__isnull=False).count()
     return {"rows": rows, "kinds": [label for _, label in kinds], "by_grade": by_grade,
             "rated": len(pledges), "unrated": unrated}
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(year, 3 * quarter - 2, 1)
+    last = (dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)) \
+        - dt.timedelta(days=1)
+    return first, last
+
+
+def feedback_letter(registration, year: int, quarter: int) -> dict:
+    """The community's quarterly feedback letter to a registered member's employer: the
+    member's service there in the quarter, with hours."""
+    first, last = quarter_bounds(year, quarter)
+    signups = list(ServiceSignup.objects.filter(
+        cadre=registration.cadre_id, activity__community=registration.community_id,
+        activity__date__range=(first, last)).select_related("activity")
+        .order_by("activity__date", "pk"))
+    employers = Organization.objects.filter(
+        pk__in=Position.objects.filter(active_on_q(last), cadre=registration.cadre_id)
+        .values("organization")).exclude(type=Organization.Type.COMMUNITY).order_by("code")
+    return {"first": first, "last": last, "signups": signups,
+            "hours": sum((s.hours or 0) for s in signups),
+            "employers": list(employers)}

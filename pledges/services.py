@@ -20,6 +20,8 @@ from pledges.models import (
     PledgeProgress,
     PledgeReview,
     ReviewCode,
+    ServiceActivity,
+    ServiceSignup,
     pledge_items,
 )
 from pledges.rules import (
@@ -27,6 +29,8 @@ from pledges.rules import (
     pledge_submit_check,
     pledge_vet_check,
     post_members_error,
+    service_hours_error,
+    service_signup_error,
 )
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread on a slip
@@ -242,3 +246,40 @@ def review_summary(pledges) -> dict[int, dict[str, dict[str, int]]]:
         summary.setdefault(row["pledge_id"], {}).setdefault(row["kind"], {})[
             row["verdict"]] = row["n"]
     return summary
+
+
+
+# --- community service (双报到: 社区需求清单, 志愿服务, 服务时长) -------------------------------
+
+
+@transaction.atomic
+def service_signup(*, activity: ServiceActivity, cadre, acting_user) -> ServiceSignup:
+    """A registered member signs up for a community's need or activity (the activity's row is
+    locked, so that the last place is taken once)."""
+    activity = ServiceActivity.objects.select_for_update().select_related("community") \
+        .get(pk=activity.pk)
+    if cadre is None:
+        raise ValidationError("只有党员本人可以报名")
+    if error := service_signup_error(activity, cadre, timezone.localdate()):
+        raise ValidationError(error)
+    signup = ServiceSignup(activity=activity, cadre=cadre)
+    signup._history_user = acting_user
+    signup.save()
+    return signup
+
+
+@transaction.atomic
+def service_hours_record(*, activity: ServiceActivity, hours: dict, acting_user) -> int:
+    """The community records each member's service hours ({signup id: hours or None});
+    returns how many changed."""
+    today, changed = timezone.localdate(), 0
+    for signup in activity.signups.select_for_update().filter(pk__in=list(hours)):
+        value = hours[signup.pk]
+        if error := service_hours_error(activity, value, today):
+            raise ValidationError({"hours": f"{signup.cadre.name}：{error}"})
+        if signup.hours != value:
+            signup.hours, signup.recorded_by = value, acting_user
+            signup._history_user = acting_user
+            signup.save(update_fields=["hours", "recorded_by"])
+            changed += 1
+    return changed

@@ -2,7 +2,7 @@ from django.urls import path
 
 from liaison.generic_views import object_urls
 from pledges import views
-from pledges.models import Pledge, PledgePost, Registration
+from pledges.models import Pledge, PledgePost, Registration, ServiceActivity
 
 app_name = "pledges"
 urlpatterns = [
@@ -16,6 +16,15 @@ urlpatterns = [
     *object_urls(PledgePost, "post", "posts/", list=views.PledgePostListView,
                  create=views.PledgePostEditView, detail=views.PledgePostDetailView,
                  edit=views.PledgePostEditView, delete=views.PledgePostDeleteView),
+    *object_urls(ServiceActivity, "activity", "activities/",
+                 list=views.ServiceActivityListView, create=views.ServiceActivityEditView,
+                 detail=views.ServiceActivityDetailView, edit=views.ServiceActivityEditView,
+                 delete=views.ServiceActivityDeleteView),
+    path("activities/<int:pk>/signup/", views.ServiceSignupView.as_view(),
+         name="activity_signup"),
+    path("activities/<int:pk>/hours/", views.ServiceHoursView.as_view(), name="activity_hours"),
+    path("registrations/<int:pk>/letter/", views.FeedbackLetterView.as_view(),
+         name="registration_letter"),
     path("<int:pk>/submit/", views.PledgeSubmitView.as_view(), name="pledge_submit"),
     path("<int:pk>/publish/", views.PledgePublishView.as_view(), name="pledge_publish"),
     path("<int:pk>/vet/", views.PledgeVetView.as_view(), name="pledge_vet"),

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -42,10 +45,23 @@ from liaison.permissions import (
 from liaison.qr import qr_poster_pdf
 from liaison.throttle import client_address, within_limit
 from pledges import filters, forms
-from pledges.models import Pledge, PledgePost, PledgeReview, Registration, ReviewCode
+from pledges.models import (
+    Pledge,
+    PledgePost,
+    PledgeReview,
+    Registration,
+    ReviewCode,
+    ServiceActivity,
+)
 from pledges.resources import PledgeResource, RegistrationResource
 from pledges.sectors import BY_CODE, SECTORS, THREE_THREE_THREE, suggested_items
-from pledges.selectors import can_vet, grade_sheet, pending_vetting, vettable_pledges
+from pledges.selectors import (
+    can_vet,
+    feedback_letter,
+    grade_sheet,
+    pending_vetting,
+    vettable_pledges,
+)
 from pledges.services import (
     item_timelines,
     pledge_amend,
@@ -59,6 +75,8 @@ from pledges.services import (
     review_codes_issue,
     review_kind_for,
     review_summary,
+    service_hours_record,
+    service_signup,
 )
 
 
@@ -289,6 +307,17 @@ class RegistrationListView(ObjectListView):
 
 class RegistrationDetailView(ObjectDetailView):
     model = Registration
+    template_name = "pledges/registration_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        quarter = (today.month - 1) // 3 + 1
+        context["quarters"] = [(today.year, q) for q in range(quarter, 0, -1)] + \
+            [(today.year - 1, 4)]
+        context["can_letter"] = has_role(self.request.user, *FeedbackLetterView.allowed_roles,
+                                         Role.SYSADMIN)
+        return context
     url_base = "pledges:registration"
     fields = (Column("干部", "cadre.name"), Column("社区", "community.name"),
               Column("报到日期", "start_date"), Column("结束日期", "end_date"))
@@ -563,3 +592,121 @@ class ReviewCodesView(RoleRequiredMixin, View):
             return redirect(reverse("pledges:review_codes", args=[code])
                             + f"?year={form.cleaned_data['year']}")
         return self.render(organization, board_year(request), form)
+
+
+# --- community service (双报到): needs list, volunteer activities, hours, feedback letters ----
+
+
+class ServiceActivityListView(ObjectListView):
+    model = ServiceActivity
+    create_url_name = "pledges:activity_create"
+    title = "社区需求和志愿服务"
+    empty_text = "暂无社区需求或志愿服务活动"
+    columns = (Column("名称", "title", link=True), Column("类型", "get_kind_display"),
+               Column("社区", "community.name"), Column("日期", "date"),
+               Column("需要人数", "capacity"))
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("community")
+
+
+class ServiceActivityDetailView(ObjectDetailView):
+    model = ServiceActivity
+    template_name = "pledges/activity_detail.html"
+    url_base = "pledges:activity"
+    fields = (Column("类型", "get_kind_display"), Column("社区", "community.name"),
+              Column("日期", "date"), Column("内容", "description"),
+              Column("需要人数", "capacity"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        activity = context["object"]
+        signups = activity.signups.select_related("cadre").order_by("signed_at")
+        me = Cadre.objects.filter(user=self.request.user).first()
+        context.update(signups=signups, total=sum((s.hours or 0) for s in signups),
+                       signed_up=me is not None and any(s.cadre_id == me.pk for s in signups),
+                       can_sign_up=me is not None and has_role(self.request.user, Role.CADRE))
+        return context
+
+
+class ServiceActivityEditView(ObjectEditView):
+    model = ServiceActivity
+    form_class = forms.ServiceActivityForm
+
+
+class ServiceActivityDeleteView(ObjectDeleteView):
+    model = ServiceActivity
+    success_url_name = "pledges:activity_list"
+
+
+class ServiceSignupView(RoleRequiredMixin, View):
+    """报名: a registered member signs up for a need or an activity (POST)."""
+
+    allowed_roles = (Role.CADRE,)
+    model = ServiceActivity
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        activity = get_object_or_404(ServiceActivity.objects.restrict(request.user, VIEW),
+                                     pk=pk)
+        try:
+            service_signup(activity=activity, cadre=Cadre.objects.filter(user=request.user)
+                           .first(), acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "报名成功")
+        return redirect(activity.get_absolute_url())
+
+
+class ServiceHoursView(RoleRequiredMixin, View):
+    """The community records the members' service hours (POST from the activity's page)."""
+
+    model = ServiceActivity
+    policy_action = CHANGE
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        activity = get_object_or_404(ServiceActivity.objects.restrict(request.user, CHANGE),
+                                     pk=pk)
+        hours, bad = {}, []
+        for signup in activity.signups.select_related("cadre"):
+            text = request.POST.get(f"hours-{signup.pk}", "").strip()
+            try:
+                hours[signup.pk] = Decimal(text).quantize(Decimal("0.1")) if text else None
+            except InvalidOperation:
+                bad.append(signup.cadre.name)
+        if bad:
+            messages.error(request, f"{'、'.join(bad)}的服务时长不是有效数字")
+            return redirect(activity.get_absolute_url())
+        try:
+            changed = service_hours_record(activity=activity, hours=hours,
+                                           acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已记录服务时长（{changed} 人）")
+        return redirect(activity.get_absolute_url())
+
+
+class FeedbackLetterView(RoleRequiredMixin, View):
+    """The community's quarterly feedback letter (PDF) to a registered member's employer."""
+
+    allowed_roles = (Role.ORG_DEPT, Role.UNIT_ADMIN, Role.INSPECTOR)
+    model = Registration
+
+    def get(self, request, pk):
+        registration = get_object_or_404(Registration.objects.restrict(request.user, VIEW)
+                                         .select_related("cadre", "community"), pk=pk)
+        today = timezone.localdate()
+        form = forms.LetterForm(request.GET or {"year": today.year,
+                                                "quarter": (today.month - 1) // 3 + 1})
+        if not form.is_valid():
+            raise Http404("年度或季度无效")
+        year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
+        title = f"在职党员到社区报到情况反馈函（{year}年第{quarter}季度）"
+        pdf = render_pdf("pledges/feedback_letter_pdf.html", {
+            "title": title, "registration": registration, "year": year, "quarter": quarter,
+            "as_of": today, "letter": feedback_letter(registration, year, quarter)},
+            user=request.user)
+        return pdf_response(pdf, f"报到反馈函-{registration.cadre.name}-{year}Q{quarter}")

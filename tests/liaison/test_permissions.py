@@ -32,7 +32,7 @@ from liaison.models import (
 from liaison.permissions import Role, policy_of
 from opinions.models import Opinion, OpinionAnalysis
 from petitions.models import Petition, ReceptionDay
-from pledges.models import Pledge, PledgePost, Registration
+from pledges.models import Pledge, PledgePost, Registration, ServiceActivity
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment
 from supervision.models import ComplianceRun, ReportFile
 from talks.models import Talk
@@ -116,6 +116,10 @@ ACCESS = {
     "pledges:pledge_vet": {UNIT_ADMIN, SYSADMIN},
     "pledges:vetting": {CADRE, UNIT_ADMIN, SYSADMIN},
     "pledges:grade_sheet": READERS,
+    # A registered member signs up (the walk's cadre is registered with 东城一社区).
+    "pledges:activity_signup": {CADRE, SYSADMIN},
+    "pledges:activity_hours": ROSTER,
+    "pledges:registration_letter": READERS,
 }
 # Pages open without a login (the public's side of the opinions and pledges systems).
 PUBLIC = {"opinions:public_form", "opinions:public_feedback", "opinions:public_feedback_unit",
@@ -145,7 +149,7 @@ def allowed(pattern) -> set[str]:
 POST_ONLY = {"import_confirm", "import_cancel", "supervision:run_create", "supervision:bulletin",
              "talks:talk_opinion_forward", "talks:talk_confirm",
              "petitions:petition_opinion_forward", "pledges:pledge_submit",
-             "pledges:pledge_publish"}
+             "pledges:pledge_publish", "pledges:activity_signup", "pledges:activity_hours"}
 # Pages whose objects carry no scoped data: a run's progress shows no figures.
 UNSCOPED = {"supervision:run_detail",
             # The reception rota is the district's, published to every role.
@@ -204,7 +208,7 @@ def objects_in(tree):
             Petition: tree.petition_in, ReceptionDay: tree.reception_in, Talk: tree.talk_in,
             Opinion: tree.opinion_in, OpinionAnalysis: tree.analysis_in,
             Pledge: tree.pledge_in, Registration: tree.registration_in,
-            PledgePost: tree.post_in}
+            PledgePost: tree.post_in, ServiceActivity: tree.activity_in}
 
 
 def objects_out(tree):
@@ -217,7 +221,7 @@ def objects_out(tree):
             Petition: tree.petition_out, ReceptionDay: tree.reception_out,
             Talk: tree.talk_out, Opinion: tree.opinion_out, OpinionAnalysis: tree.analysis_out,
             Pledge: tree.pledge_out, Registration: tree.registration_out,
-            PledgePost: tree.post_out}
+            PledgePost: tree.post_out, ServiceActivity: tree.activity_out}
 
 
 PATTERNS = list(platform_patterns())
@@ -259,6 +263,8 @@ EXPECTED_POLICIES = {
     Registration: (LIAISON, LOGGERS, HISTORY, {SYSADMIN}),
     # 设岗定责 is the unit's: its admins and 组织部 keep the posts.
     PledgePost: (LIAISON, ROSTER, HISTORY, {SYSADMIN}),
+    # A community's needs list and volunteer activities are its keepers'.
+    ServiceActivity: (LIAISON, ROSTER, HISTORY, {SYSADMIN}),
 }
 
 

@@ -107,3 +107,22 @@ def test_the_quarterly_letter_goes_to_the_members_employer_with_the_hours(
 def test_quarters_end_where_they_should():
     assert quarter_bounds(2025, 1) == (dt.date(2025, 1, 1), dt.date(2025, 3, 31))
     assert quarter_bounds(2025, 4) == (dt.date(2025, 10, 1), dt.date(2025, 12, 31))
+
+
+def test_the_demo_builds_posts_activities_and_vetting_states(tree):
+    import random
+
+    from django.utils import timezone
+
+    from pledges.demo import pledges_demo
+    from pledges.models import Pledge, PledgePost
+
+    PositionFactory(cadre=tree.cadre_out, organization=tree.unit,
+                    start_date=dt.date(2020, 1, 1))
+    Registration.objects.all().delete()
+    Pledge.objects.all().delete()
+    pledges_demo(random.Random(7), timezone.localdate())
+    assert PledgePost.objects.exists() and ServiceActivity.objects.filter(
+        community=tree.community_in).count() == 4  # 3 + the tree's
+    for pledge in Pledge.objects.all():
+        assert pledge.sector and (pledge.published_on is None or pledge.status == "approved")

@@ -1,11 +1,12 @@
 """The pledges panel of the cadre's workbench (liaison.workbench): this year's pledge, its
 items and their status, and the communities the cadre is registered with."""
 
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from liaison.workbench import Panel, register_panel
-from pledges.models import Pledge, Registration
+from pledges.models import Pledge, Registration, ServiceSignup
 from pledges.selectors import pending_vetting
 from pledges.services import item_timelines
 
@@ -16,8 +17,10 @@ def pledges_panel(request, cadre, year: int) -> dict:
     today = timezone.localdate()
     registrations = Registration.objects.filter(cadre=cadre, start_date__lte=today).exclude(
         end_date__lt=today).select_related("community")
+    hours = ServiceSignup.objects.filter(cadre=cadre, activity__date__year=year).aggregate(
+        total=Sum("hours"))["total"]
     return {"pledge": pledge, "items": item_timelines(pledge) if pledge else [],
-            "registrations": registrations, "pledge_year": year}
+            "registrations": registrations, "pledge_year": year, "service_hours": hours or 0}
 
 
 def pledge_actions(request, cadre) -> list[tuple[str, str]]:

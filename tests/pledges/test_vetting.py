@@ -157,3 +157,24 @@ def test_an_imported_pledge_with_a_publication_date_is_approved_and_published(ro
     published = Pledge.objects.get(cadre__code="GB006")
     assert (published.status, published.stage) == ("approved", "published")
     assert Pledge.objects.get(cadre__code="GB009").stage == "draft"
+
+
+def test_the_workbench_shows_the_return_reason_and_the_service_hours(client, users, tree):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from pledges.models import ServiceSignup
+
+    today = timezone.localdate()
+    Pledge.objects.create(cadre=tree.cadre_in, year=today.year,
+                          organization=tree.community_in, items=ITEMS, status="returned",
+                          return_reason="请写明走访户数")
+    tree.activity_in.date = today.replace(month=1, day=1)
+    tree.activity_in.save()
+    ServiceSignup.objects.create(activity=tree.activity_in, cadre=tree.cadre_in,
+                                 hours=Decimal("2.5"))
+    client.force_login(users.cadre)
+    page = client.get(reverse("workbench")).content.decode()
+    assert "党组织退回原因：请写明走访户数" in page
+    assert "年社区服务 2.5 小时" in page

@@ -262,7 +262,7 @@ def newer_systems(cursor, scale, rng, *, cadres, categories, positions, subdistr
     receptions = []
     for month in range(1, 13):
         for n, host in enumerate(principals):
-            date = calendar.roll(D(YEAR, month, 10 + n))
+            date = calendar.roll(D(YEAR, month, 1 + (9 + n) % 28))
             receptions.append({"id": len(receptions) + 1, "date": date, "host_id": host,
                                "substitute_id": principals[n - 1],
                                "received_by_id": host if rng.random() < 0.9

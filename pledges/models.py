@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from liaison.models import Cadre, LedgerRecord, Organization
 from liaison.permissions import RestrictedQuerySet
+from pledges.sectors import CHOICES as SECTORS
 
 ITEM_SEPARATORS = re.compile(r"[\n；;]")
 MIN_ITEMS, MAX_ITEMS = 2, 5
@@ -16,6 +17,45 @@ MIN_ITEMS, MAX_ITEMS = 2, 5
 
 def pledge_items(text: str) -> list[str]:
     return [item.strip() for item in ITEM_SEPARATORS.split(text or "") if item.strip()]
+
+
+class PledgePost(models.Model):
+    """设岗定责: a post a unit sets up for its Party members (党员先锋岗, 党员责任区...), with
+    its responsibilities and the members assigned to it."""
+
+    class Kind(models.TextChoices):
+        VANGUARD = "vanguard", "党员先锋岗"
+        DUTY_AREA = "duty_area", "党员责任区"
+        MODEL = "model", "党员示范岗"
+        SERVICE = "service", "党员服务岗"
+        OTHER = "other", "其他岗位"
+
+    name = models.CharField("岗位名称", max_length=60)
+    kind = models.CharField("岗位类型", max_length=16, choices=Kind.choices)
+    organization = models.ForeignKey(Organization, verbose_name="设岗单位",
+                                     on_delete=models.PROTECT, related_name="pledge_posts")
+    responsibilities = models.TextField("岗位职责")
+    members = models.ManyToManyField(Cadre, verbose_name="在岗党员", blank=True,
+                                     related_name="pledge_posts")
+    entered_by = models.ForeignKey("liaison.User", verbose_name="录入人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+
+    history = HistoricalRecords(m2m_fields=[members])
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "党员岗位"
+        verbose_name_plural = "党员岗位"
+        ordering = ["organization__code", "kind", "name"]
+        constraints = [models.UniqueConstraint(
+            fields=["organization", "name"], name="pledge_post_natural_key",
+            violation_error_message="该单位已有同名岗位")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}·{self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("pledges:post_detail", args=[self.pk])
 
 
 class Pledge(LedgerRecord):
@@ -28,6 +68,17 @@ class Pledge(LedgerRecord):
         BASIC = "basic", "基本合格"
         POOR = "poor", "不合格"
 
+    class Status(models.TextChoices):
+        """Vetting (审核) by the Party organization before publication; a published pledge is
+        one with a 公开日期 (see `stage`)."""
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "待审核"
+        RETURNED = "returned", "已退回"
+        APPROVED = "approved", "审核通过"
+
+    PUBLISHED = "published"  # the stage after APPROVED, given by published_on
+    STAGES = [*Status.choices, (PUBLISHED, "已公开")]
+
     ledger_date_fields = ("published_on", "rated_on")
 
     cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT,
@@ -35,7 +86,19 @@ class Pledge(LedgerRecord):
     year = models.PositiveIntegerField("年度")
     organization = models.ForeignKey(Organization, verbose_name="所在党组织",
                                      on_delete=models.PROTECT, related_name="pledges")
+    post = models.ForeignKey(PledgePost, verbose_name="所在岗位", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="pledges",
+                             help_text="设岗定责：承诺所对应的党员岗位")
+    sector = models.CharField("领域", max_length=16, choices=SECTORS, blank=True,
+                              help_text="按领域给出建议的承诺内容，可修改")
     items = models.TextField("承诺事项", help_text="2 至 5 项，每行一项")
+    status = models.CharField("审核状态", max_length=16, choices=Status.choices,
+                              default=Status.DRAFT, editable=False)
+    submitted_at = models.DateTimeField("提交审核时间", null=True, blank=True, editable=False)
+    vetted_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
+    vetted_by = models.ForeignKey("liaison.User", verbose_name="审核人", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+", editable=False)
+    return_reason = models.TextField("退回原因", blank=True, editable=False)
     published_on = models.DateField("公开日期", null=True, blank=True)
     rating = models.CharField("评定等次", max_length=16, choices=Rating.choices, blank=True)
     rated_on = models.DateField("评定日期", null=True, blank=True)
@@ -59,6 +122,14 @@ class Pledge(LedgerRecord):
 
     def item_list(self) -> list[str]:
         return pledge_items(self.items)
+
+    @property
+    def stage(self) -> str:
+        """草稿, 待审核, 已退回, 审核通过 or 已公开 (a pledge with a 公开日期)."""
+        return self.PUBLISHED if self.published_on else self.status
+
+    def get_stage_display(self) -> str:
+        return dict(self.STAGES)[self.stage]
 
 
 class PledgeProgress(models.Model):
@@ -212,3 +283,64 @@ class Registration(LedgerRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("pledges:registration_detail", args=[self.pk])
+
+
+class ServiceActivity(models.Model):
+    """双报到: an item of a community's needs list (社区需求清单) or a volunteer activity it
+    publishes; registered members sign up and the community records their service hours."""
+
+    class Kind(models.TextChoices):
+        NEED = "need", "社区需求"
+        ACTIVITY = "activity", "志愿服务活动"
+
+    community = models.ForeignKey(Organization, verbose_name="社区", on_delete=models.PROTECT,
+                                  related_name="service_activities")
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    title = models.CharField("名称", max_length=100)
+    description = models.TextField("内容", blank=True)
+    date = models.DateField("日期", help_text="活动日期；需求为发布日期")
+    capacity = models.PositiveSmallIntegerField("需要人数", null=True, blank=True)
+    entered_by = models.ForeignKey("liaison.User", verbose_name="录入人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "社区需求和志愿服务"
+        verbose_name_plural = "社区需求和志愿服务"
+        ordering = ["-date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("pledges:activity_detail", args=[self.pk])
+
+
+class ServiceSignup(models.Model):
+    """A member signed up for a community's need or activity, with the service hours the
+    community recorded."""
+
+    activity = models.ForeignKey(ServiceActivity, verbose_name="需求或活动",
+                                 on_delete=models.CASCADE, related_name="signups")
+    cadre = models.ForeignKey(Cadre, verbose_name="党员", on_delete=models.PROTECT,
+                              related_name="service_signups")
+    signed_at = models.DateTimeField("报名时间", auto_now_add=True)
+    hours = models.DecimalField("服务时长（小时）", max_digits=5, decimal_places=1, null=True,
+                                blank=True)
+    recorded_by = models.ForeignKey("liaison.User", verbose_name="记录人", null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "志愿服务报名"
+        verbose_name_plural = "志愿服务报名"
+        ordering = ["activity", "signed_at"]
+        constraints = [models.UniqueConstraint(fields=["activity", "cadre"],
+                                               name="service_signup_once",
+                                               violation_error_message="已报名")]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name} · {self.activity.title}"

@@ -101,6 +101,9 @@ class PledgeResource(ImportResource):
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
         instance.rating = instance.rating or ""
+        if instance.published_on:
+            # A pledge published on paper (or before vetting existed) was approved then.
+            instance.status = Pledge.Status.APPROVED
         instance._cap_checked = True  # by file_errors, for the whole file
 
 

@@ -7,11 +7,20 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from liaison.models import Organization
+from liaison.models import Organization, Position, active_on_q
 from liaison.services import activity_dates_check, rules_for
-from pledges.models import MAX_ITEMS, MIN_ITEMS, Pledge, Registration, pledge_items
+from pledges.models import (
+    MAX_ITEMS,
+    MIN_ITEMS,
+    Pledge,
+    PledgePost,
+    Registration,
+    ServiceActivity,
+    pledge_items,
+)
 
 EXCELLENT = Pledge.Rating.EXCELLENT
+Status = Pledge.Status
 CAP_MESSAGE = "同一党组织同一年度评定为「优秀」的不得超过已评定人数的三分之一"
 
 
@@ -34,6 +43,45 @@ def excellent_cap_error(pledge: Pledge) -> str:
     if excellent_cap_ok(excellent, rated):
         return ""
     return f"{CAP_MESSAGE}（已评定 {rated} 人，其中优秀将为 {excellent} 人）"
+
+
+LOCKED_MESSAGE = {
+    Status.SUBMITTED: "承诺已提交党组织审核，审核期间内容不能修改",
+    Status.APPROVED: "承诺已审核通过，内容不能修改；如需修改，请党组织退回后重新提交",
+}
+
+
+def pledge_submit_check(pledge: Pledge) -> None:
+    """A draft or a returned pledge goes to the Party organization for vetting (审核)."""
+    if pledge.published_on:
+        raise ValidationError("承诺已公开，不需要再提交审核")
+    if pledge.status not in (Status.DRAFT, Status.RETURNED):
+        raise ValidationError(f"承诺当前为「{Status(pledge.status).label}」，不能提交审核")
+    count = len(pledge_items(pledge.items))
+    if not MIN_ITEMS <= count <= MAX_ITEMS:
+        raise ValidationError({"items": f"承诺事项应为 {MIN_ITEMS} 至 {MAX_ITEMS} 项"
+                                        f"（现为 {count} 项）"})
+
+
+def pledge_vet_check(pledge: Pledge, *, approve: bool, reason: str) -> None:
+    """The organization approves a submitted pledge, or returns it with a reason (a
+    submitted one, or an approved one not yet published)."""
+    if pledge.published_on:
+        raise ValidationError("承诺已公开，不能再审核；内容如需更正，请用「修改承诺」登记")
+    allowed = (Status.SUBMITTED,) if approve else (Status.SUBMITTED, Status.APPROVED)
+    if pledge.status not in allowed:
+        action = "审核通过" if approve else "退回"
+        raise ValidationError(f"承诺当前为「{Status(pledge.status).label}」，不能{action}")
+    if not approve and not reason.strip():
+        raise ValidationError({"reason": "退回时请填写退回原因，以便党员修改"})
+
+
+def pledge_publish_check(pledge: Pledge) -> None:
+    if pledge.published_on:
+        raise ValidationError(f"承诺已于 {pledge.published_on:%Y-%m-%d} 公开")
+    if pledge.status != Status.APPROVED:
+        raise ValidationError(f"承诺须经党组织审核通过后才能公开"
+                              f"（当前：{Status(pledge.status).label}）")
 
 
 @rules_for(Pledge)
@@ -59,8 +107,16 @@ def pledge_rules(pledge: Pledge) -> None:
         except ValidationError as exc:
             errors.setdefault(field, exc.message_dict[field][0])
     stored = Pledge.objects.filter(pk=pledge.pk).values(
-        "items", "published_on", "cadre_id", "year", "organization_id").first() \
+        "items", "published_on", "cadre_id", "year", "organization_id", "status").first() \
         if pledge.pk else None
+    if pledge.published_on and not (stored and stored["published_on"]) \
+            and pledge.status != Status.APPROVED:
+        errors["published_on"] = (f"承诺须经党组织审核通过后才能公开"
+                                  f"（当前：{Status(pledge.status).label}）")
+    if stored and not stored["published_on"] \
+            and stored["status"] in (Status.SUBMITTED, Status.APPROVED) \
+            and pledge_items(stored["items"]) != pledge_items(pledge.items):
+        errors["items"] = LOCKED_MESSAGE[stored["status"]]
     if stored and stored["published_on"]:
         # Publication freezes the pledge: whose, which year and board, the wording and the
         # date (a change of wording is an amendment, shown with its date).
@@ -75,6 +131,9 @@ def pledge_rules(pledge: Pledge) -> None:
                              ("organization_id", "所在党组织")):
             if stored[field] != getattr(pledge, field):
                 errors[field.removesuffix("_id")] = f"承诺已公开，{label}不能修改"
+    if pledge.post_id and pledge.cadre_id and not pledge.post.members.filter(
+            pk=pledge.cadre_id).exists():
+        errors["post"] = f"「{pledge.post}」未安排该党员，请先在岗位中安排"
     if not getattr(pledge, "_cap_checked", False) and (pledge.rating or stored):
         cap_error = excellent_cap_error(pledge)
         if cap_error:
@@ -92,3 +151,52 @@ def registration_rules(registration: Registration) -> None:
     if registration.community_id and \
             registration.community.type != Organization.Type.COMMUNITY:
         raise ValidationError({"community": "报到单位应为社区"})
+
+
+@rules_for(PledgePost)
+def pledge_post_rules(post: PledgePost) -> None:
+    if post.organization_id and post.organization.type == Organization.Type.DISTRICT:
+        raise ValidationError({"organization": "请选择具体的设岗单位"})
+
+
+def post_members_error(post: PledgePost, members) -> str:
+    """设岗定责 assigns the unit's own members: each must hold a position, now, in the post's
+    organization or below it."""
+    today = timezone.localdate()
+    serving = set(Position.objects.filter(
+        active_on_q(today), organization__path__startswith=post.organization.path,
+        cadre__in=members).values_list("cadre_id", flat=True))
+    strangers = [m.name for m in members if m.pk not in serving]
+    if strangers:
+        return f"{'、'.join(strangers)}不在{post.organization.name}任职，不能安排到该岗位"
+    return ""
+
+
+@rules_for(ServiceActivity)
+def service_activity_rules(activity: ServiceActivity) -> None:
+    if activity.community_id and activity.community.type != Organization.Type.COMMUNITY:
+        raise ValidationError({"community": "发布单位应为社区"})
+
+
+MAX_HOURS = 24
+
+
+def service_signup_error(activity: ServiceActivity, cadre, day) -> str:
+    """A member signs up with a community they are registered with (在职党员到社区报到),
+    once, while places are left."""
+    if not Registration.objects.filter(active_on_q(day), cadre=cadre,
+                                       community=activity.community_id).exists():
+        return f"请先到{activity.community.name}报到，再报名参加"
+    if activity.signups.filter(cadre=cadre).exists():
+        return "您已报名"
+    if activity.capacity and activity.signups.count() >= activity.capacity:
+        return f"名额已满（需要 {activity.capacity} 人）"
+    return ""
+
+
+def service_hours_error(activity: ServiceActivity, hours, day) -> str:
+    if activity.date > day:
+        return "活动尚未开展，不能记录服务时长"
+    if hours is not None and not 0 < hours <= MAX_HOURS:
+        return f"服务时长应在 0 至 {MAX_HOURS} 小时之间"
+    return ""

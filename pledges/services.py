@@ -8,21 +8,105 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from liaison.models import Position, active_on_q
-from liaison.services import activity_dates_check, record_save
+from liaison.services import activity_dates_check, notify, record_save
 from pledges.models import (
     Pledge,
     PledgeAmendment,
+    PledgePost,
     PledgeProgress,
     PledgeReview,
     ReviewCode,
+    ServiceActivity,
+    ServiceSignup,
     pledge_items,
+)
+from pledges.rules import (
+    pledge_publish_check,
+    pledge_submit_check,
+    pledge_vet_check,
+    post_members_error,
+    service_hours_error,
+    service_signup_error,
 )
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread on a slip
 CODE_LENGTH = 8
+
+
+# --- posts (设岗定责) --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pledge_post_save(*, post: PledgePost, members, acting_user) -> PledgePost:
+    """A unit's post with the members assigned to it (the unit's own members only)."""
+    members = list(members)
+    if post.organization_id and (error := post_members_error(post, members)):
+        raise ValidationError({"members": error})
+    record_save(instance=post, acting_user=acting_user)
+    post._history_user = acting_user
+    post.members.set(members)
+    return post
+
+
+# --- vetting (审核) and publication ----------------------------------------------------------
+
+
+def _locked(pledge: Pledge) -> Pledge:
+    """The pledge's row, locked for the rest of the transaction and read afresh: two clicks
+    at the same moment act once."""
+    return Pledge.objects.select_for_update().select_related("cadre__user", "organization") \
+        .get(pk=pledge.pk)
+
+
+@transaction.atomic
+def pledge_submit(*, pledge: Pledge, acting_user) -> Pledge:
+    """A member's draft (or returned) pledge goes to the Party organization for vetting; its
+    secretaries are notified."""
+    pledge = _locked(pledge)
+    pledge_submit_check(pledge)
+    pledge.status, pledge.submitted_at = Pledge.Status.SUBMITTED, timezone.now()
+    record_save(instance=pledge, acting_user=acting_user)
+    secretaries = Position.objects.filter(
+        active_on_q(timezone.localdate()), organization=pledge.organization_id,
+        party_secretary=True, cadre__user__isnull=False).exclude(cadre=pledge.cadre_id) \
+        .select_related("cadre__user")
+    key = f"pledge-submitted:{pledge.pk}:{pledge.submitted_at:%Y%m%d%H%M%S}"
+    notify(messages=[(p.cadre.user, f"{pledge.cadre.name}的{pledge.year}年承诺已提交，请审核",
+                      reverse("pledges:vetting"), key) for p in secretaries])
+    return pledge
+
+
+@transaction.atomic
+def pledge_vet(*, pledge: Pledge, approve: bool, reason: str = "", acting_user) -> Pledge:
+    """The Party organization approves the pledge, or returns it to the member with a reason
+    (shown to the member, who changes it and submits again)."""
+    pledge = _locked(pledge)
+    pledge_vet_check(pledge, approve=approve, reason=reason)
+    pledge.status = Pledge.Status.APPROVED if approve else Pledge.Status.RETURNED
+    pledge.return_reason = "" if approve else reason.strip()
+    pledge.vetted_at, pledge.vetted_by = timezone.now(), acting_user
+    record_save(instance=pledge, acting_user=acting_user)
+    member = pledge.cadre.user
+    if member is not None and member != acting_user:
+        text = (f"您的{pledge.year}年承诺已审核通过，可以公开" if approve else
+                f"您的{pledge.year}年承诺被退回：{pledge.return_reason}")
+        notify(messages=[(member, text, pledge.get_absolute_url(),
+                          f"pledge-vetted:{pledge.pk}:{pledge.vetted_at:%Y%m%d%H%M%S}")])
+    return pledge
+
+
+@transaction.atomic
+def pledge_publish(*, pledge: Pledge, acting_user, on: dt.date | None = None) -> Pledge:
+    """Publish an approved pledge (公开承诺): the wording and the date are frozen from now on."""
+    pledge = _locked(pledge)
+    pledge_publish_check(pledge)
+    pledge.published_on = on or timezone.localdate()
+    record_save(instance=pledge, acting_user=acting_user)
+    return pledge
 
 
 @transaction.atomic
@@ -162,3 +246,40 @@ def review_summary(pledges) -> dict[int, dict[str, dict[str, int]]]:
         summary.setdefault(row["pledge_id"], {}).setdefault(row["kind"], {})[
             row["verdict"]] = row["n"]
     return summary
+
+
+
+# --- community service (双报到: 社区需求清单, 志愿服务, 服务时长) -------------------------------
+
+
+@transaction.atomic
+def service_signup(*, activity: ServiceActivity, cadre, acting_user) -> ServiceSignup:
+    """A registered member signs up for a community's need or activity (the activity's row is
+    locked, so that the last place is taken once)."""
+    activity = ServiceActivity.objects.select_for_update().select_related("community") \
+        .get(pk=activity.pk)
+    if cadre is None:
+        raise ValidationError("只有党员本人可以报名")
+    if error := service_signup_error(activity, cadre, timezone.localdate()):
+        raise ValidationError(error)
+    signup = ServiceSignup(activity=activity, cadre=cadre)
+    signup._history_user = acting_user
+    signup.save()
+    return signup
+
+
+@transaction.atomic
+def service_hours_record(*, activity: ServiceActivity, hours: dict, acting_user) -> int:
+    """The community records each member's service hours ({signup id: hours or None});
+    returns how many changed."""
+    today, changed = timezone.localdate(), 0
+    for signup in activity.signups.select_for_update().filter(pk__in=list(hours)):
+        value = hours[signup.pk]
+        if error := service_hours_error(activity, value, today):
+            raise ValidationError({"hours": f"{signup.cadre.name}：{error}"})
+        if signup.hours != value:
+            signup.hours, signup.recorded_by = value, acting_user
+            signup._history_user = acting_user
+            signup.save(update_fields=["hours", "recorded_by"])
+            changed += 1
+    return changed

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -27,6 +30,7 @@ from liaison.generic_views import (
 )
 from liaison.models import Cadre, Organization, Position
 from liaison.params import year_param
+from liaison.pdf import render_pdf
 from liaison.permissions import (
     CHANGE,
     VIEW,
@@ -41,17 +45,38 @@ from liaison.permissions import (
 from liaison.qr import qr_poster_pdf
 from liaison.throttle import client_address, within_limit
 from pledges import filters, forms
-from pledges.models import Pledge, PledgeReview, Registration, ReviewCode
+from pledges.models import (
+    Pledge,
+    PledgePost,
+    PledgeReview,
+    Registration,
+    ReviewCode,
+    ServiceActivity,
+)
 from pledges.resources import PledgeResource, RegistrationResource
+from pledges.sectors import BY_CODE, SECTORS, THREE_THREE_THREE, suggested_items
+from pledges.selectors import (
+    can_vet,
+    feedback_letter,
+    grade_sheet,
+    pending_vetting,
+    vettable_pledges,
+)
 from pledges.services import (
     item_timelines,
     pledge_amend,
+    pledge_post_save,
     pledge_progress_add,
+    pledge_publish,
     pledge_review,
     pledge_review_by_code,
+    pledge_submit,
+    pledge_vet,
     review_codes_issue,
     review_kind_for,
     review_summary,
+    service_hours_record,
+    service_signup,
 )
 
 
@@ -71,7 +96,8 @@ class PledgeListView(ObjectListView):
     columns = (
         Column("干部", "cadre.name", link=True), Column("年度", "year"),
         Column("所在党组织", "organization.name"), ItemsColumn("承诺事项", "items"),
-        Column("公开日期", "published_on"), Column("评定等次", "get_rating_display"),
+        Column("状态", "get_stage_display"), Column("公开日期", "published_on"),
+        Column("评定等次", "get_rating_display"),
     )
 
     template_name = "pledges/pledge_list.html"
@@ -86,7 +112,10 @@ class PledgeListView(ObjectListView):
         units |= set(Position.objects.active_on(timezone.localdate()).filter(
             cadre__user=user).values_list("organization_id", flat=True))
         return {"board_units": Organization.objects.filter(pk__in=units).order_by("code"),
-                "can_print": has_role(user, Role.ORG_DEPT, Role.UNIT_ADMIN, Role.SYSADMIN)}
+                "can_print": has_role(user, Role.ORG_DEPT, Role.UNIT_ADMIN, Role.SYSADMIN),
+                "can_grade_sheet": has_role(user, *GradeSheetView.allowed_roles,
+                                            Role.SYSADMIN),
+                "pending": pending_vetting(user).count()}
 
 
 class PledgeDetailView(ObjectDetailView):
@@ -95,7 +124,9 @@ class PledgeDetailView(ObjectDetailView):
     url_base = "pledges:pledge"
     fields = (
         Column("干部", "cadre.name"), Column("年度", "year"),
-        Column("所在党组织", "organization.name"),
+        Column("所在党组织", "organization.name"), Column("所在岗位", "post"),
+        Column("岗位职责", "post.responsibilities"),
+        Column("领域", "get_sector_display"), Column("状态", "get_stage_display"),
         Column("公开日期", "published_on"), Column("评定等次", "get_rating_display"),
         Column("评定日期", "rated_on"),
     )
@@ -103,7 +134,7 @@ class PledgeDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pledge = context["object"]
-        context.update(items=item_timelines(pledge),
+        context.update(items=item_timelines(pledge), can_vet=can_vet(self.request.user, pledge),
                        amendments=pledge.amendments.order_by("date", "pk"),
                        reviews=pledge.reviews.select_related("reviewer").order_by("kind", "pk"))
         return context
@@ -112,6 +143,97 @@ class PledgeDetailView(ObjectDetailView):
 class PledgeEditView(ObjectEditView):
     model = Pledge
     form_class = forms.PledgeForm
+    template_name = "pledges/pledge_edit.html"
+
+    def get_initial(self) -> dict:
+        """?sector= picks a sector and starts from its suggested items (七个领域)."""
+        code = self.request.GET.get("sector", "")
+        return {"sector": code, "items": suggested_items(code)} if code in BY_CODE else {}
+
+    def render(self, form, obj):
+        response = super().render(form, obj)
+        response.context_data.update(sectors=SECTORS, three=THREE_THREE_THREE)
+        return response
+
+
+class PledgeStepView(RoleRequiredMixin, View):
+    """A one-button step on a pledge the user may change (提交审核, 公开): POST only."""
+
+    model = Pledge
+    policy_action = CHANGE
+    http_method_names = ["post"]
+    done = ""
+
+    def post(self, request, pk):
+        pledge = get_object_or_404(Pledge.objects.restrict(request.user, CHANGE), pk=pk)
+        try:
+            self.step(pledge)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, self.done)
+        return redirect(pledge.get_absolute_url())
+
+
+class PledgeSubmitView(PledgeStepView):
+    done = "已提交党组织审核"
+
+    def step(self, pledge):
+        pledge_submit(pledge=pledge, acting_user=self.request.user)
+
+
+class PledgePublishView(PledgeStepView):
+    done = "承诺已公开，内容和公开日期自即日起不能直接修改"
+
+    def step(self, pledge):
+        pledge_publish(pledge=pledge, acting_user=self.request.user)
+
+
+VETTERS = (Role.CADRE, Role.UNIT_ADMIN)  # a secretary (a cadre) or the unit admin in scope
+
+
+class VettingListView(RoleRequiredMixin, View):
+    """承诺审核: the pledges waiting for the user's vetting."""
+
+    allowed_roles = VETTERS
+
+    def get(self, request):
+        return TemplateResponse(request, "pledges/vetting.html", {
+            "pledges": pending_vetting(request.user), "title": "承诺审核"})
+
+
+class PledgeVetView(RoleRequiredMixin, View):
+    """The Party organization approves a submitted pledge, or returns it with a reason."""
+
+    allowed_roles = VETTERS
+    model = Pledge
+
+    def get_object(self):
+        return get_object_or_404(vettable_pledges(self.request.user)
+                                 .select_related("cadre", "organization"), pk=self.kwargs["pk"])
+
+    def render(self, pledge, form):
+        return TemplateResponse(self.request, "pledges/pledge_vet.html", {
+            "pledge": pledge, "form": form, "items": pledge.item_list(),
+            "can_view": can(self.request.user, VIEW, pledge), "title": f"审核：{pledge}"})
+
+    def get(self, request, pk):
+        return self.render(self.get_object(), forms.VetForm())
+
+    def post(self, request, pk):
+        pledge = self.get_object()
+        form = forms.VetForm(request.POST)
+        if form.is_valid():
+            approve = form.cleaned_data["decision"] == forms.VetForm.APPROVE
+            try:
+                pledge_vet(pledge=pledge, approve=approve, reason=form.cleaned_data["reason"],
+                           acting_user=request.user)
+            except ValidationError as exc:
+                add_validation_error(form, exc)
+            else:
+                messages.success(request, "已审核通过" if approve else "已退回，党员将看到退回原因")
+                return redirect("pledges:vetting")
+        return self.render(pledge, form)
 
 
 class PledgeDeleteView(ObjectDeleteView):
@@ -121,6 +243,49 @@ class PledgeDeleteView(ObjectDeleteView):
     def check_delete(self, obj) -> None:
         if obj.published_on:
             raise PermissionDenied("承诺已公开，不能删除；内容如需更正，请用「修改承诺」登记")
+
+
+class MembersColumn(Column):
+    def value(self, obj):
+        return "、".join(cadre.name for cadre in obj.members.all())
+
+
+class PledgePostListView(ObjectListView):
+    """设岗定责: the posts of the units in the user's scope and their members."""
+
+    model = PledgePost
+    filterset_class = filters.PledgePostFilterSet
+    create_url_name = "pledges:post_create"
+    title = "党员岗位（设岗定责）"
+    empty_text = "暂无党员岗位"
+    columns = (Column("岗位名称", "name", link=True), Column("岗位类型", "get_kind_display"),
+               Column("设岗单位", "organization.name"), MembersColumn("在岗党员", "members"))
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("organization") \
+            .prefetch_related("members")
+
+
+class PledgePostDetailView(ObjectDetailView):
+    model = PledgePost
+    url_base = "pledges:post"
+    fields = (Column("岗位名称", "name"), Column("岗位类型", "get_kind_display"),
+              Column("设岗单位", "organization.name"), Column("岗位职责", "responsibilities"),
+              MembersColumn("在岗党员", "members"))
+
+
+class PledgePostEditView(ObjectEditView):
+    model = PledgePost
+    form_class = forms.PledgePostForm
+
+    def save_form(self, form):
+        return pledge_post_save(post=form.save(commit=False), acting_user=self.request.user,
+                                members=form.cleaned_data["members"])
+
+
+class PledgePostDeleteView(ObjectDeleteView):
+    model = PledgePost
+    success_url_name = "pledges:post_list"
 
 
 class RegistrationListView(ObjectListView):
@@ -142,6 +307,17 @@ class RegistrationListView(ObjectListView):
 
 class RegistrationDetailView(ObjectDetailView):
     model = Registration
+    template_name = "pledges/registration_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        quarter = (today.month - 1) // 3 + 1
+        context["quarters"] = [(today.year, q) for q in range(quarter, 0, -1)] + \
+            [(today.year - 1, 4)]
+        context["can_letter"] = has_role(self.request.user, *FeedbackLetterView.allowed_roles,
+                                         Role.SYSADMIN)
+        return context
     url_base = "pledges:registration"
     fields = (Column("干部", "cadre.name"), Column("社区", "community.name"),
               Column("报到日期", "start_date"), Column("结束日期", "end_date"))
@@ -239,7 +415,7 @@ class PublicPledgeBoardView(View):
         year = board_year(request)
         pledges = Pledge.objects.filter(organization=organization, year=year,
                                         published_on__isnull=False) \
-            .select_related("cadre").prefetch_related("amendments").order_by("cadre__code")
+            .select_related("cadre", "post").prefetch_related("amendments").order_by("cadre__code")
         page = Paginator(pledges, 30).get_page(request.GET.get("page"))
         reviews = review_summary(list(page))
         return TemplateResponse(request, "pledges/public_board.html", {
@@ -268,6 +444,25 @@ class PledgePosterView(RoleRequiredMixin, View):
 
 
 # --- evaluation (评议定级) -----------------------------------------------------------------
+
+
+class GradeSheetView(RoleRequiredMixin, View):
+    """评议定级表 (A4 PDF): an organization's rated pledges of a year, their reviews by kind
+    and their grades, for the units' keepers and readers of the organization's subtree."""
+
+    allowed_roles = (Role.ORG_DEPT, Role.UNIT_ADMIN, Role.INSPECTOR)
+
+    def get(self, request, code):
+        user = request.user
+        kept = Organization.objects.all() if is_unrestricted(user) else \
+            Organization.objects.filter(subtree_q(grants_with(user, *self.allowed_roles), "path"))
+        organization = get_object_or_404(kept, code=code)
+        year = board_year(request)
+        title = f"{organization.name}{year}年党员承诺评议定级表"
+        pdf = render_pdf("pledges/grade_sheet_pdf.html", {
+            "title": title, "organization": organization, "year": year,
+            "as_of": timezone.localdate(), "sheet": grade_sheet(organization, year)}, user=user)
+        return pdf_response(pdf, f"评议定级表-{organization.name}-{year}")
 
 
 def reviewable_pledges(user):
@@ -397,3 +592,121 @@ class ReviewCodesView(RoleRequiredMixin, View):
             return redirect(reverse("pledges:review_codes", args=[code])
                             + f"?year={form.cleaned_data['year']}")
         return self.render(organization, board_year(request), form)
+
+
+# --- community service (双报到): needs list, volunteer activities, hours, feedback letters ----
+
+
+class ServiceActivityListView(ObjectListView):
+    model = ServiceActivity
+    create_url_name = "pledges:activity_create"
+    title = "社区需求和志愿服务"
+    empty_text = "暂无社区需求或志愿服务活动"
+    columns = (Column("名称", "title", link=True), Column("类型", "get_kind_display"),
+               Column("社区", "community.name"), Column("日期", "date"),
+               Column("需要人数", "capacity"))
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("community")
+
+
+class ServiceActivityDetailView(ObjectDetailView):
+    model = ServiceActivity
+    template_name = "pledges/activity_detail.html"
+    url_base = "pledges:activity"
+    fields = (Column("类型", "get_kind_display"), Column("社区", "community.name"),
+              Column("日期", "date"), Column("内容", "description"),
+              Column("需要人数", "capacity"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        activity = context["object"]
+        signups = activity.signups.select_related("cadre").order_by("signed_at")
+        me = Cadre.objects.filter(user=self.request.user).first()
+        context.update(signups=signups, total=sum((s.hours or 0) for s in signups),
+                       signed_up=me is not None and any(s.cadre_id == me.pk for s in signups),
+                       can_sign_up=me is not None and has_role(self.request.user, Role.CADRE))
+        return context
+
+
+class ServiceActivityEditView(ObjectEditView):
+    model = ServiceActivity
+    form_class = forms.ServiceActivityForm
+
+
+class ServiceActivityDeleteView(ObjectDeleteView):
+    model = ServiceActivity
+    success_url_name = "pledges:activity_list"
+
+
+class ServiceSignupView(RoleRequiredMixin, View):
+    """报名: a registered member signs up for a need or an activity (POST)."""
+
+    allowed_roles = (Role.CADRE,)
+    model = ServiceActivity
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        activity = get_object_or_404(ServiceActivity.objects.restrict(request.user, VIEW),
+                                     pk=pk)
+        try:
+            service_signup(activity=activity, cadre=Cadre.objects.filter(user=request.user)
+                           .first(), acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "报名成功")
+        return redirect(activity.get_absolute_url())
+
+
+class ServiceHoursView(RoleRequiredMixin, View):
+    """The community records the members' service hours (POST from the activity's page)."""
+
+    model = ServiceActivity
+    policy_action = CHANGE
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        activity = get_object_or_404(ServiceActivity.objects.restrict(request.user, CHANGE),
+                                     pk=pk)
+        hours, bad = {}, []
+        for signup in activity.signups.select_related("cadre"):
+            text = request.POST.get(f"hours-{signup.pk}", "").strip()
+            try:
+                hours[signup.pk] = Decimal(text).quantize(Decimal("0.1")) if text else None
+            except InvalidOperation:
+                bad.append(signup.cadre.name)
+        if bad:
+            messages.error(request, f"{'、'.join(bad)}的服务时长不是有效数字")
+            return redirect(activity.get_absolute_url())
+        try:
+            changed = service_hours_record(activity=activity, hours=hours,
+                                           acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已记录服务时长（{changed} 人）")
+        return redirect(activity.get_absolute_url())
+
+
+class FeedbackLetterView(RoleRequiredMixin, View):
+    """The community's quarterly feedback letter (PDF) to a registered member's employer."""
+
+    allowed_roles = (Role.ORG_DEPT, Role.UNIT_ADMIN, Role.INSPECTOR)
+    model = Registration
+
+    def get(self, request, pk):
+        registration = get_object_or_404(Registration.objects.restrict(request.user, VIEW)
+                                         .select_related("cadre", "community"), pk=pk)
+        today = timezone.localdate()
+        form = forms.LetterForm(request.GET or {"year": today.year,
+                                                "quarter": (today.month - 1) // 3 + 1})
+        if not form.is_valid():
+            raise Http404("年度或季度无效")
+        year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
+        title = f"在职党员到社区报到情况反馈函（{year}年第{quarter}季度）"
+        pdf = render_pdf("pledges/feedback_letter_pdf.html", {
+            "title": title, "registration": registration, "year": year, "quarter": quarter,
+            "as_of": today, "letter": feedback_letter(registration, year, quarter)},
+            user=request.user)
+        return pdf_response(pdf, f"报到反馈函-{registration.cadre.name}-{year}Q{quarter}")

@@ -23,7 +23,7 @@ from liaison.models import Category, ContactAssignment, Organization
 from liaison.permissions import Role
 from opinions.models import Answer, Opinion, OpinionAnalysis, Question, Questionnaire
 from petitions.models import Petition, ReceptionDay
-from pledges.models import Pledge, Registration
+from pledges.models import Pledge, PledgePost, Registration, ServiceActivity
 from supervision.models import ComplianceRun, ReportFile
 from talks.models import Talk
 from tests.factories import (
@@ -192,6 +192,15 @@ def tree(db):
                                       published_on=dt.date(2025, 3, 1))
     pledge_out = Pledge.objects.create(cadre=cadre_out, year=2025, organization=community_out,
                                        items="帮扶独居老人；参加志愿服务")
+    post_in = PledgePost.objects.create(name="便民服务窗口", kind="vanguard",
+                                        organization=community_in, responsibilities="代办服务")
+    post_in.members.set([cadre_in])
+    post_out = PledgePost.objects.create(name="西城服务窗口", kind="vanguard",
+                                         organization=community_out, responsibilities="代办服务")
+    activity_in = ServiceActivity.objects.create(community=community_in, kind="activity",
+                                                 title="清理楼道小广告", date=dt.date(2025, 4, 5))
+    activity_out = ServiceActivity.objects.create(community=community_out, kind="need",
+                                                  title="西城的需求", date=dt.date(2025, 4, 5))
     registration_in = Registration.objects.create(cadre=cadre_in, community=community_in,
                                                   start_date=dt.date(2025, 3, 1))
     registration_out = Registration.objects.create(cadre=cadre_out, community=community_out,

@@ -40,7 +40,7 @@ from opinions.models import (
     QuestionnaireResponse,
 )
 from petitions.models import Petition, ReceptionDay
-from pledges.models import Pledge, Registration
+from pledges.models import Pledge, PledgePost, Registration, ServiceActivity
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment
 from supervision.models import ComplianceRun, ReportFile
 from talks.models import Talk
@@ -127,6 +127,16 @@ ACCESS = {
     "pledges:public_review": ALL,
     "pledges:pledge_review": {CADRE, UNIT_ADMIN, ORG_DEPT, SYSADMIN},
     "pledges:review_codes": ROSTER,
+    "pledges:pledge_submit": LOGGERS,
+    "pledges:pledge_publish": LOGGERS,
+    # A Party secretary (a cadre: the walk's cadre leads no organization) or the unit admin.
+    "pledges:pledge_vet": {UNIT_ADMIN, SYSADMIN},
+    "pledges:vetting": {CADRE, UNIT_ADMIN, SYSADMIN},
+    "pledges:grade_sheet": READERS,
+    # A registered member signs up (the walk's cadre is registered with 东城一社区).
+    "pledges:activity_signup": {CADRE, SYSADMIN},
+    "pledges:activity_hours": ROSTER,
+    "pledges:registration_letter": READERS,
 }
 # Pages open without a login (the public's side of the opinions and pledges systems).
 PUBLIC = {"opinions:public_form", "opinions:public_feedback", "opinions:public_feedback_unit",
@@ -157,7 +167,8 @@ def allowed(pattern) -> set[str]:
 POST_ONLY = {"import_confirm", "import_cancel", "supervision:run_create", "supervision:bulletin",
              "talks:talk_opinion_forward", "talks:talk_confirm",
              "petitions:petition_opinion_forward", "opinions:questionnaire_close",
-             "opinions:answer_opinion"}
+             "opinions:answer_opinion", "pledges:pledge_submit",
+             "pledges:pledge_publish", "pledges:activity_signup", "pledges:activity_hours"}
 # Pages whose objects carry no scoped data: a run's progress shows no figures.
 UNSCOPED = {"supervision:run_detail",
             # The reception rota is the district's, published to every role.
@@ -220,7 +231,8 @@ def objects_in(tree):
             Petition: tree.petition_in, ReceptionDay: tree.reception_in, Talk: tree.talk_in,
             Opinion: tree.opinion_in, OpinionAnalysis: tree.analysis_in,
             Questionnaire: tree.questionnaire_in, Answer: tree.answer_in,
-            Pledge: tree.pledge_in, Registration: tree.registration_in}
+            Pledge: tree.pledge_in, Registration: tree.registration_in,
+            PledgePost: tree.post_in, ServiceActivity: tree.activity_in}
 
 
 def objects_out(tree):
@@ -233,7 +245,8 @@ def objects_out(tree):
             Petition: tree.petition_out, ReceptionDay: tree.reception_out,
             Talk: tree.talk_out, Opinion: tree.opinion_out, OpinionAnalysis: tree.analysis_out,
             Questionnaire: tree.questionnaire_out, Answer: tree.answer_out,
-            Pledge: tree.pledge_out, Registration: tree.registration_out}
+            Pledge: tree.pledge_out, Registration: tree.registration_out,
+            PledgePost: tree.post_out, ServiceActivity: tree.activity_out}
 
 
 PATTERNS = list(platform_patterns())
@@ -279,6 +292,10 @@ EXPECTED_POLICIES = {
     Answer: (READERS, ROSTER, HISTORY, {SYSADMIN}),
     Pledge: (LIAISON, LOGGERS, HISTORY, {SYSADMIN}),
     Registration: (LIAISON, LOGGERS, HISTORY, {SYSADMIN}),
+    # 设岗定责 is the unit's: its admins and 组织部 keep the posts.
+    PledgePost: (LIAISON, ROSTER, HISTORY, {SYSADMIN}),
+    # A community's needs list and volunteer activities are its keepers'.
+    ServiceActivity: (LIAISON, ROSTER, HISTORY, {SYSADMIN}),
 }
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Aggregate, Count
 
 from liaison.models import Organization
 from liaison.permissions import VIEW, Role
@@ -86,7 +86,8 @@ def counts_by_unit(queryset, units: list, organization,
     parent, children = units[0], units[1:]
     grouped = list(queryset.order_by().annotate(row_organization=organization)
                    .values("row_organization")
-                   .annotate(**{name: Count("pk", filter=q) for name, q in measures.items()}))
+                   .annotate(**{name: q if isinstance(q, Aggregate) else Count("pk", filter=q)
+                            for name, q in measures.items()}))
     paths = dict(Organization.objects.filter(
         pk__in={row["row_organization"] for row in grouped}).values_list("pk", "path"))
     for row in grouped:
@@ -95,5 +96,5 @@ def counts_by_unit(queryset, units: list, organization,
             (child for child in children if path.startswith(child.path)), None)
         if owner is not None:
             for name, n in row.items():
-                table[owner.pk][name] += n
+                table[owner.pk][name] += n or 0
     return table

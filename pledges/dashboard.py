@@ -1,19 +1,26 @@
 """The pledges page of the supervision dashboard and its bulletin chapter (liaison.sections):
 per Party organization, the year's pledges, how many were published by the as-of date, rated
 and with which grade; the items' fulfilment by status (each item's latest progress note by
-A); members registered with a community (双报到) on A."""
+A); members registered with a community (双报到) on A, and the service hours recorded for the
+communities' activities of the window."""
 
 from __future__ import annotations
 
 import tablib
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from liaison.charts import count_bars
 from liaison.compliance.engine import Window
 from liaison.models import Organization, active_on_q
 from liaison.permissions import VIEW
 from liaison.sections import Section, counts_by_unit, rate, register_section, unit_rows
-from pledges.models import Pledge, PledgeProgress, Registration
+from pledges.models import (
+    Pledge,
+    PledgeProgress,
+    Registration,
+    ServiceActivity,
+    ServiceSignup,
+)
 
 GRADES = Pledge.Rating.choices
 
@@ -22,7 +29,12 @@ def pledges_figures(user, window: Window, unit: Organization | None) -> dict:
     as_of = window.as_of
     pledges = Pledge.objects.restrict(user, VIEW).filter(year=window.year)
     registrations = Registration.objects.restrict(user, VIEW).filter(active_on_q(as_of))
+    # Service hours (双报到) of the window's activities the user may see.
+    signups = ServiceSignup.objects.filter(
+        activity__in=ServiceActivity.objects.restrict(user, VIEW).filter(
+            date__range=(window.start, as_of)), hours__isnull=False)
     if unit is not None:
+        signups = signups.filter(activity__community__path__startswith=unit.path)
         pledges = pledges.filter(organization__path__startswith=unit.path)
         registrations = registrations.filter(community__path__startswith=unit.path)
     rated = Q(rated_on__lte=as_of) & ~Q(rating="")
@@ -32,10 +44,13 @@ def pledges_figures(user, window: Window, unit: Organization | None) -> dict:
     table = counts_by_unit(pledges, units, F("organization"), measures)
     registered = counts_by_unit(registrations, units, F("community"),
                                 {"registered": Q()})
+    served = counts_by_unit(signups, units, F("activity__community"),
+                            {"hours": Sum("hours"), "volunteers": Count("cadre", distinct=True)})
     rows = []
     for index, u in enumerate(units):
-        row = {"unit": u, "own_level": index == 0, **table[u.pk], **registered[u.pk]}
-        if index == 0 and not (row["pledges"] or row["registered"]):
+        row = {"unit": u, "own_level": index == 0, **table[u.pk], **registered[u.pk],
+               **served[u.pk]}
+        if index == 0 and not (row["pledges"] or row["registered"] or row["hours"]):
             continue  # nothing at the unit's own level: no 本级 row
         row["published_rate"] = rate(row["published"], row["pledges"])
         row["grades"] = [row[grade] for grade, _ in GRADES]
@@ -44,6 +59,8 @@ def pledges_figures(user, window: Window, unit: Organization | None) -> dict:
                                              for name, q in measures.items()})
     totals["published_rate"] = rate(totals["published"], totals["pledges"])
     totals["registered"] = registrations.count()
+    totals.update(signups.aggregate(hours=Sum("hours"), volunteers=Count("cadre", distinct=True)))
+    totals["hours"] = totals["hours"] or 0
     # An item's status at A is that of its latest note dated on or before A.
     notes = PledgeProgress.objects.filter(pledge__in=pledges.filter(published_on__lte=as_of),
                                           date__lte=as_of)
@@ -64,14 +81,16 @@ def pledges_figures(user, window: Window, unit: Organization | None) -> dict:
 
 def pledges_sheets(figures: dict) -> list[tuple[str, tablib.Dataset]]:
     units = tablib.Dataset(headers=["党组织", "承诺", "已公开", "公开率", "已评定",
-                                    *(label for _, label in GRADES), "在社区报到"])
+                                    *(label for _, label in GRADES), "在社区报到",
+                                    "志愿服务人数", "志愿服务时长（小时）"])
     for r in [*figures["rows"], {**figures["totals"], "unit": None, "own_level": False,
                                  "grades": [n for _, n in figures["grade_totals"]]}]:
         name = "合计" if r["unit"] is None else \
             f"{r['unit'].name}{'本级' if r['own_level'] else ''}"
         units.append([name, r["pledges"], r["published"],
                       "—" if r["published_rate"] is None else f"{r['published_rate']}%",
-                      r["rated"], *r["grades"], r["registered"]])
+                      r["rated"], *r["grades"], r["registered"], r["volunteers"],
+                      r["hours"]])
     items = tablib.Dataset(*figures["items"], headers=["事项状态", "事项数"])
     items.append(["尚无进展记录的承诺（份）", figures["without_notes"]])
     return [("各党组织", units), ("事项兑现", items)]

@@ -13,7 +13,7 @@ from liaison.compliance.engine import Window
 from liaison.models import Cadre, Organization
 from liaison.permissions import Role
 from liaison.sections import SECTIONS
-from pledges.models import Pledge, PledgeProgress, Registration
+from pledges.models import Pledge, PledgeProgress, Registration, ServiceActivity, ServiceSignup
 from tests.conftest import make_user
 
 D = dt.date
@@ -49,6 +49,17 @@ def pledges(roster):
     Registration.objects.create(cadre=Cadre.objects.get(code="GB011"),
                                 community=Organization.objects.get(code="SQ0102"),
                                 start_date=D(2025, 2, 1), end_date=D(2025, 5, 1))
+    cleanup = ServiceActivity.objects.create(
+        community=Organization.objects.get(code="SQ0101"), kind="activity", title="清扫楼道",
+        date=D(2025, 5, 10))
+    ServiceSignup.objects.create(activity=cleanup, cadre=Cadre.objects.get(code="GB005"),
+                                 hours="3.5")
+    ServiceSignup.objects.create(activity=cleanup, cadre=Cadre.objects.get(code="GB011"))
+    later = ServiceActivity.objects.create(
+        community=Organization.objects.get(code="SQ0101"), kind="activity", title="义诊",
+        date=D(2025, 8, 1))  # after A
+    ServiceSignup.objects.create(activity=later, cadre=Cadre.objects.get(code="GB005"),
+                                 hours=2)
 
 
 def figures(user, unit=None):
@@ -63,6 +74,9 @@ def test_the_figures_per_organization_at_the_as_of_date(pledges):
     assert east["published_rate"] == 66.7
     assert east["grades"] == [1, 0, 0, 0]
     assert east["registered"] == 1  # SQ0102's registration ended before A
+    # Hours recorded for the window's activities; a sign-up without hours is not counted.
+    assert (east["hours"], east["volunteers"]) == (3.5, 1)
+    assert (result["totals"]["hours"], result["totals"]["volunteers"]) == (3.5, 1)
     assert (rows["BM02"]["pledges"], rows["BM02"]["published"]) == (1, 0)
     items = dict(result["items"])
     assert (items["已兑现"], items["受阻"], items["推进中"]) == (1, 1, 0)

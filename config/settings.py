@@ -133,6 +133,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file too, as `make run` does: an in-memory database shared between threads
     # fails at once with "table is locked" where a file waits for the writer.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: PostgreSQL compiled the plans of the pages' scoped queries for about 0.6 s of a
+    # 0.8 s case list (bench/RESULTS.md); the platform's queries are many and short.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "liaison.User"
 

@@ -93,7 +93,10 @@ class PetitionListView(ObjectListView):
     )
 
     def get_queryset(self):
-        cases = with_stage(super().get_queryset(), timezone.localdate())
+        # The scope as a semi-join of ids keeps PostgreSQL's plan for the stage and due-date
+        # filters simple (bench/RESULTS.md: 205 → 159 ms for the overdue filter at N=10).
+        scoped = Petition.objects.filter(pk__in=super().get_queryset().values("pk"))
+        cases = with_stage(scoped, timezone.localdate())
         return with_personal_flag(cases.select_related("handling_unit", "responsible"),
                                   Petition, self.request.user)
 

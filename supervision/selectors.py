@@ -41,8 +41,20 @@ def _pivot(rows, key: str) -> list[dict]:
         total = sum(counts.values())
         out.append({key: value, **counts, "total": total,
                     "lagging": counts[BEHIND] + counts[NOT_MET],
-                    "met_rate": round(100 * counts[MET] / total) if total else 0})
+                    "met_rate": round(100 * counts[MET] / total) if total else 0,
+                    "shares": shares(counts, total)})
     return out
+
+
+def shares(counts: dict, total: int) -> list[tuple[str, int, float]]:
+    """(status, count, percent of the total) of each status present, for a stacked bar."""
+    return [(status, counts[status], round(100 * counts[status] / total, 1))
+            for status in STATUSES if total and counts[status]]
+
+
+def ranked(units: list[dict]) -> list[dict]:
+    """Units by completion rate, best first (ties: most rows first, then code)."""
+    return sorted(units, key=lambda r: (-r["met_rate"], -r["total"], r["unit"].code))
 
 
 def by_metric(results) -> list[dict]:

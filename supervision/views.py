@@ -97,11 +97,13 @@ class DashboardView(ReportWindowMixin, PageView):
         if unit is not None:
             results = results.filter(org_path__startswith=unit.path)
         metrics = selectors.by_metric(results)
+        units = selectors.by_unit(results, unit)
         context.update(
             metrics=metrics,
             metric_chart=charts.status_bars(metrics),
             categories=selectors.by_category(results),
-            units=selectors.by_unit(results, unit),
+            units=units,
+            units_ranked=selectors.ranked(units),
             lagging=[(r, _row_labels(r)) for r in selectors.lagging(results)[:50]],
             lagging_count=results.filter(status__in=selectors.LAGGING).count(),
         )

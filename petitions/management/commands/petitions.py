@@ -5,7 +5,6 @@ Every case as it stood at the as-of date (spec/petitions.md §5), sorted by case
 import csv
 import datetime as dt
 import json
-import sys
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -53,10 +52,9 @@ class Command(BaseCommand):
             "re_review_decided_on", "extension_granted_on", "decision_due", "handling_due",
             "handling_due_extended", "review_due", "re_review_due").iterator(chunk_size=5000)),
             key=lambda row: row["case_code"])
-        out = sys.stdout
+        out = self.stdout  # what call_command(stdout=...) captures; sys.stdout otherwise
         if format == "json":
-            out.write(json.dumps(rows, ensure_ascii=False, indent=1))
-            out.write("\n")
+            out.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
             return
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(FIELDS)

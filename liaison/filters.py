@@ -166,7 +166,8 @@ class LedgerFilterSet(SearchFilterSet):
 
 
 class PersonalDataAccessFilterSet(SearchFilterSet):
-    search_fields = ("user__username", "user__first_name", "record_label", "record_type")
+    search_fields = ("user__username", "user__first_name", "record_label", "record_type",
+                     "reason")
     action = django_filters.ChoiceFilter(label="操作", choices=PersonalDataAccess.Action.choices)
     date_from = django_filters.DateFilter(label="日期从", field_name="at", lookup_expr="date__gte",
                                           widget=DateInput())

@@ -161,8 +161,8 @@ def generate(scale: int, rng: random.Random) -> dict[str, int]:
                   ["id", "code", "name", "type", "path", "parent_id"], orgs)
         copy_rows(cursor, "liaison_cadre", ["id", "code", "name", "phone"], cadres)
         copy_rows(cursor, "liaison_position",
-                  ["cadre_id", "organization_id", "category", "start_date", "end_date"],
-                  positions)
+                  ["cadre_id", "organization_id", "category", "start_date", "end_date",
+                   "party_secretary"], [(*p, "f") for p in positions])
         copy_rows(cursor, "liaison_household",
                   ["id", "code", "head_name", "community_id", "address", "phone", "is_poor"],
                   households)

@@ -86,6 +86,13 @@ def test_every_role_sees_the_visit_and_history_pages_masked(client, users, home,
         assert "137****1111" in text and MASKED_NAME in text
 
 
+def test_the_visit_page_links_the_household_for_who_may_reveal_it(client, users, home, tree):
+    url = reverse("contactpoints:visit_detail", args=[tree.visit_in.pk])
+    link = f'href="{reverse("household_detail", args=[home.pk])}"'
+    assert link in page(client, users.cadre, url)
+    assert link not in page(client, users.org_dept, url)
+
+
 def test_the_search_finds_a_name_only_for_who_may_reveal_it(client, users, home):
     url = reverse("household_list")
     assert "HH001" in page(client, users.unit_admin, url, q="娜娜")

@@ -510,6 +510,23 @@ class PersonalDataAccess(models.Model):
         return f"{self.user} {self.get_action_display()} {self.record_type} {self.record_label}"
 
 
+class ThrottleCount(models.Model):
+    """How often a key (an address, a unit) used a rate-limited public page in its current
+    window (liaison.throttle): one row per key, counted by an atomic UPDATE, so that
+    concurrent requests never both take the last allowed use."""
+
+    key = models.CharField("键", max_length=200, unique=True)
+    window_end = models.DateTimeField("窗口结束", db_index=True)
+    used = models.PositiveIntegerField("次数", default=0)
+
+    class Meta:
+        verbose_name = "访问频率计数"
+        verbose_name_plural = "访问频率计数"
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.used}"
+
+
 class AuditSeal(models.Model):
     """One link of the audit chain (#15): a history row's digest, chained to the link before
     it by a SHA-256 hash. liaison.audit seals new history rows; `manage.py verify_audit`

@@ -30,7 +30,7 @@ from liaison.idempotency import (
 from liaison.models import Household
 from liaison.params import id_param
 from liaison.permissions import CHANGE, VIEW, Role, can, user_roles
-from liaison.personal import personal_visible, shown, with_personal_flag
+from liaison.personal import may_reveal, personal_visible, shown, with_personal_flag
 
 LOGGERS = Role.LEDGER_WRITERS
 UNIT_LOGGERS = (Role.UNIT_ADMIN, Role.ORG_DEPT)
@@ -103,9 +103,14 @@ class VisitDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         visit, user = context["object"], self.request.user
         visible = names_visible(user, visit)
+        household = visit.target_household if visit.target_household_id else None
         context.update(
             title=visit_label(visit, names_visible=visible),
             show_household_details=visible,
+            # Who may reveal the household (its linked cadre, its community's admin) gets a
+            # link to its page, where one logged click shows the name, address and phone.
+            household_url=household.get_absolute_url()
+            if household is not None and may_reveal(user, household) else "",
             participants=visit.participants.order_by("code"),
         )
         return context

@@ -12,6 +12,7 @@ from liaison.models import (
     RoleGrant,
     User,
 )
+from liaison.personal import mask_name
 from liaison.workdays import calendar_changed
 
 admin.site.site_header = "联系服务群众平台 · 系统管理"
@@ -53,10 +54,21 @@ class CadreAdmin(SimpleHistoryAdmin):
 
 @admin.register(Household)
 class HouseholdAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "head_name", "community", "is_poor"]
+    """Households' names, addresses and phones are masked here too (#15): the admin lists and
+    edits the other fields; the personal data is revealed on the household's page by those the
+    rule allows, never in the admin."""
+
+    list_display = ["code", "masked_head_name", "community", "is_poor"]
     list_filter = ["is_poor"]
-    search_fields = ["code", "head_name"]
+    search_fields = ["code"]
     autocomplete_fields = ["community"]
+
+    @admin.display(description="户主姓名")
+    def masked_head_name(self, obj):
+        return mask_name(obj.head_name)
+
+    def get_exclude(self, request, obj=None):
+        return ["head_name", "address", "phone"] if obj is not None else []
 
 
 @admin.register(ContactAssignment)

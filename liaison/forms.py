@@ -13,7 +13,7 @@ from liaison.models import (
     active_on_q,
 )
 from liaison.permissions import CHANGE, VIEW, Role, has_role, is_unrestricted
-from liaison.personal import shown, with_personal_flag
+from liaison.personal import may_reveal, shown, with_own_rows_flag
 
 
 class DateInput(forms.DateInput):
@@ -31,6 +31,18 @@ def add_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+class ExportReasonForm(forms.Form):
+    """Why personal data leaves the platform: asked before every export holding it, and
+    logged with it (#15)."""
+
+    reason = forms.CharField(
+        label="导出事由", max_length=200, strip=True,
+        error_messages={"required": "请填写导出事由：导出含个人信息的数据须说明用途，并将被记录",
+                        "max_length": "导出事由最多 200 字"},
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off",
+                                      "placeholder": "例如：走访前核对联系电话"}))
 
 
 class ScopedModelForm(forms.ModelForm):
@@ -117,6 +129,7 @@ class PositionForm(ScopedModelForm):
 
 class HouseholdForm(ScopedModelForm):
     scoped_fields = {"community": VIEW}  # the saved row is checked against CHANGE scope
+    PERSONAL_FIELDS = ("head_name", "address", "phone")
 
     class Meta:
         model = Household
@@ -124,6 +137,12 @@ class HouseholdForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Who may not reveal a household's name, address and phone may not see them in the
+        # form either, nor rewrite them; whoever may has the form's opening logged (the view).
+        self.personal_shown = not self.instance.pk or may_reveal(self.user, self.instance)
+        if not self.personal_shown:
+            for name in self.PERSONAL_FIELDS:
+                del self.fields[name]
         self.fields["community"].queryset = self.fields["community"].queryset.filter(
             type=Organization.Type.COMMUNITY
         )
@@ -262,8 +281,8 @@ def visible_assignments(user, kind: str):
 
 def household_choices(user, cadre: Cadre | None, day):
     """Households the user may pick: assigned to the cadre (党员联户) first, then those of the
-    cadre's community, then the rest of the user's scope. Names masked where the user may not
-    see them."""
+    cadre's community, then the rest of the user's scope. Names masked, but for the user's
+    own linked households."""
     assigned = ContactAssignment.objects.filter(
         active_on_q(day), kind=ContactAssignment.Kind.HOUSEHOLD, cadre=cadre,
         target_household=OuterRef("pk"))
@@ -277,7 +296,9 @@ def household_choices(user, cadre: Cadre | None, day):
         rank=Case(When(Exists(assigned), then=Value(0)), When(Exists(own_community),
                   then=Value(1)), default=Value(2), output_field=IntegerField()),
     ).select_related("community").order_by("rank", "community__code", "code")
-    return with_personal_flag(queryset, Household, user)
+    # Masked, except the user's own households linked to them today: a cadre on a phone picks
+    # the people they visit by name; nobody else's pickers show names (#15).
+    return with_own_rows_flag(queryset, Household, user)
 
 
 HOUSEHOLD_GROUPS = {0: "联系户（党员联户）", 1: "所在社区的住户", 2: "其他住户"}

@@ -40,10 +40,19 @@ from liaison.permissions import (
     VIEW,
     Role,
     can,
+    personal_data_q,
     policy_of,
     user_roles,
 )
-from liaison.personal import mask_name, shown
+from liaison.personal import (
+    FLAG,
+    mask_name,
+    masked_value,
+    personal_visible,
+    shown,
+    with_personal_flag,
+    with_reveal_flag,
+)
 from liaison.services import personal_data_access_log, record_delete, record_save
 
 PAGE_SIZE = 50
@@ -124,14 +133,24 @@ def export_response(resource, queryset, fmt: str, filename: str) -> HttpResponse
 
 
 class ObjectListView(RoleRequiredMixin, View):
+    """A model's list, filtered, paginated and exported.
+
+    Exports (#15): `export_action` says who may export (PERSONAL_DATA: every export holds
+    personal data, e.g. petitioners' identities, so each one asks for a reason and is logged).
+    With `personal_export`, the one-click export masks the model's personal fields for
+    everyone; an export with them in full (only the rows the user may reveal) asks for a
+    reason first and is logged with it."""
+
     policy_action = LIST
     filterset_class = None
     columns: tuple[Column, ...] = ()
     export_resource = None
     import_kind = ""
     create_url_name = ""
-    export_action = VIEW  # PERSONAL_DATA for exports holding personal data
+    export_action = VIEW
+    personal_export = False
     template_name = "generic/object_list.html"
+    reason_template_name = "generic/export_reason.html"
     title = ""
     empty_text = "暂无记录"
     # (label, url name) of actions on the rows checked on the page (sent as ?pk=1&pk=2...),
@@ -141,22 +160,78 @@ class ObjectListView(RoleRequiredMixin, View):
     def get_queryset(self):
         return self.model.objects.restrict(self.request.user, VIEW)
 
-    def get(self, request, *args, **kwargs):
+    def filtered(self, request):
+        """(filterset, rows): the list's rows under the request's filters."""
         queryset = self.get_queryset()
         filterset = None
         if self.filterset_class is not None:
             filterset = self.filterset_class(request.GET or None, queryset=queryset,
                                              request=request)
             queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+        return filterset, queryset
+
+    def export_needs_reason(self, request) -> bool:
+        return self.export_action == PERSONAL_DATA or (
+            self.personal_export and request.GET.get("personal") == "1")
+
+    def may_export_personal(self) -> bool:
+        """Whether the user may reveal the personal data of any row (an export in full)."""
+        q = personal_data_q(self.model, self.request.user)
+        return not q or self.model._default_manager.filter(q).exists()
+
+    def check_export(self, request) -> None:
+        if not self.policy_allows(self.export_action):
+            raise PermissionDenied("您的角色无权导出这些数据")
+        if self.personal_export and request.GET.get("personal") == "1" and \
+                not self.may_export_personal():
+            raise PermissionDenied("您无权导出这些记录的个人信息")
+
+    def export(self, request, queryset, fmt: str, reason: str = "") -> HttpResponse:
+        rows = self.export_queryset(queryset)
+        if self.personal_export:
+            flag = with_reveal_flag if reason else with_personal_flag
+            rows = flag(rows, rows.model, request.user)
+        if reason:
+            count = rows.filter(**{FLAG: True}).count() if self.personal_export \
+                else rows.count()
+            personal_data_access_log(user=request.user, action="export", model=self.model,
+                                     rows=count, label=self.title, reason=reason)
+        return export_response(self.export_resource(), rows, fmt, self.title)
+
+    def reason_page(self, request, form, status: int = 200) -> TemplateResponse:
+        back = request.GET.copy()
+        for name in ("export", "personal"):
+            back.pop(name, None)
+        return TemplateResponse(request, self.reason_template_name, {
+            "title": f"导出{self.title}", "form": form, "list_title": self.title,
+            "partial": self.personal_export, "back": "?" + back.urlencode(),
+        }, status=status)
+
+    def post(self, request, *args, **kwargs):
+        """An export with personal data: the reason form of reason_page comes back here, with
+        the list's filters and the format still in the query string."""
+        from liaison.forms import ExportReasonForm
+
+        fmt = request.GET.get("export")
+        if not fmt or self.export_resource is None or not self.export_needs_reason(request):
+            raise PermissionDenied("此页面只接受导出事由")
+        self.check_export(request)
+        form = ExportReasonForm(request.POST)
+        if not form.is_valid():
+            return self.reason_page(request, form, status=400)
+        _, queryset = self.filtered(request)
+        return self.export(request, queryset, fmt, reason=form.cleaned_data["reason"])
+
+    def get(self, request, *args, **kwargs):
+        filterset, queryset = self.filtered(request)
         export = request.GET.get("export")
         if export and self.export_resource is not None:
-            if not self.policy_allows(self.export_action):
-                raise PermissionDenied("您的角色无权导出这些数据")
-            rows = self.export_queryset(queryset)
-            if self.export_action == PERSONAL_DATA:
-                personal_data_access_log(user=request.user, action="export", model=self.model,
-                                         rows=rows.count(), label=self.title)
-            return export_response(self.export_resource(), rows, export, self.title)
+            self.check_export(request)
+            if self.export_needs_reason(request):
+                from liaison.forms import ExportReasonForm
+
+                return self.reason_page(request, ExportReasonForm())
+            return self.export(request, queryset, export)
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
@@ -178,6 +253,11 @@ class ObjectListView(RoleRequiredMixin, View):
             "import_url": reverse("import_upload", args=[import_kind]) if import_kind else "",
             "bulk_actions": [(label, reverse(name)) for label, name in self.bulk_actions]
             if self.policy_allows(CHANGE) else [],
+            "export_allowed": self.export_resource is not None
+            and self.policy_allows(self.export_action),
+            "export_needs_reason": self.export_action == PERSONAL_DATA,
+            "personal_export": self.personal_export and self.export_resource is not None
+            and self.may_export_personal(),
             **self.get_extra_context(),
         })
 
@@ -350,6 +430,9 @@ class ObjectHistoryView(RoleRequiredMixin, TemplateView):
             self.model.history.filter(id=obj.pk).select_related("history_user")
             .order_by("-history_date", "-history_id")
         )
+        # Personal data in the values before and after stays masked unless the page may show
+        # it (never for a reveal_only model such as households).
+        masked = not personal_visible(self.request.user, obj)
         entries = []
         # Records created before history was kept (seed data) have no rows: an empty page.
         for record, previous in zip(records, [*records[1:], None][:len(records)], strict=True):
@@ -358,8 +441,12 @@ class ObjectHistoryView(RoleRequiredMixin, TemplateView):
                 delta = record.diff_against(previous)
                 for change in delta.changes:
                     field = self.model._meta.get_field(change.field)
-                    changes.append((field.verbose_name, _show(previous, field, change.old),
-                                    _show(record, field, change.new)))
+                    old, new = _show(previous, field, change.old), _show(record, field,
+                                                                         change.new)
+                    if masked:
+                        old = masked_value(self.model, field.name, old)
+                        new = masked_value(self.model, field.name, new)
+                    changes.append((field.verbose_name, old, new))
             entries.append({"record": record, "changes": changes})
         return super().get_context_data(object=obj, entries=entries,
                                         title=f"修改记录：{obj}", **kwargs)

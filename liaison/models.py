@@ -14,6 +14,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from liaison.permissions import RestrictedQuerySet
+from liaison.personal import mask_name
 
 
 class User(AbstractUser):
@@ -226,7 +227,9 @@ class Household(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.head_name}"
+        # Wherever a household is named (pickers, lists, history, messages) its head's name
+        # is masked: the full name only on a logged reveal (liaison.personal, #15).
+        return f"{self.code} {mask_name(self.head_name)}"
 
     def get_absolute_url(self) -> str:
         return reverse("household_detail", args=[self.pk])
@@ -479,8 +482,8 @@ class Notification(models.Model):
 
 class PersonalDataAccess(models.Model):
     """Who saw or exported personal data in full, and when (spec/petitions.md §6; #15):
-    petitioners' identities on a case page, every export holding identities. Read by
-    纪检监察; never edited."""
+    petitioners' identities on a case page, a household's data revealed by a click, every
+    export holding personal data with the reason given. Read by 纪检监察; never edited."""
 
     class Action(models.TextChoices):
         VIEW = "view", "查看"
@@ -494,6 +497,7 @@ class PersonalDataAccess(models.Model):
     record_id = models.PositiveBigIntegerField("记录ID", null=True, blank=True)
     record_label = models.CharField("记录", max_length=100, blank=True)
     rows = models.PositiveIntegerField("条数", default=1)
+    reason = models.CharField("事由", max_length=200, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -504,6 +508,23 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_action_display()} {self.record_type} {self.record_label}"
+
+
+class ThrottleCount(models.Model):
+    """How often a key (an address, a unit) used a rate-limited public page in its current
+    window (liaison.throttle): one row per key, counted by an atomic UPDATE, so that
+    concurrent requests never both take the last allowed use."""
+
+    key = models.CharField("键", max_length=200, unique=True)
+    window_end = models.DateTimeField("窗口结束", db_index=True)
+    used = models.PositiveIntegerField("次数", default=0)
+
+    class Meta:
+        verbose_name = "访问频率计数"
+        verbose_name_plural = "访问频率计数"
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.used}"
 
 
 class AuditSeal(models.Model):

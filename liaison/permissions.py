@@ -109,7 +109,12 @@ class Policy:
     `list` and `create` default to `view` and `change`. `personal_data` roles see names,
     phones, addresses and ID numbers of the rows under their own grants (`org_path` is the
     lookup of a row's organization path); `personal_rows(user)` may add rows whose personal
-    data a user sees for another reason (a household's linked cadre)."""
+    data a user sees for another reason (a household's linked cadre).
+
+    With `reveal_only`, personal data is masked for every role by default (system
+    administrators included): those the rule above allows reveal one row with a logged click,
+    or export with a reason (households, #15). `personal_fields` names the model's fields
+    holding personal data and how each is masked (liaison.personal.MASKS)."""
 
     view: tuple[str, ...] = ()
     change: tuple[str, ...] = ()
@@ -119,6 +124,8 @@ class Policy:
     personal_data: tuple[str, ...] = ()
     org_path: str = ""
     personal_rows: Callable[[object], Q] | None = None
+    reveal_only: bool = False
+    personal_fields: tuple[tuple[str, str], ...] = ()
 
     def roles_for(self, action: str) -> tuple[str, ...]:
         if action == LIST:
@@ -162,12 +169,12 @@ def policies() -> dict[type[models.Model], Policy]:
 
 
 def personal_data_q(model: type[models.Model], user) -> Q:
-    """Rows of `model` whose personal data `user` may see in full: under a grant of one of the
-    policy's personal-data roles, or the policy's own rows for the user. Everybody else sees
-    them masked (liaison.personal)."""
-    if is_unrestricted(user):
-        return Q()
+    """Rows of `model` whose personal data `user` may see in full (or, for a `reveal_only`
+    policy, reveal): under a grant of one of the policy's personal-data roles, or the policy's
+    own rows for the user. Everybody else sees them masked (liaison.personal)."""
     policy = policy_of(model)
+    if is_unrestricted(user) and not policy.reveal_only:
+        return Q()
     q = Q(pk__in=[])
     grants = grants_with(user, *policy.personal_data)
     if grants and policy.org_path:

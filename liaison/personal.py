@@ -9,7 +9,7 @@ import re
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
-from liaison.permissions import personal_data_q
+from liaison.permissions import personal_data_q, policy_of
 
 FLAG = "personal_visible"
 
@@ -35,22 +35,108 @@ def mask_text(text: str) -> str:
     return "***" if text else ""
 
 
-def with_personal_flag(queryset: QuerySet, model, user, through: str = "") -> QuerySet:
-    """Annotate every row with `personal_visible`: whether its `model` row (the row itself,
-    or the one its foreign key `through` points to) may be shown in full to `user`."""
-    q = personal_data_q(model, user)
+# An address is cut after its road, street, lane or village: 和平路12号3栋201 -> 和平路***.
+_ADDRESS_PLACE = re.compile(r"^\D*?(?:大街|大道|胡同|小区|路|街|道|巷|弄|里|村|屯|组)")
+
+
+def mask_address(address: str) -> str:
+    """The address down to its road (or street, lane, village); house numbers never."""
+    if not address:
+        return ""
+    place = _ADDRESS_PLACE.match(address)
+    if place is None:
+        return "***"
+    return place.group(0) + ("***" if place.end() < len(address) else "")
+
+
+MASKS = {"name": mask_name, "phone": mask_phone, "address": mask_address,
+         "id_number": mask_id_number, "text": mask_text}
+
+
+def personal_masks(model) -> dict:
+    """{field name: mask function} of the model's personal fields (its policy's
+    `personal_fields`)."""
+    return {field: MASKS[kind] for field, kind in policy_of(model).personal_fields}
+
+
+def masked_value(model, field: str, value):
+    """`value` of `model`'s `field`, masked when the field holds personal data."""
+    mask = personal_masks(model).get(field)
+    return value if mask is None else mask("" if value is None else str(value))
+
+
+def _flag(queryset: QuerySet, model, q: Q, through: str) -> QuerySet:
     if not q:  # Q(): everything
         return queryset.annotate(**{FLAG: Value(True)})
     rows = model._default_manager.filter(q, pk=OuterRef(through or "pk"))
     return queryset.annotate(**{FLAG: Exists(rows)})
 
 
-def personal_visible(user, obj) -> bool:
-    """The same answer for one object (a detail page)."""
+def with_personal_flag(queryset: QuerySet, model, user, through: str = "") -> QuerySet:
+    """Annotate every row with `personal_visible`: whether its `model` row (the row itself,
+    or the one its foreign key `through` points to) may be shown in full to `user` on a page
+    or in a one-click export. Never for a `reveal_only` model (households): those are shown
+    masked to everyone until revealed (with_reveal_flag, may_reveal)."""
+    if policy_of(model).reveal_only:
+        return queryset.annotate(**{FLAG: Value(False)})
+    return _flag(queryset, model, personal_data_q(model, user), through)
+
+
+def with_reveal_flag(queryset: QuerySet, model, user, through: str = "") -> QuerySet:
+    """`personal_visible` set on the rows whose personal data `user` may reveal: for an export
+    with a reason, which is logged (ObjectListView)."""
+    return _flag(queryset, model, personal_data_q(model, user), through)
+
+
+def with_own_rows_flag(queryset: QuerySet, model, user, through: str = "") -> QuerySet:
+    """`personal_visible` set on the policy's own rows of `user` only (a cadre's households
+    currently linked to them): a cadre's own pickers, on a phone, name the people they visit
+    (liaison.forms.household_choices). A unit admin's grants do not count here."""
+    policy = policy_of(model)
+    if policy.personal_rows is None or not getattr(user, "is_authenticated", False):
+        return queryset.annotate(**{FLAG: Value(False)})
+    return _flag(queryset, model, policy.personal_rows(user), through)
+
+
+def may_reveal(user, obj) -> bool:
+    """Whether `user` may see this object's personal data in full (on a click, for a
+    `reveal_only` model)."""
     if obj is None:
         return False
     q = personal_data_q(type(obj), user)
     return not q or type(obj)._default_manager.filter(q, pk=obj.pk).exists()
+
+
+def personal_visible(user, obj) -> bool:
+    """Whether a page shows this object's personal data without a click: never for a
+    `reveal_only` model, otherwise when the user may see it (a detail page)."""
+    if obj is None or policy_of(type(obj)).reveal_only:
+        return False
+    return may_reveal(user, obj)
+
+
+class PersonalExportMixin:
+    """For an export resource: the model's personal fields are written in full only for the
+    rows flagged `personal_visible` (with_personal_flag / with_reveal_flag on the exported
+    queryset), masked for every other row. A masked file imported back changes nothing: a
+    masked value that is the mask of the stored one keeps the stored one."""
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if getattr(instance, FLAG, False):
+            return value
+        return masked_value(type(instance), field.attribute or "", value)
+
+    def import_instance(self, instance, row, **kwargs):
+        if instance.pk:
+            masks = personal_masks(type(instance))
+            for field in self.fields.values():
+                if field.attribute not in masks or field.column_name not in row:
+                    continue
+                stored = getattr(instance, field.attribute) or ""
+                if stored and row[field.column_name] == masks[field.attribute](stored):
+                    row[field.column_name] = stored
+        super().import_instance(instance, row, **kwargs)
 
 
 def shown(value: str, visible: bool, mask=mask_name) -> str:

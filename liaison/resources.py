@@ -27,6 +27,7 @@ from liaison.models import (
     Position,
 )
 from liaison.permissions import CHANGE, Role, can
+from liaison.personal import PersonalExportMixin
 from liaison.services import record_save
 from liaison.workdays import calendar_changed
 
@@ -167,7 +168,7 @@ class CadreResource(ImportResource):
 
 
 @register_import
-class HouseholdResource(ImportResource):
+class HouseholdResource(PersonalExportMixin, ImportResource):
     kind = "households"
     label = "住户"
     roles = (Role.ORG_DEPT, Role.UNIT_ADMIN)

@@ -66,13 +66,22 @@ def position_scope(user, action: str) -> Q:
 
 
 def linked_households(user) -> Q:
-    """The households a cadre is linked to (党员联户): they see their names and phones."""
-    return Q(assignments__cadre__user=user)
+    """The households a cadre is linked to today (党员联户): they may reveal their names,
+    addresses and phones. A link that ended gives nothing any more."""
+    linked = ContactAssignment.objects.active_on(timezone.localdate()).filter(
+        kind=ContactAssignment.Kind.HOUSEHOLD, cadre__user=user)
+    return Q(pk__in=linked.values("target_household"))
 
 
+# Households' personal data is masked for every role (#15). Who may reveal it, one logged
+# click at a time or in an export with a reason: the cadres linked to the household today, and
+# the unit admin whose grant covers its community (the community's own admin, or the
+# sub-district office that keeps its communities' households). 组织部, 纪检监察 and system
+# administrators see households masked and cannot reveal them.
 @scope_for(Household, policy=Policy(
-    view=Role.LIAISON, change=ROSTER_KEEPERS, personal_data=READERS, org_path="community__path",
-    personal_rows=linked_households))
+    view=Role.LIAISON, change=ROSTER_KEEPERS, personal_data=(Role.UNIT_ADMIN,),
+    org_path="community__path", personal_rows=linked_households, reveal_only=True,
+    personal_fields=(("head_name", "name"), ("address", "address"), ("phone", "phone"))))
 def household_scope(user, action: str) -> Q:
     q = subtree_q(grants_with(user, *_roles_for(action)), "community__path")
     if action != CHANGE and _is_cadre(user):

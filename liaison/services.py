@@ -267,14 +267,14 @@ def activity_dates_check(start, end, *, start_field="start_date", end_field="end
 
 
 def personal_data_access_log(*, user, action: str, model, obj=None, rows: int = 1,
-                             label: str = "") -> None:
-    """Record that `user` saw (or exported) personal data of `model` in full."""
+                             label: str = "", reason: str = "") -> None:
+    """Record that `user` saw (or exported) personal data of `model` in full, and why."""
     from liaison.models import PersonalDataAccess
 
     PersonalDataAccess.objects.create(
         user=user, action=action, record_type=model._meta.verbose_name,
         record_id=getattr(obj, "pk", None), record_label=label or (str(obj) if obj else ""),
-        rows=rows)
+        rows=rows, reason=reason[:200])
 
 
 def notify(*, messages: list[tuple[object, str, str, str]]) -> int:

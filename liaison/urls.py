@@ -29,6 +29,8 @@ urlpatterns = [
     *object_urls(Household, "household", "households/", list=views.HouseholdListView,
                  create=views.HouseholdEditView, detail=views.HouseholdDetailView,
                  edit=views.HouseholdEditView, delete=views.HouseholdDeleteView),
+    path("households/<int:pk>/reveal/", views.HouseholdRevealView.as_view(),
+         name="household_reveal"),
     path("assignments/coverage/", views.CoverageView.as_view(), name="coverage"),
     *object_urls(ContactAssignment, "assignment", "assignments/",
                  list=views.AssignmentListView, create=views.AssignmentEditView,

@@ -46,15 +46,15 @@ from liaison.pending_imports import (
     pending_import_store,
     pending_import_take,
 )
-from liaison.permissions import CHANGE, PERSONAL_DATA, VIEW, Role, user_roles
-from liaison.personal import personal_visible, with_personal_flag
+from liaison.permissions import CHANGE, VIEW, Role, personal_data_q, user_roles
+from liaison.personal import mask_address, mask_phone, may_reveal, shown, with_personal_flag
 from liaison.resources import (
     AssignmentResource,
     CadreResource,
     HouseholdResource,
     OrganizationResource,
 )
-from liaison.services import cadre_create, cadre_logins_create
+from liaison.services import cadre_create, cadre_logins_create, personal_data_access_log
 
 EVERYONE = Role.ALL
 READERS = (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN)
@@ -283,8 +283,9 @@ class HouseholdListView(ObjectListView):
         Column("社区", "community.name"),
         Column("贫困户", "poor_label"),
     )
-
-    export_action = PERSONAL_DATA  # the export holds names and addresses
+    # Names and addresses masked in the list and the one-click export; in full only in an
+    # export with a reason, for the rows the user may reveal (#15).
+    personal_export = True
 
     def get_queryset(self):
         return with_personal_flag(super().get_queryset().select_related("community"),
@@ -292,30 +293,81 @@ class HouseholdListView(ObjectListView):
 
 
 class HouseholdDetailView(ObjectDetailView):
+    """A household's page: name, address and phone masked for everyone; whoever may reveal
+    them (liaison.scopes: the linked cadres, the community's admin) has a 显示 button that
+    posts to HouseholdRevealView."""
+
     model = Household
     template_name = "liaison/household_detail.html"
+    revealed = False
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         household, user = context["object"], self.request.user
+        shown_in_full = self.revealed
         context.update(
-            title=f"住户 {household.code}",  # the head's name only where show_details allows
-            show_details=personal_visible(user, household),
+            title=f"住户 {household.code}",
+            revealed=shown_in_full,
+            can_reveal=not shown_in_full and may_reveal(user, household),
+            person={
+                "name": shown(household.head_name, shown_in_full),
+                "address": shown(household.address, shown_in_full, mask_address),
+                "phone": shown(household.phone, shown_in_full, mask_phone),
+            },
             assignments=ContactAssignment.objects.restrict(user, VIEW)
             .filter(target_household=household).select_related("cadre"),
         )
         return context
 
 
+class HouseholdRevealView(HouseholdDetailView):
+    """显示: the household's page with its personal data in full, for this response only, to
+    whoever may reveal it; logged in PersonalDataAccess. A POST (a link preview or a prefetch
+    never reveals anything); everyone else, and any id outside the rule, gets 403."""
+
+    allowed_roles = (Role.CADRE, Role.UNIT_ADMIN)
+    http_method_names = ["post"]
+
+    def get_object(self):
+        household = Household.objects.filter(
+            personal_data_q(Household, self.request.user), pk=self.kwargs["pk"]).first()
+        if household is None:
+            raise PermissionDenied("您无权查看该住户的个人信息")
+        return household
+
+    def post(self, request, *args, **kwargs):
+        self.revealed = True
+        household = self.get_object()
+        personal_data_access_log(user=request.user, action="view", model=Household,
+                                 obj=household, label=f"{household.code}（户主姓名、地址、电话）")
+        response = self.render_to_response(self.get_context_data(**kwargs))
+        response["Cache-Control"] = "no-store"
+        return response
+
+
 class HouseholdEditView(ObjectEditView):
     model = Household
     form_class = forms.HouseholdForm
+
+    def render(self, form, obj):
+        if obj.pk and form.personal_shown and self.request.method == "GET":
+            # The form shows the name, address and phone in full: a reveal, logged.
+            personal_data_access_log(user=self.request.user, action="view", model=Household,
+                                     obj=obj, label=f"{obj.code}（编辑住户）")
+        response = super().render(form, obj)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def describe(self, instance) -> str:
+        return instance.code  # never the head's name in a message
 
 
 class HouseholdDeleteView(ObjectDeleteView):
     model = Household
     success_url_name = "household_list"
 
+    def describe(self, obj) -> str:
+        return str(obj)  # the code and the masked name
 
 
 # --- assignments -----------------------------------------------------------------------------
@@ -539,6 +591,7 @@ class PersonalDataAccessListView(ObjectListView):
         Column("记录类型", "record_type"),
         Column("记录", "record_label"),
         Column("条数", "rows"),
+        Column("事由", "reason"),
     )
 
     def get_queryset(self):

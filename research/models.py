@@ -83,7 +83,9 @@ class ResearchTrip(LedgerRecord):
         verbose_name = "调研"
         verbose_name_plural = "调研"
         ordering = ["-start_date", "-pk"]
-        indexes = [models.Index(fields=["cadre", "start_date", "end_date"])]
+        indexes = [models.Index(fields=["cadre", "start_date", "end_date"]),
+                   # The list's order (bench/load.py): see contactpoints.Visit.
+                   models.Index(fields=["-start_date", "-id"], name="trip_list_order")]
         constraints = [
             models.UniqueConstraint(fields=["cadre", "start_date", "end_date", "title"],
                                     name="trip_natural_key",

@@ -18,6 +18,7 @@ from liaison.models import (
     Position,
     active_on_q,
 )
+from liaison.personal import mask_name
 from supervision.models import ComplianceResult, ComplianceRun
 
 CATEGORY_RANK = {code: rank for rank, code in enumerate(Category.values)}
@@ -158,11 +159,15 @@ def _results_for(run: ComplianceRun, rows) -> list[tuple]:
             org_id, category, _ = cadre_place.get(subject_id, (None, "", None))
         elif row.subject_type == ORGANIZATION:
             org_id = subject_id
-        elif row.subject_type == HOUSEHOLD:
+        name = row.subject_name
+        if row.subject_type == HOUSEHOLD:
             org_id = community_of[subject_id]
+            # The dashboards, lists, exports and PDFs read this table: a household's head is
+            # named masked there, as everywhere (#15).
+            name = mask_name(name)
         path = by_pk.get(org_id, "")
         results.append((run.pk, row.subject_type, subject_id, row.subject_code,
-                        row.subject_name, row.scope_code, row.metric, row.target, row.actual,
+                        name, row.scope_code, row.metric, row.target, row.actual,
                         row.expected_to_date, row.status, org_id,
                         top_unit(path) if path else None, path, category or ""))
     return results

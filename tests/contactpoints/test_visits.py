@@ -45,13 +45,16 @@ def test_each_role_lists_only_its_scope(client, users, contacts):
     assert rows(client) == [unit_visit]
 
 
-def test_a_cadre_sees_household_names_only_where_allowed(client, users, contacts):
+def test_household_names_are_masked_in_the_visit_list_for_every_role(client, users, contacts):
+    # #15: the community's admin too sees the list masked; they reveal one household on its
+    # page (tests/liaison/test_household_privacy.py).
     VisitFactory(cadre=contacts.tree.cadre_in, target_household=contacts.neighbour)
-    client.force_login(users.cadre)
-    page = client.get(reverse("contactpoints:visit_list")).content.decode()
-    assert "HH011 孙*" in page and "孙二" not in page
-    client.force_login(users.unit_admin)
-    assert "HH011 孙二" in client.get(reverse("contactpoints:visit_list")).content.decode()
+    VisitFactory(cadre=contacts.tree.cadre_in, target_household=contacts.assigned)
+    for user in (users.cadre, users.unit_admin, users.org_dept):
+        client.force_login(user)
+        page = client.get(reverse("contactpoints:visit_list")).content.decode()
+        assert "HH011 孙*" in page and "孙二" not in page
+        assert "HH010 钱*" in page and "钱一" not in page  # the cadre's own household too
 
 
 def test_the_list_paginates_with_a_constant_number_of_queries(client, users, tree,
@@ -84,7 +87,7 @@ def test_the_detail_shows_what_was_done_and_who_entered_it(client, users, contac
     assert "孙二" not in page and "HH011 孙*" in page
     client.force_login(users.org_dept)
     page = client.get(reverse("contactpoints:visit_detail", args=[visit.pk])).content.decode()
-    assert "孙二" in page
+    assert "孙二" not in page and "HH011 孙*" in page  # 组织部 too sees households masked (#15)
     assert reverse("contactpoints:visit_history", args=[visit.pk]) in page
 
 

@@ -106,14 +106,20 @@ def test_a_unit_in_use_cannot_be_deleted(client, users, tree):
     assert Organization.objects.filter(pk=tree.community_in.pk).exists()
 
 
-def test_a_cadre_sees_names_only_of_their_own_households(client, users, tree):
+def test_a_cadre_reveals_names_only_of_their_own_households(client, users, tree):
+    # #15: masked by default even for the linked cadre; a click (POST) reveals their own
+    # household, never a neighbour's of the same community.
+    Household.objects.filter(pk=tree.household_in.pk).update(address="和平路8号2栋301")
     neighbour = HouseholdFactory(community=tree.community_in, head_name="钱多多",
                                  address="秘密地址")
     client.force_login(users.cadre)
     own = client.get(reverse("household_detail", args=[tree.household_in.pk])).content.decode()
-    assert tree.household_in.address in own
+    assert "和平路8号2栋301" not in own and "和平路***" in own
+    revealed = client.post(reverse("household_reveal", args=[tree.household_in.pk]))
+    assert "和平路8号2栋301" in revealed.content.decode()
     other = client.get(reverse("household_detail", args=[neighbour.pk])).content.decode()
     assert "钱多多" not in other and "秘密地址" not in other
+    assert client.post(reverse("household_reveal", args=[neighbour.pk])).status_code == 403
     listing = client.get(reverse("household_list")).content.decode()
     assert "钱多多" not in listing and "钱**" in listing
 

@@ -20,6 +20,7 @@ from tests.viewtests import (
 
 
 class TestPetitionViews(StandardViewTests, ImportViewTests):
+    export_reason = "季度信访统计"  # the export holds identities: a reason first (#15)
     model = Petition
     url_name = "petitions:petition"
     in_scope, out_of_scope = "petition_in", "petition_out"
@@ -118,10 +119,12 @@ def test_every_full_identity_shown_or_exported_is_logged_for_the_inspectors(clie
     assert not PersonalDataAccess.objects.exists()
     client.force_login(users.petitions)
     client.get(url)
-    client.get(reverse("petitions:petition_list"), {"export": "xlsx"})
+    list_url = reverse("petitions:petition_list")
+    client.get(list_url, {"export": "xlsx"})  # the reason form: nothing exported yet
+    client.post(list_url + "?export=xlsx", {"reason": "季度统计"})
     log = list(PersonalDataAccess.objects.order_by("pk").values_list(
-        "user__username", "action", "record_label", "rows"))
-    assert log == [("xfb", "view", "XF-IN", 1), ("xfb", "export", "信访事项台账", 1)]
+        "user__username", "action", "record_label", "rows", "reason"))
+    assert log == [("xfb", "view", "XF-IN", 1, ""), ("xfb", "export", "信访事项台账", 1, "季度统计")]
     client.force_login(users.inspector)
     page = client.get(reverse("personal_data_access_list"))
     assert page.status_code == 200 and "XF-IN" in page.content.decode()

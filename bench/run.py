@@ -189,8 +189,6 @@ def floor_once() -> float:
 
 
 def dashboard_figures(repeat: int = 20):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from liaison.models import Organization
 
@@ -199,16 +197,24 @@ def dashboard_figures(repeat: int = 20):
     pages = {"dashboard_district": "/supervision/?year=2025&as_of=2025-12-31",
              "dashboard_unit": f"/supervision/?year=2025&as_of=2025-12-31&unit={unit.pk}"}
     for name, url in pages.items():
-        assert client.get(url).status_code == 200
-        times = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            client.get(url)
-            times.append(time.perf_counter() - started)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        line(f"{name}_ms_median", round(statistics.median(times) * 1000, 1), "ms")
-        line(f"{name}_queries", len(queries))
+        page_figures(name, client, url, repeat)
+
+
+def page_figures(name: str, client, url: str, repeat: int) -> None:
+    """A page's median answer time over `repeat` requests, and its query count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert client.get(url).status_code == 200, url
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - started)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    line(f"{name}_ms_median", round(statistics.median(times) * 1000, 1), "ms")
+    line(f"{name}_queries", len(queries))
 
 
 # --- petitions ----------------------------------------------------------------------------------
@@ -220,8 +226,6 @@ def petitions_figures(repeat: int = 20, command_repeat: int = 3) -> None:
     import io
 
     from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from petitions.models import Petition
 
@@ -234,16 +238,8 @@ def petitions_figures(repeat: int = 20, command_repeat: int = 3) -> None:
                                     f"/supervision/systems/{name}/?year=2025&as_of=2025-12-31")
                 for name in ("petitions", "talks", "opinions", "pledges")}}
     for name, (client, url) in pages.items():
-        assert client.get(url).status_code == 200, url
-        times = []
-        for _ in range(repeat if name.startswith("petitions_") else max(3, repeat // 4)):
-            started = time.perf_counter()
-            client.get(url)
-            times.append(time.perf_counter() - started)
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        line(f"{name}_ms_median", round(statistics.median(times) * 1000, 1), "ms")
-        line(f"{name}_queries", len(queries))
+        page_figures(name, client, url,
+                     repeat if name.startswith("petitions_") else max(3, repeat // 4))
     elapsed = median_time(lambda: call_command("petitions", as_of="2025-06-30",
                                                stdout=io.StringIO()), command_repeat)
     line("petitions_command_as_of_seconds_median", round(elapsed, 2), "s")

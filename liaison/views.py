@@ -164,6 +164,13 @@ class OrganizationDeleteView(ObjectDeleteView):
 # --- cadres ----------------------------------------------------------------------------------
 
 
+class MaskedPhoneColumn(Column):
+    """A cadre's phone on lists: enough to recognise it; in full on the cadre's page."""
+
+    def value(self, obj):
+        return mask_phone(obj.phone) if obj.phone else ""
+
+
 class CadreListView(ObjectListView):
     model = Cadre
     filterset_class = filters.CadreFilterSet
@@ -174,7 +181,7 @@ class CadreListView(ObjectListView):
     columns = (
         Column("干部编码", "code", link=True),
         Column("姓名", "name", link=True),
-        Column("联系电话", "phone"),
+        MaskedPhoneColumn("联系电话", "phone"),
         Column("登录账号", "user.username"),
     )
 

@@ -190,3 +190,14 @@ def test_the_admin_lists_every_model_for_system_admins(client, users, tree):
     for url in ("/admin/", "/admin/research/researchtrip/", "/admin/contactpoints/visit/",
                 "/admin/supervision/compliancerun/", "/admin/liaison/cadre/"):
         assert client.get(url).status_code == 200, url
+
+
+def test_cadre_phones_are_masked_on_the_roster_list_and_whole_on_the_cadres_page(
+        client, users, tree):
+    tree.cadre_in.phone = "13812345678"
+    tree.cadre_in.save()
+    client.force_login(users.unit_admin)
+    listed = client.get(reverse("cadre_list")).content.decode()
+    assert "138****5678" in listed and "13812345678" not in listed
+    page = client.get(reverse("cadre_detail", args=[tree.cadre_in.pk])).content.decode()
+    assert "13812345678" in page

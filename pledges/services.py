@@ -58,8 +58,9 @@ def pledge_post_save(*, post: PledgePost, members, acting_user) -> PledgePost:
 def _locked(pledge: Pledge) -> Pledge:
     """The pledge's row, locked for the rest of the transaction and read afresh: two clicks
     at the same moment act once."""
-    return Pledge.objects.select_for_update().select_related("cadre__user", "organization") \
-        .get(pk=pledge.pk)
+    # of=self: PostgreSQL locks no row of the outer join (a cadre without a login).
+    return Pledge.objects.select_for_update(of=("self",)) \
+        .select_related("cadre__user", "organization").get(pk=pledge.pk)
 
 
 @transaction.atomic
@@ -256,7 +257,7 @@ def review_summary(pledges) -> dict[int, dict[str, dict[str, int]]]:
 def service_signup(*, activity: ServiceActivity, cadre, acting_user) -> ServiceSignup:
     """A registered member signs up for a community's need or activity (the activity's row is
     locked, so that the last place is taken once)."""
-    activity = ServiceActivity.objects.select_for_update().select_related("community") \
+    activity = ServiceActivity.objects.select_for_update(of=("self",)).select_related("community") \
         .get(pk=activity.pk)
     if cadre is None:
         raise ValidationError("只有党员本人可以报名")

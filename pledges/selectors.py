@@ -9,8 +9,22 @@ from django.utils import timezone
 
 from liaison.models import Organization, Position, active_on_q
 from liaison.permissions import Role, grants_with, is_unrestricted, subtree_q
-from pledges.models import Pledge, PledgeReview, ServiceSignup
+from pledges.models import Pledge, PledgeProgress, PledgeReview, ProgressEvidence, ServiceSignup
 from pledges.services import review_summary
+
+
+def scoped_progress(user, action: str):
+    """Progress notes of the pledges `user` may see (VIEW) or change (CHANGE)."""
+    return PledgeProgress.objects.filter(
+        pledge__in=Pledge.objects.restrict(user, action)).select_related("pledge")
+
+
+def scoped_evidence(user, action: str):
+    """Evidence of the pledges `user` may see (VIEW) or change (CHANGE): deny by default, an
+    id outside the scope is simply not there."""
+    return ProgressEvidence.objects.filter(
+        progress__pledge__in=Pledge.objects.restrict(user, action)) \
+        .select_related("progress__pledge")
 
 
 def secretary_organizations(user):

@@ -40,7 +40,14 @@ from opinions.models import (
     QuestionnaireResponse,
 )
 from petitions.models import Petition, ReceptionDay
-from pledges.models import Pledge, PledgePost, Registration, ServiceActivity
+from pledges.models import (
+    Pledge,
+    PledgePost,
+    PledgeProgress,
+    ProgressEvidence,
+    Registration,
+    ServiceActivity,
+)
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment
 from supervision.models import ComplianceRun, ReportFile
 from talks.models import Talk
@@ -122,6 +129,11 @@ ACCESS = {
     "opinions:answer_opinion": ROSTER,
     "pledges:pledge_progress": LOGGERS,
     "pledges:pledge_amend": LOGGERS,
+    # Evidence of progress notes: added and deleted by who changes the pledge, downloaded by
+    # who reads it.
+    "pledges:evidence_create": LOGGERS,
+    "pledges:evidence_download": LIAISON,
+    "pledges:evidence_delete": LOGGERS,
     "pledges:poster": ROSTER,
     "pledges:board": ALL,
     "pledges:public_review": ALL,
@@ -232,7 +244,8 @@ def objects_in(tree):
             Opinion: tree.opinion_in, OpinionAnalysis: tree.analysis_in,
             Questionnaire: tree.questionnaire_in, Answer: tree.answer_in,
             Pledge: tree.pledge_in, Registration: tree.registration_in,
-            PledgePost: tree.post_in, ServiceActivity: tree.activity_in}
+            PledgePost: tree.post_in, ServiceActivity: tree.activity_in,
+            PledgeProgress: tree.progress_in, ProgressEvidence: tree.evidence_in}
 
 
 def objects_out(tree):
@@ -246,7 +259,8 @@ def objects_out(tree):
             Talk: tree.talk_out, Opinion: tree.opinion_out, OpinionAnalysis: tree.analysis_out,
             Questionnaire: tree.questionnaire_out, Answer: tree.answer_out,
             Pledge: tree.pledge_out, Registration: tree.registration_out,
-            PledgePost: tree.post_out, ServiceActivity: tree.activity_out}
+            PledgePost: tree.post_out, ServiceActivity: tree.activity_out,
+            PledgeProgress: tree.progress_out, ProgressEvidence: tree.evidence_out}
 
 
 PATTERNS = list(platform_patterns())

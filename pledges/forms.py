@@ -102,7 +102,9 @@ class EvidenceField(forms.FileField):
             "class": "form-control", "accept": ".jpg,.jpeg,.png,.pdf,.docx,.doc"}))
         kwargs.setdefault("label", "佐证材料（照片、文档）")
         kwargs.setdefault("help_text", (
-            f"可多选；照片（JPEG、PNG）、PDF 或 Word 文档，每个不超过 {size_label(max_bytes())}"))
+            f"可多选；照片（JPEG、PNG）、PDF 或 Word 文档，每个不超过 {size_label(max_bytes())}。"
+            "照片会去除拍摄位置等信息后在公开栏展示，请勿上传含群众个人信息的照片；"
+            "文档只供党组织查阅，不在公开栏展示。"))
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):

@@ -43,6 +43,8 @@ urlpatterns = [
     path("codes/<str:code>/", views.ReviewCodesView.as_view(), name="review_codes"),
     # Open without a login: an organization's pledge board (亮承诺).
     path("board/<str:code>/", views.PublicPledgeBoardView.as_view(), name="board"),
+    path("board/<str:code>/evidence/<uuid:key>/", views.PublicEvidenceView.as_view(),
+         name="public_evidence"),
     path("board/<str:code>/review/<int:pk>/", views.PublicPledgeReviewView.as_view(),
          name="public_review"),
 ]

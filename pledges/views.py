@@ -63,6 +63,7 @@ from pledges.selectors import (
     feedback_letter,
     grade_sheet,
     pending_vetting,
+    public_evidence,
     scoped_evidence,
     scoped_progress,
     vettable_pledges,
@@ -479,6 +480,18 @@ def evidence_response(evidence, *, filename: str):
         raise Http404("文件不存在")
     return attachment_response(evidence.file, filename=filename,
                                content_type=evidence.content_type)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PublicEvidenceView(View):
+    """A photo on the public board (no login): only by its unguessable key, only a photo of a
+    published pledge of the board's organization; anything else is 404. The uploader's file
+    name is not given out."""
+
+    def get(self, request, code, key):
+        evidence = get_object_or_404(public_evidence(code), key=key)
+        extension = evidence.file.name.rsplit(".", 1)[-1]
+        return evidence_response(evidence, filename=f"践诺照片.{extension}")
 
 
 def board_year(request) -> int:

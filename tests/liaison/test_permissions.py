@@ -130,10 +130,11 @@ ACCESS = {
     "pledges:pledge_progress": LOGGERS,
     "pledges:pledge_amend": LOGGERS,
     # Evidence of progress notes: added and deleted by who changes the pledge, downloaded by
-    # who reads it.
+    # who reads it; the public board's photos by their key (no login).
     "pledges:evidence_create": LOGGERS,
     "pledges:evidence_download": LIAISON,
     "pledges:evidence_delete": LOGGERS,
+    "pledges:public_evidence": ALL,
     "pledges:poster": ROSTER,
     "pledges:board": ALL,
     "pledges:public_review": ALL,
@@ -153,7 +154,8 @@ ACCESS = {
 # Pages open without a login (the public's side of the opinions and pledges systems).
 PUBLIC = {"opinions:public_form", "opinions:public_feedback", "opinions:public_feedback_unit",
           "opinions:questionnaire_public",
-          "pledges:board", "pledges:public_review", "petitions:reception_feed"}
+          "pledges:board", "pledges:public_review", "pledges:public_evidence",
+          "petitions:reception_feed"}
 ROLE_NAMES = {Role.CADRE: CADRE, Role.UNIT_ADMIN: UNIT_ADMIN, Role.ORG_DEPT: ORG_DEPT,
               Role.INSPECTOR: INSPECTOR, Role.SYSADMIN: SYSADMIN, Role.PETITIONS: PETITIONS}
 
@@ -231,6 +233,8 @@ def url_for(pattern, objects):
         kwargs["code"] = objects[Organization].code
     if "<slug:key>" in str(pattern.pattern):  # a questionnaire's public page
         kwargs["key"] = objects[Questionnaire].key
+    if "<uuid:key>" in str(pattern.pattern):  # a photo on a pledge board
+        kwargs["key"] = objects[ProgressEvidence].key
     return reverse(pattern.name, kwargs=kwargs)
 
 

@@ -1,5 +1,6 @@
 """Evidence of progress notes (践诺佐证材料): photos and documents checked by the attachment
-rules of research trips, saved with their note all or nothing, kept by who changes the pledge."""
+rules of research trips, saved with their note all or nothing, kept by who changes the pledge,
+and on the public board only the photos of published pledges, by their key."""
 
 import io
 import re
@@ -259,6 +260,58 @@ def test_the_pledge_page_lists_photos_and_documents_for_the_staff(client, users,
     page = client.get(tree.pledge_in.get_absolute_url()).content.decode()
     assert "签到表.pdf" in page and "evidence/" in page
     assert reverse("pledges:evidence_delete", args=[document.pk]) not in page
+
+
+# --- the public board ------------------------------------------------------------------------
+
+
+def public_url(code, evidence):
+    return reverse("pledges:public_evidence", args=[code, evidence.key])
+
+
+def board(client, code="SQ0101"):
+    return client.get(reverse("pledges:board", args=[code]), {"year": 2025}).content.decode()
+
+
+def test_the_public_board_shows_the_photos_of_a_published_pledge(client, tree):
+    page = board(client)
+    assert public_url("SQ0101", tree.evidence_in) in page
+    assert "走访照片.png" not in page  # the uploader's file name stays inside
+    response = client.get(public_url("SQ0101", tree.evidence_in))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert response["Content-Disposition"].startswith("inline;")
+    assert "%E8%B5%B0" not in response["Content-Disposition"]  # not 走访照片.png
+
+
+def test_the_public_board_never_shows_a_photo_of_an_unpublished_pledge(client, tree):
+    page = board(client, "SQ0201")
+    assert str(tree.evidence_out.key) not in page
+    assert client.get(public_url("SQ0201", tree.evidence_out)).status_code == 404
+    assert client.get(public_url("SQ0101", tree.evidence_out)).status_code == 404
+    pledge = tree.pledge_in
+    pledge.published_on = None  # taken off the board
+    pledge.save()
+    assert str(tree.evidence_in.key) not in board(client)
+    assert client.get(public_url("SQ0101", tree.evidence_in)).status_code == 404
+
+
+def test_documents_are_never_public(client, users, tree):
+    document = services.progress_evidence_add(
+        progress=tree.progress_in, acting_user=users.cadre,
+        files=[SimpleUploadedFile("困难户名单.pdf", MINIMAL_PDF)])[0]
+    page = board(client)
+    assert str(document.key) not in page and "困难户名单" not in page
+    assert client.get(public_url("SQ0101", document)).status_code == 404
+
+
+def test_a_bad_key_or_another_board_is_404(client, tree):
+    import uuid
+
+    assert client.get(reverse("pledges:public_evidence",
+                              args=["SQ0101", uuid.uuid4()])).status_code == 404
+    assert client.get(public_url("SQ0201", tree.evidence_in)).status_code == 404
+    assert client.get(f"/pledges/board/SQ0101/evidence/{tree.evidence_in.pk}/").status_code == 404
 
 
 def test_no_evidence_is_added_to_a_note_of_an_unpublished_pledge(users, tree):

@@ -243,11 +243,25 @@ def progress_evidence_delete(*, evidence: ProgressEvidence, acting_user) -> None
     transaction.on_commit(lambda: storage.delete(name))
 
 
-def item_timelines(pledge: Pledge) -> list[dict]:
-    """Each item with its status (its latest note's, 未开始 before any) and its dated notes."""
-    notes: dict[int, list[PledgeProgress]] = {}
-    for note in pledge.progress.order_by("date", "pk").prefetch_related("evidence"):
-        notes.setdefault(note.item, []).append(note)
+def progress_notes(pledges) -> dict[int, list[PledgeProgress]]:
+    """The dated progress notes of many pledges with their evidence, in two queries whatever
+    their number: {pledge id: notes}."""
+    by_pledge: dict[int, list[PledgeProgress]] = {}
+    for note in PledgeProgress.objects.filter(pledge__in=pledges) \
+            .order_by("pledge_id", "date", "pk").prefetch_related("evidence"):
+        by_pledge.setdefault(note.pledge_id, []).append(note)
+    return by_pledge
+
+
+def item_timelines(pledge: Pledge, notes=None) -> list[dict]:
+    """Each item with its status (its latest note's, 未开始 before any) and its dated notes
+    (`notes`: the pledge's, from progress_notes, else read here)."""
+    if notes is None:
+        notes = pledge.progress.order_by("date", "pk").prefetch_related("evidence")
+    by_item: dict[int, list[PledgeProgress]] = {}
+    for note in notes:
+        by_item.setdefault(note.item, []).append(note)
+    notes = by_item
     items = []
     for number, text in enumerate(pledge.item_list(), start=1):
         timeline = notes.get(number, [])

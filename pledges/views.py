@@ -80,6 +80,7 @@ from pledges.services import (
     pledge_vet,
     progress_evidence_add,
     progress_evidence_delete,
+    progress_notes,
     review_codes_issue,
     review_kind_for,
     review_summary,
@@ -517,11 +518,12 @@ class PublicPledgeBoardView(View):
             .select_related("cadre", "post").prefetch_related("amendments").order_by("cadre__code")
         page = Paginator(pledges, 30).get_page(request.GET.get("page"))
         reviews = review_summary(list(page))
+        notes = progress_notes([p.pk for p in page])
         return TemplateResponse(request, "pledges/public_board.html", {
             "organization": organization, "year": year, "page": page,
             "querystring": f"year={year}",
-            "boards": [(p, item_timelines(p), masses_verdicts(reviews.get(p.pk, {})))
-                       for p in page],
+            "boards": [(p, item_timelines(p, notes.get(p.pk, [])),
+                        masses_verdicts(reviews.get(p.pk, {}))) for p in page],
             "title": f"{organization.name}{year}年党员承诺公开栏"})
 
 

@@ -319,3 +319,30 @@ def test_no_evidence_is_added_to_a_note_of_an_unpublished_pledge(users, tree):
         services.progress_evidence_add(progress=tree.progress_out, acting_user=users.sysadmin,
                                        files=[SimpleUploadedFile("p.png", PNG_BYTES)])
     assert tree.progress_out.evidence.count() == 1
+
+
+def test_the_boards_queries_do_not_grow_with_its_notes_and_photos(
+        client, users, tree, django_assert_max_num_queries):
+    from liaison.models import Cadre
+    from pledges.models import Pledge
+
+    def a_board_query_count():
+        with django_assert_max_num_queries(50) as captured:
+            assert client.get(reverse("pledges:board", args=["SQ0101"]),
+                              {"year": 2025}).status_code == 200
+        return len(captured.captured_queries)
+
+    few = a_board_query_count()
+    for n in range(3):
+        cadre = Cadre.objects.create(code=f"GB9{n}", name=f"党员{n}")
+        pledge = Pledge.objects.create(cadre=cadre, year=2025, organization=tree.community_in,
+                                       items="走访；服务", published_on=tree.pledge_in.published_on)
+        for item in (1, 2):
+            services.pledge_progress_add(
+                pledge=pledge, item=item, date=pledge.published_on, status="kept",
+                note="完成", acting_user=users.cadre,
+                files=[SimpleUploadedFile("p.png", PNG_BYTES),
+                       SimpleUploadedFile("d.pdf", MINIMAL_PDF)])
+    page = client.get(reverse("pledges:board", args=["SQ0101"]), {"year": 2025}).content.decode()
+    assert page.count("/evidence/") == 2 * (1 + 3 * 2)  # each photo: a link and its image
+    assert a_board_query_count() == few

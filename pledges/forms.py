@@ -3,6 +3,7 @@ import json
 from django import forms
 from django.utils import timezone
 
+from liaison.attachments import max_bytes, size_label
 from liaison.forms import (
     CadreLedgerForm,
     CheckboxList,
@@ -88,6 +89,33 @@ class RegistrationForm(CadreLedgerForm):
             type=Organization.Type.COMMUNITY)
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """One or more photos or documents (Django's documented multiple-file field); each file
+    is checked by pledges.services with the attachment rules of research trips."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={
+            "class": "form-control", "accept": ".jpg,.jpeg,.png,.pdf,.docx,.doc"}))
+        kwargs.setdefault("label", "佐证材料（照片、文档）")
+        kwargs.setdefault("help_text", (
+            f"可多选；照片（JPEG、PNG）、PDF 或 Word 文档，每个不超过 {size_label(max_bytes())}。"
+            "照片会去除拍摄位置等信息后在公开栏展示，请勿上传含群众个人信息的照片；"
+            "文档只供党组织查阅，不在公开栏展示。"))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        items = data if isinstance(data, (list, tuple)) else [data]
+        return [super(EvidenceField, self).clean(item, initial) for item in items]
+
+
 class ProgressForm(forms.Form):
     item = forms.TypedChoiceField(label="承诺事项", coerce=int,
                                   widget=forms.Select(attrs={"class": "form-select"}))
@@ -96,12 +124,17 @@ class ProgressForm(forms.Form):
                                widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     note = forms.CharField(label="进展说明", widget=forms.Textarea(
         attrs={"rows": 3, "class": "form-control"}))
+    files = EvidenceField(required=False)
 
     def __init__(self, *args, pledge, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].choices = [(n, f"{n}. {text}") for n, text in
                                        enumerate(pledge.item_list(), start=1)]
         self.initial["date"] = self.initial.get("date") or timezone.localdate()
+
+
+class EvidenceForm(forms.Form):
+    files = EvidenceField()
 
 
 class AmendForm(forms.Form):

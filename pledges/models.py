@@ -2,11 +2,14 @@
 with a community (在职党员到社区报到); spec/compliance.md §9, spec/import.md."""
 
 import re
+import uuid
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from liaison.attachments import PHOTOS, UuidUploadTo
 from liaison.models import Cadre, LedgerRecord, Organization
 from liaison.permissions import RestrictedQuerySet
 from pledges.sectors import CHOICES as SECTORS
@@ -163,6 +166,42 @@ class PledgeProgress(models.Model):
 
     def __str__(self) -> str:
         return f"第{self.item}项 {self.date:%Y-%m-%d} {self.get_status_display()}"
+
+    def photos(self) -> list:
+        """The note's photos (from its prefetched evidence): what the public board shows."""
+        return [e for e in self.evidence.all() if e.is_photo]
+
+
+class ProgressEvidence(models.Model):
+    """A photo or document proving a progress note (践诺佐证材料): checked by its bytes, stored
+    under a generated name (photos re-encoded without metadata), served only by views that
+    check the pledge's scope, or, for a photo of a published pledge, by its unguessable key on
+    the public board."""
+
+    progress = models.ForeignKey(PledgeProgress, verbose_name="承诺进展",
+                                 on_delete=models.CASCADE, related_name="evidence")
+    key = models.UUIDField("公开标识", default=uuid.uuid4, unique=True, editable=False)
+    file = models.FileField("佐证材料", upload_to=UuidUploadTo("pledges/evidence"))
+    original_name = models.CharField("原文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveIntegerField("大小")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "践诺佐证材料"
+        verbose_name_plural = "践诺佐证材料"
+        ordering = ["progress", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_photo(self) -> bool:
+        return self.content_type in PHOTOS
 
 
 class PledgeAmendment(models.Model):

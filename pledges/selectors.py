@@ -7,10 +7,33 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
+from liaison.attachments import PHOTOS
 from liaison.models import Organization, Position, active_on_q
 from liaison.permissions import Role, grants_with, is_unrestricted, subtree_q
-from pledges.models import Pledge, PledgeReview, ServiceSignup
+from pledges.models import Pledge, PledgeProgress, PledgeReview, ProgressEvidence, ServiceSignup
 from pledges.services import review_summary
+
+
+def scoped_progress(user, action: str):
+    """Progress notes of the pledges `user` may see (VIEW) or change (CHANGE)."""
+    return PledgeProgress.objects.filter(
+        pledge__in=Pledge.objects.restrict(user, action)).select_related("pledge")
+
+
+def scoped_evidence(user, action: str):
+    """Evidence of the pledges `user` may see (VIEW) or change (CHANGE): deny by default, an
+    id outside the scope is simply not there."""
+    return ProgressEvidence.objects.filter(
+        progress__pledge__in=Pledge.objects.restrict(user, action)) \
+        .select_related("progress__pledge")
+
+
+def public_evidence(code: str):
+    """What the public board of organization `code` may serve: photos of its published
+    pledges only (documents may hold personal data and stay with the staff)."""
+    return ProgressEvidence.objects.filter(
+        content_type__in=PHOTOS, progress__pledge__organization__code=code,
+        progress__pledge__published_on__isnull=False)
 
 
 def secretary_organizations(user):

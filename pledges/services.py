@@ -5,20 +5,28 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from liaison.attachments import (
+    PHOTOS_AND_DOCUMENTS,
+    attachment_check,
+    attachment_name,
+    photo_reencoded,
+)
 from liaison.models import Position, active_on_q
-from liaison.services import activity_dates_check, notify, record_save
+from liaison.services import activity_dates_check, ensure_years_open, notify, record_save
 from pledges.models import (
     Pledge,
     PledgeAmendment,
     PledgePost,
     PledgeProgress,
     PledgeReview,
+    ProgressEvidence,
     ReviewCode,
     ServiceActivity,
     ServiceSignup,
@@ -131,10 +139,55 @@ def pledge_amend(*, pledge: Pledge, items: str, reason: str, acting_user) -> Ple
     return amendment
 
 
+EVIDENCE_TYPES = PHOTOS_AND_DOCUMENTS  # the attachment rules of research trips
+MAX_EVIDENCE_PER_NOTE = 9
+
+
+def _evidence_checked(existing: int, uploads) -> list[str]:
+    """Every upload's detected content type, or one ValidationError for all that fail (in
+    Chinese): nothing is stored unless every file passes."""
+    uploads = list(uploads)
+    if existing + len(uploads) > MAX_EVIDENCE_PER_NOTE:
+        raise ValidationError({"files": f"每条进展最多 {MAX_EVIDENCE_PER_NOTE} 个佐证材料"})
+    types, errors = [], []
+    for upload in uploads:
+        try:
+            types.append(attachment_check(upload, allowed=EVIDENCE_TYPES))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError({"files": errors})
+    return types
+
+
+def _evidence_store(*, progress: PledgeProgress, uploads, types, acting_user) -> list:
+    """Store checked uploads on a note; if anything fails, the files already written are
+    removed again (the transaction rolls the rows back)."""
+    stored = []
+    try:
+        for upload, content_type in zip(uploads, types, strict=True):
+            original_name = PurePath(upload.name).name[:200]
+            content = photo_reencoded(upload, content_type)
+            content.name = attachment_name(content_type)
+            evidence = ProgressEvidence(progress=progress, file=content,
+                                        original_name=original_name,
+                                        content_type=content_type, size=content.size,
+                                        uploaded_by=acting_user)
+            evidence._history_user = acting_user
+            evidence.save()
+            stored.append(evidence)
+    except Exception:
+        for evidence in stored:
+            evidence.file.storage.delete(evidence.file.name)
+        raise
+    return stored
+
+
 @transaction.atomic
 def pledge_progress_add(*, pledge: Pledge, item: int, date: dt.date, status: str, note: str,
-                        acting_user) -> PledgeProgress:
-    """A dated progress note on one item of a published pledge."""
+                        acting_user, files=()) -> PledgeProgress:
+    """A dated progress note on one item of a published pledge, with its evidence (photos,
+    documents): the note and all its files are saved, or none of them."""
     errors = {}
     if not pledge.published_on:
         raise ValidationError("承诺公开后才能登记践诺进展")
@@ -146,21 +199,70 @@ def pledge_progress_add(*, pledge: Pledge, item: int, date: dt.date, status: str
         errors["note"] = "请填写进展说明"
     if status not in PledgeProgress.Status.values:
         errors["status"] = "请选择状态"
+    files = list(files or ())
+    try:
+        types = _evidence_checked(0, files)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
     activity_dates_check(date, None, start_field="date")
+    if files:
+        ensure_years_open(pledge)  # a closed year's records are read-only, evidence included
     progress = PledgeProgress(pledge=pledge, item=item, date=date, status=status,
                               note=note.strip(), entered_by=acting_user)
     progress._history_user = acting_user
     progress.save()
+    _evidence_store(progress=progress, uploads=files, types=types, acting_user=acting_user)
     return progress
 
 
-def item_timelines(pledge: Pledge) -> list[dict]:
-    """Each item with its status (its latest note's, 未开始 before any) and its dated notes."""
-    notes: dict[int, list[PledgeProgress]] = {}
-    for note in pledge.progress.order_by("date", "pk"):
-        notes.setdefault(note.item, []).append(note)
+@transaction.atomic
+def progress_evidence_add(*, progress: PledgeProgress, files, acting_user) -> list:
+    """Add photos or documents to an existing progress note: all of them, or none (the note's
+    row is locked, so that two uploads at once keep to the limit)."""
+    progress = PledgeProgress.objects.select_for_update().select_related("pledge") \
+        .get(pk=progress.pk)
+    files = list(files)
+    if not files:
+        raise ValidationError({"files": "请选择要上传的文件"})
+    if not progress.pledge.published_on:
+        raise ValidationError("承诺公开后才能上传践诺佐证材料")
+    ensure_years_open(progress.pledge)
+    types = _evidence_checked(progress.evidence.count(), files)
+    return _evidence_store(progress=progress, uploads=files, types=types,
+                           acting_user=acting_user)
+
+
+@transaction.atomic
+def progress_evidence_delete(*, evidence: ProgressEvidence, acting_user) -> None:
+    """Delete a piece of evidence (audited); its file goes once the deletion is committed."""
+    ensure_years_open(evidence.progress.pledge)
+    storage, name = evidence.file.storage, evidence.file.name
+    evidence._history_user = acting_user
+    evidence.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def progress_notes(pledges) -> dict[int, list[PledgeProgress]]:
+    """The dated progress notes of many pledges with their evidence, in two queries whatever
+    their number: {pledge id: notes}."""
+    by_pledge: dict[int, list[PledgeProgress]] = {}
+    for note in PledgeProgress.objects.filter(pledge__in=pledges) \
+            .order_by("pledge_id", "date", "pk").prefetch_related("evidence"):
+        by_pledge.setdefault(note.pledge_id, []).append(note)
+    return by_pledge
+
+
+def item_timelines(pledge: Pledge, notes=None) -> list[dict]:
+    """Each item with its status (its latest note's, 未开始 before any) and its dated notes
+    (`notes`: the pledge's, from progress_notes, else read here)."""
+    if notes is None:
+        notes = pledge.progress.order_by("date", "pk").prefetch_related("evidence")
+    by_item: dict[int, list[PledgeProgress]] = {}
+    for note in notes:
+        by_item.setdefault(note.item, []).append(note)
+    notes = by_item
     items = []
     for number, text in enumerate(pledge.item_list(), start=1):
         timeline = notes.get(number, [])

@@ -30,6 +30,12 @@ urlpatterns = [
     path("<int:pk>/vet/", views.PledgeVetView.as_view(), name="pledge_vet"),
     path("vetting/", views.VettingListView.as_view(), name="vetting"),
     path("<int:pk>/progress/", views.PledgeProgressView.as_view(), name="pledge_progress"),
+    path("progress/<int:pk>/evidence/", views.ProgressEvidenceAddView.as_view(),
+         name="evidence_create"),
+    path("evidence/<int:pk>/", views.ProgressEvidenceDownloadView.as_view(),
+         name="evidence_download"),
+    path("evidence/<int:pk>/delete/", views.ProgressEvidenceDeleteView.as_view(),
+         name="evidence_delete"),
     path("<int:pk>/amend/", views.PledgeAmendView.as_view(), name="pledge_amend"),
     path("<int:pk>/review/", views.PledgeReviewView.as_view(), name="pledge_review"),
     path("poster/<str:code>/", views.PledgePosterView.as_view(), name="poster"),
@@ -37,6 +43,8 @@ urlpatterns = [
     path("codes/<str:code>/", views.ReviewCodesView.as_view(), name="review_codes"),
     # Open without a login: an organization's pledge board (亮承诺).
     path("board/<str:code>/", views.PublicPledgeBoardView.as_view(), name="board"),
+    path("board/<str:code>/evidence/<uuid:key>/", views.PublicEvidenceView.as_view(),
+         name="public_evidence"),
     path("board/<str:code>/review/<int:pk>/", views.PublicPledgeReviewView.as_view(),
          name="public_review"),
 ]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 
+from liaison.attachments import attachment_response
 from liaison.exports import pdf_response, spreadsheet_response
 from liaison.forms import add_validation_error
 from liaison.generic_views import (
@@ -48,7 +49,9 @@ from pledges import filters, forms
 from pledges.models import (
     Pledge,
     PledgePost,
+    PledgeProgress,
     PledgeReview,
+    ProgressEvidence,
     Registration,
     ReviewCode,
     ServiceActivity,
@@ -60,6 +63,9 @@ from pledges.selectors import (
     feedback_letter,
     grade_sheet,
     pending_vetting,
+    public_evidence,
+    scoped_evidence,
+    scoped_progress,
     vettable_pledges,
 )
 from pledges.services import (
@@ -72,6 +78,9 @@ from pledges.services import (
     pledge_review_by_code,
     pledge_submit,
     pledge_vet,
+    progress_evidence_add,
+    progress_evidence_delete,
+    progress_notes,
     review_codes_issue,
     review_kind_for,
     review_summary,
@@ -377,7 +386,8 @@ class PledgeProgressView(PledgeActionView):
     heading = "登记践诺进展"
 
     def make_form(self, pledge, data=None):
-        return forms.ProgressForm(data, pledge=pledge)
+        return forms.ProgressForm(data, self.request.FILES if data is not None else None,
+                                  pledge=pledge)
 
     def save(self, pledge, data):
         pledge_progress_add(pledge=pledge, acting_user=self.request.user, **data)
@@ -393,6 +403,96 @@ class PledgeAmendView(PledgeActionView):
     def save(self, pledge, data):
         pledge_amend(pledge=pledge, items=data["items"], reason=data["reason"],
                      acting_user=self.request.user)
+
+
+# --- evidence of progress notes (践诺佐证材料: photos, documents) ------------------------------
+
+
+class ProgressEvidenceAddView(RoleRequiredMixin, View):
+    """Add photos or documents to a progress note of a pledge the user may change."""
+
+    allowed_roles = Role.LEDGER_WRITERS  # the roles that change pledges (its policy)
+    model = PledgeProgress
+
+    def get_object(self):
+        return get_object_or_404(scoped_progress(self.request.user, CHANGE),
+                                 pk=self.kwargs["pk"])
+
+    def render(self, progress, form):
+        return TemplateResponse(self.request, "pledges/pledge_action.html", {
+            "object": progress.pledge, "form": form,
+            "title": f"添加佐证材料：{progress}"})
+
+    def get(self, request, pk):
+        return self.render(self.get_object(), forms.EvidenceForm())
+
+    def post(self, request, pk):
+        progress = self.get_object()
+        form = forms.EvidenceForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                added = progress_evidence_add(progress=progress, files=form.cleaned_data["files"],
+                                              acting_user=request.user)
+            except ValidationError as exc:
+                add_validation_error(form, exc)
+            else:
+                messages.success(request, f"已上传佐证材料 {len(added)} 个")
+                return redirect(progress.pledge.get_absolute_url())
+        return self.render(progress, form)
+
+
+class ProgressEvidenceDownloadView(RoleRequiredMixin, View):
+    """A piece of evidence for whoever may see the pledge (its scope; 404 outside it)."""
+
+    allowed_roles = Role.LIAISON  # the roles that view pledges (its policy)
+    model = ProgressEvidence
+
+    def get(self, request, pk):
+        evidence = get_object_or_404(scoped_evidence(request.user, VIEW), pk=pk)
+        return evidence_response(evidence, filename=evidence.original_name)
+
+
+class ProgressEvidenceDeleteView(RoleRequiredMixin, View):
+    allowed_roles = Role.LEDGER_WRITERS
+    model = ProgressEvidence
+
+    def get_object(self):
+        return get_object_or_404(scoped_evidence(self.request.user, CHANGE), pk=self.kwargs["pk"])
+
+    def get(self, request, pk):
+        evidence = self.get_object()
+        return TemplateResponse(request, "pledges/evidence_delete.html", {
+            "object": evidence, "pledge": evidence.progress.pledge, "title": "删除佐证材料"})
+
+    def post(self, request, pk):
+        evidence = self.get_object()
+        pledge = evidence.progress.pledge
+        try:
+            progress_evidence_delete(evidence=evidence, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"已删除佐证材料：{evidence.original_name}")
+        return redirect(pledge.get_absolute_url())
+
+
+def evidence_response(evidence, *, filename: str):
+    if not evidence.file or not evidence.file.storage.exists(evidence.file.name):
+        raise Http404("文件不存在")
+    return attachment_response(evidence.file, filename=filename,
+                               content_type=evidence.content_type)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PublicEvidenceView(View):
+    """A photo on the public board (no login): only by its unguessable key, only a photo of a
+    published pledge of the board's organization; anything else is 404. The uploader's file
+    name is not given out."""
+
+    def get(self, request, code, key):
+        evidence = get_object_or_404(public_evidence(code), key=key)
+        extension = evidence.file.name.rsplit(".", 1)[-1]
+        return evidence_response(evidence, filename=f"践诺照片.{extension}")
 
 
 def board_year(request) -> int:
@@ -418,11 +518,12 @@ class PublicPledgeBoardView(View):
             .select_related("cadre", "post").prefetch_related("amendments").order_by("cadre__code")
         page = Paginator(pledges, 30).get_page(request.GET.get("page"))
         reviews = review_summary(list(page))
+        notes = progress_notes([p.pk for p in page])
         return TemplateResponse(request, "pledges/public_board.html", {
             "organization": organization, "year": year, "page": page,
             "querystring": f"year={year}",
-            "boards": [(p, item_timelines(p), masses_verdicts(reviews.get(p.pk, {})))
-                       for p in page],
+            "boards": [(p, item_timelines(p, notes.get(p.pk, [])),
+                        masses_verdicts(reviews.get(p.pk, {}))) for p in page],
             "title": f"{organization.name}{year}年党员承诺公开栏"})
 
 

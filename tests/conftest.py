@@ -23,7 +23,14 @@ from liaison.models import Category, ContactAssignment, Organization
 from liaison.permissions import Role
 from opinions.models import Answer, Opinion, OpinionAnalysis, Question, Questionnaire
 from petitions.models import Petition, ReceptionDay
-from pledges.models import Pledge, PledgePost, Registration, ServiceActivity
+from pledges.models import (
+    Pledge,
+    PledgePost,
+    PledgeProgress,
+    ProgressEvidence,
+    Registration,
+    ServiceActivity,
+)
 from supervision.models import ComplianceRun, ReportFile
 from talks.models import Talk
 from tests.factories import (
@@ -96,6 +103,17 @@ def fresh_cache():
     clear()
     yield
     clear()
+
+
+def png_bytes(color=(30, 120, 200)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 3), color).save(out, "PNG")
+    return out.getvalue()
+
+
+PHOTO_PNG = png_bytes()
 
 
 def make_user(role: str, organization, *, with_totp: bool = True, **kwargs):
@@ -192,6 +210,19 @@ def tree(db):
                                       published_on=dt.date(2025, 3, 1))
     pledge_out = Pledge.objects.create(cadre=cadre_out, year=2025, organization=community_out,
                                        items="帮扶独居老人；参加志愿服务")
+    # A progress note on each pledge, each with a photo: pledge_in is published (its photo is
+    # on the public board), pledge_out is not (its photo must never be).
+    progress_in = PledgeProgress.objects.create(pledge=pledge_in, item=1, date=dt.date(2025, 4, 1),
+                                                status="in_progress", note="已走访 8 户")
+    progress_out = PledgeProgress.objects.create(pledge=pledge_out, item=1,
+                                                 date=dt.date(2025, 4, 1),
+                                                 status="in_progress", note="西城的进展")
+    evidence_in = ProgressEvidence.objects.create(
+        progress=progress_in, file=ContentFile(PHOTO_PNG, "e.png"), original_name="走访照片.png",
+        content_type="image/png", size=len(PHOTO_PNG))
+    evidence_out = ProgressEvidence.objects.create(
+        progress=progress_out, file=ContentFile(PHOTO_PNG, "e.png"), original_name="西城照片.png",
+        content_type="image/png", size=len(PHOTO_PNG))
     post_in = PledgePost.objects.create(name="便民服务窗口", kind="vanguard",
                                         organization=community_in, responsibilities="代办服务")
     post_in.members.set([cadre_in])

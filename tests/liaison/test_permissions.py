@@ -40,7 +40,14 @@ from opinions.models import (
     QuestionnaireResponse,
 )
 from petitions.models import Petition, ReceptionDay
-from pledges.models import Pledge, PledgePost, Registration, ServiceActivity
+from pledges.models import (
+    Pledge,
+    PledgePost,
+    PledgeProgress,
+    ProgressEvidence,
+    Registration,
+    ServiceActivity,
+)
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment
 from supervision.models import ComplianceRun, ReportFile
 from talks.models import Talk
@@ -125,6 +132,12 @@ ACCESS = {
     "opinions:answer_opinion": ROSTER,
     "pledges:pledge_progress": LOGGERS,
     "pledges:pledge_amend": LOGGERS,
+    # Evidence of progress notes: added and deleted by who changes the pledge, downloaded by
+    # who reads it; the public board's photos by their key (no login).
+    "pledges:evidence_create": LOGGERS,
+    "pledges:evidence_download": LIAISON,
+    "pledges:evidence_delete": LOGGERS,
+    "pledges:public_evidence": ALL,
     "pledges:poster": ROSTER,
     "pledges:board": ALL,
     "pledges:public_review": ALL,
@@ -144,7 +157,8 @@ ACCESS = {
 # Pages open without a login (the public's side of the opinions and pledges systems).
 PUBLIC = {"opinions:public_form", "opinions:public_feedback", "opinions:public_feedback_unit",
           "opinions:questionnaire_public",
-          "pledges:board", "pledges:public_review", "petitions:reception_feed"}
+          "pledges:board", "pledges:public_review", "pledges:public_evidence",
+          "petitions:reception_feed"}
 ROLE_NAMES = {Role.CADRE: CADRE, Role.UNIT_ADMIN: UNIT_ADMIN, Role.ORG_DEPT: ORG_DEPT,
               Role.INSPECTOR: INSPECTOR, Role.SYSADMIN: SYSADMIN, Role.PETITIONS: PETITIONS}
 
@@ -222,6 +236,8 @@ def url_for(pattern, objects):
         kwargs["code"] = objects[Organization].code
     if "<slug:key>" in str(pattern.pattern):  # a questionnaire's public page
         kwargs["key"] = objects[Questionnaire].key
+    if "<uuid:key>" in str(pattern.pattern):  # a photo on a pledge board
+        kwargs["key"] = objects[ProgressEvidence].key
     return reverse(pattern.name, kwargs=kwargs)
 
 
@@ -235,7 +251,8 @@ def objects_in(tree):
             Opinion: tree.opinion_in, OpinionAnalysis: tree.analysis_in,
             Questionnaire: tree.questionnaire_in, Answer: tree.answer_in,
             Pledge: tree.pledge_in, Registration: tree.registration_in,
-            PledgePost: tree.post_in, ServiceActivity: tree.activity_in}
+            PledgePost: tree.post_in, ServiceActivity: tree.activity_in,
+            PledgeProgress: tree.progress_in, ProgressEvidence: tree.evidence_in}
 
 
 def objects_out(tree):
@@ -249,7 +266,8 @@ def objects_out(tree):
             Talk: tree.talk_out, Opinion: tree.opinion_out, OpinionAnalysis: tree.analysis_out,
             Questionnaire: tree.questionnaire_out, Answer: tree.answer_out,
             Pledge: tree.pledge_out, Registration: tree.registration_out,
-            PledgePost: tree.post_out, ServiceActivity: tree.activity_out}
+            PledgePost: tree.post_out, ServiceActivity: tree.activity_out,
+            PledgeProgress: tree.progress_out, ProgressEvidence: tree.evidence_out}
 
 
 PATTERNS = list(platform_patterns())

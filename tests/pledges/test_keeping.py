@@ -77,7 +77,8 @@ def test_another_units_pledge_takes_no_progress_from_this_cadre(client, users, t
     url = reverse("pledges:pledge_progress", args=[tree.pledge_out.pk])
     assert client.post(url, {"item": 1, "date": "2025-04-01", "status": "kept",
                              "note": "x"}).status_code == 404
-    assert not Pledge.objects.get(pk=tree.pledge_out.pk).progress.exists()
+    # Only the tree's own note (tests/conftest.py: progress_out), none from this cadre.
+    assert list(Pledge.objects.get(pk=tree.pledge_out.pk).progress.all()) == [tree.progress_out]
 
 
 def test_the_board_poster_is_a_pdf_for_the_units_keepers(client, users, tree):

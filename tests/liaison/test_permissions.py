@@ -69,6 +69,7 @@ ACCESS = {
     "import_template": ROSTER,
     "workbench": {CADRE, SYSADMIN},
     "notifications": ALL,
+    "mfa_setup_continue": ALL,  # a redirect on to the user's own start page
     "coverage": READERS,
     "research:attachment_create": LOGGERS,
     "research:attachment_download": LIAISON,

@@ -15,12 +15,14 @@ import re
 from collections.abc import Iterable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import openpyxl
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from import_export import resources, widgets
+from import_export.resources import Diff
 from import_export.results import RowResult
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -173,6 +175,33 @@ class CodeWidget(widgets.ForeignKeyWidget):
 # --- resources -------------------------------------------------------------------------------
 
 
+class RowChanges(Diff):
+    """What an updated row changes, cell by cell: [(column, old value, new value)] in the
+    file's notation (the preview lists them). import-export builds one per row (Meta.skip_diff
+    stays off: skip_unchanged needs the original anyway) and keeps what `as_html` returns on
+    RowResult.diff: here the changed cells, no HTML. A new row reads nothing; an existing row
+    reads the columns its resource names in `diff_fields`."""
+
+    def __init__(self, resource, instance, new):
+        self.resource, self.new = resource, new
+        self.fields = [] if new else resource.diff_fields()
+        self.left = self._read(instance)
+        self.right = []
+
+    def _read(self, instance) -> list:
+        if instance is None:
+            return []
+        return [self.resource.export_field(f, instance) for f in self.fields]
+
+    def compare_with(self, resource, instance):
+        self.right = self._read(instance)
+
+    def as_html(self):
+        return [(f.column_name, old, new)
+                for f, old, new in zip(self.fields, self.left, self.right, strict=False)
+                if old != new]
+
+
 class ImportResource(resources.ModelResource):
     """Base of every import kind: natural keys, Chinese headers, service-layer validation."""
 
@@ -187,7 +216,7 @@ class ImportResource(resources.ModelResource):
     class Meta:
         skip_unchanged = True
         report_skipped = True
-        skip_html_diff = True
+        skip_html_diff = False  # RowResult.diff: the changed cells (RowChanges), not HTML
         clean_model_instances = False  # record_validate runs full_clean and the service rules
         use_transactions = True
 
@@ -198,6 +227,22 @@ class ImportResource(resources.ModelResource):
         self.reason = reason or None
         # (row number, message) found after rows were accepted: a bulk batch out of scope.
         self.late_errors: list[tuple[int, str]] = []
+
+    @classmethod
+    def get_diff_class(cls):
+        return RowChanges
+
+    def diff_fields(self) -> list:
+        """The columns an existing row is compared on: those the import writes. Columns filled
+        by a dehydrate_ method (code lists, e.g. a talk's participants) cost a query per row
+        each, and are left out in bulk mode (the visits import, the large files: its contact
+        and target columns are its natural key, which an update never changes)."""
+        if not hasattr(self, "_diff_fields"):
+            self._diff_fields = [
+                f for f in self.get_import_fields() if not f.readonly and not (
+                    self._meta.use_bulk
+                    and hasattr(self, f.get_dehydrate_method(self.get_field_name(f))))]
+        return self._diff_fields
 
     def import_context(self, rows: list[dict]):
         """A context the whole import runs in (e.g. lookups preloaded for a bulk import)."""
@@ -413,6 +458,13 @@ def read_table(filename: str, content: bytes) -> tuple[list[str], list[tuple[int
 # --- running an import -----------------------------------------------------------------------
 
 
+class PreviewRow(NamedTuple):
+    number: int
+    label: str  # 新增/更新/不变
+    text: str
+    changes: list  # an updated row's changed cells: (column, old value, new value)
+
+
 @dataclass
 class ImportOutcome:
     kind: str
@@ -421,7 +473,7 @@ class ImportOutcome:
     updated: int = 0
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)
-    rows: list[tuple[int, str, str]] = field(default_factory=list)  # (row, 新增/更新/不变, text)
+    rows: list[PreviewRow] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -540,8 +592,11 @@ def _collect(outcome: ImportOutcome, resource: ImportResource, dataset, result,
             outcome.updated += 1
         else:
             outcome.unchanged += 1
-        outcome.rows.append((row_number(i), label, row_result.object_repr or ""))
-    outcome.rows.sort()
+        updated = row_result.import_type == RowResult.IMPORT_TYPE_UPDATE
+        changes = (row_result.diff or []) if updated else []
+        outcome.rows.append(PreviewRow(row_number(i), label, row_result.object_repr or "",
+                                       changes))
+    outcome.rows.sort(key=lambda row: row.number)
 
 
 def template_dataset(kind: str) -> tablib.Dataset:

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from liaison.auth import mfa_missing
+from liaison.auth import mfa_missing, setup_started
 
 # Paths a user with an unfinished account set-up may still open.
 SETUP_PREFIXES = ("/accounts/", "/static/")
@@ -21,6 +21,7 @@ class AccountSetupMiddleware:
                 messages.warning(request, "首次登录请先修改初始密码。")
                 return redirect(reverse("account_change_password"))
             if mfa_missing(user):
+                setup_started(request)
                 messages.warning(request, "您的角色须启用双因素认证（TOTP 动态口令），请先设置。")
                 return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

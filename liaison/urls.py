@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("me/", views.WorkbenchView.as_view(), name="workbench"),
     path("me/notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("me/2fa/continue/", views.MfaSetupContinueView.as_view(), name="mfa_setup_continue"),
     path("orgs/", views.OrganizationTreeView.as_view(), name="organization_tree"),
     *object_urls(Organization, "organization", "orgs/", create=views.OrganizationEditView,
                  detail=views.OrganizationDetailView, edit=views.OrganizationEditView,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views import View
 
 from liaison import filters, forms, selectors
+from liaison.auth import setup_finished
 from liaison.exports import XLSX, attach, safe_dataset
 from liaison.generic_views import (
     Column,
@@ -82,6 +83,13 @@ class HomeView(PageView):
             },
             **kwargs,
         )
+
+
+class MfaSetupContinueView(View):
+    """The recovery codes page's 继续: on to where the user was going before the TOTP set-up."""
+
+    def get(self, request):
+        return redirect(setup_finished(request))
 
 
 # --- organizations ---------------------------------------------------------------------------

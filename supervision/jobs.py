@@ -67,13 +67,15 @@ def compliance_run_execute(run_id: int) -> ComplianceRun:
     run = ComplianceRun.objects.get(pk=run_id)
     if run.status != ComplianceRun.Status.PENDING:
         return run  # a duplicate delivery of the task
-    ComplianceRun.objects.filter(pk=run.pk).update(
-        status=ComplianceRun.Status.RUNNING, started_at=timezone.now(), progress=1)
 
     def report(fraction: float) -> None:
         ComplianceRun.objects.filter(pk=run.pk).update(progress=max(1, int(fraction * 90)))
 
-    try:
+    try:  # from the first write on: whatever fails, the run ends failed, never left pending
+        claimed = ComplianceRun.objects.filter(pk=run.pk, status=ComplianceRun.Status.PENDING) \
+            .update(status=ComplianceRun.Status.RUNNING, started_at=timezone.now(), progress=1)
+        if not claimed:
+            return ComplianceRun.objects.get(pk=run.pk)  # another process took it first
         rows = compute_compliance(year=run.year, as_of=run.as_of, progress=report)
         results = _results_for(run, rows)
         with transaction.atomic():
@@ -94,11 +96,20 @@ def compliance_run_execute(run_id: int) -> ComplianceRun:
                 status=ComplianceRun.Status.DONE, progress=100, row_count=len(results),
                 finished_at=timezone.now())
     except Exception as exc:
-        ComplianceRun.objects.filter(pk=run.pk).update(
-            status=ComplianceRun.Status.FAILED, error=str(exc)[:2000],
-            finished_at=timezone.now())
+        compliance_run_fail(run.pk, exc)
         raise
     return ComplianceRun.objects.get(pk=run.pk)
+
+
+def compliance_run_fail(run_id: int, error: Exception | str, *,
+                        unstarted_only: bool = False) -> None:
+    """A run that has not ended (pending or running; only pending with `unstarted_only`)
+    ends failed with `error`; a run that ended keeps its outcome."""
+    active = [ComplianceRun.Status.PENDING] if unstarted_only else [
+        ComplianceRun.Status.PENDING, ComplianceRun.Status.RUNNING]
+    ComplianceRun.objects.filter(pk=run_id, status__in=active).update(
+        status=ComplianceRun.Status.FAILED, error=(str(error) or type(error).__name__)[:2000],
+        finished_at=timezone.now())
 
 
 RESULT_COLUMNS = ("run_id", "subject_type", "subject_id", "subject_code", "subject_name",

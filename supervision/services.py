@@ -38,6 +38,49 @@ def compliance_run_request(*, year: int, as_of: dt.date | None = None,
     return run
 
 
+def compliance_run_now(*, year: int, as_of: dt.date | None = None,
+                       timeout: float) -> ComplianceRun:
+    """For the command line: the year's figures computed, and the run that computed them.
+
+    Without a broker (no REDIS_URL, as under `make run`) a pending run, new or found, is
+    computed here, in this process, and has ended when this returns. With a broker the worker
+    computes it (or, the broker down, a thread of this process). A run that is already
+    computing elsewhere (a page's, the nightly one) is waited for, as the worker's is: at most
+    `timeout` seconds; a run returned pending or running was not seen to its end."""
+    from django.conf import settings
+
+    jobs.fail_lost_jobs()
+    window = Window.for_year(year, as_of)
+    run = active_run(window.year, window.as_of)
+    if run is None:
+        run = jobs.compliance_run_create(year=year, as_of=as_of)
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            run_in_background(compliance_run_task, run.pk)
+    if settings.CELERY_TASK_ALWAYS_EAGER and run.status == ComplianceRun.Status.PENDING:
+        try:
+            compliance_run_task(run.pk)  # claims the run, unless another process did first
+        except Exception as exc:
+            # Failed before it started (a started run records its own failure): not pending.
+            jobs.compliance_run_fail(run.pk, exc, unstarted_only=True)
+            run.refresh_from_db()
+            if run.status == ComplianceRun.Status.PENDING:
+                raise  # not even the failure could be recorded: nobody would end this run
+    return compliance_run_wait(run, timeout=timeout)
+
+
+def compliance_run_wait(run: ComplianceRun, *, timeout: float,
+                        interval: float = 0.5) -> ComplianceRun:
+    """The run once it has ended, or as it is after `timeout` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    run.refresh_from_db()
+    while run.status in ACTIVE and time.monotonic() < deadline:
+        time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
+        run.refresh_from_db()
+    return run
+
+
 def fresh_figures_request() -> ComplianceRun | None:
     """After a write: recompute this year's figures as of today. While a run is working, the
     write may have come too late for it: the run's task starts one more when it ends."""

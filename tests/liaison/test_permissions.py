@@ -76,6 +76,7 @@ ACCESS = {
     "import_template": ROSTER,
     "workbench": {CADRE, SYSADMIN},
     "notifications": ALL,
+    "mfa_setup_continue": ALL,  # a redirect on to the user's own start page
     "coverage": READERS,
     # A household's personal data, revealed by its linked cadre (the walk's cadre is linked to
     # HH001) and the admin of its community (#15); never by 组织部, 纪检监察 or a sysadmin.

@@ -2,7 +2,10 @@ from django import forms
 
 from liaison.compliance.engine import quotas_for
 from liaison.compliance.registry import METRIC_LABELS, default_quotas
-from liaison.models import Category, Quota
+from liaison.forms import CheckboxList, ScopedModelForm
+from liaison.models import Category, Organization, Quota
+from liaison.permissions import VIEW
+from supervision.models import Inspection, Rectification
 
 CATEGORY_LABELS = dict(Category.choices)
 
@@ -32,3 +35,56 @@ class QuotaTableForm(forms.Form):
     def values(self) -> dict[tuple[str, str], int]:
         return {(metric, category): self.cleaned_data[name]
                 for name, metric, category in self.keys}
+
+
+class InspectionForm(ScopedModelForm):
+    scoped_fields = {"organizer": VIEW}
+    units = forms.ModelMultipleChoiceField(queryset=Organization.objects.none(),
+                                           label="被督查单位", widget=CheckboxList)
+
+    class Meta:
+        model = Inspection
+        fields = ["title", "regularity", "timing", "manner", "organizer", "start_date",
+                  "end_date", "inspectors", "findings"]
+        widgets = {"findings": forms.Textarea(attrs={"rows": 5})}
+
+    field_order = ["title", "regularity", "timing", "manner", "organizer", "units",
+                   "start_date", "end_date", "inspectors", "findings"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = Organization.objects.restrict(
+            self.user, VIEW).order_by("path")
+        if self.instance.pk:
+            self.initial["units"] = list(self.instance.units.values_list("pk", flat=True))
+        self.fields["inspectors"].help_text = "姓名，用顿号分隔"
+
+
+class RectificationForm(ScopedModelForm):
+    scoped_fields = {"unit": VIEW}
+
+    class Meta:
+        model = Rectification
+        fields = ["unit", "problem", "requirement", "deadline"]
+        widgets = {"problem": forms.Textarea(attrs={"rows": 3}),
+                   "requirement": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, inspection=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        inspection = inspection or self.instance.inspection
+        paths = list(inspection.units.values_list("path", flat=True))
+        under = Organization.objects.none()
+        for path in paths:
+            under = under | Organization.objects.filter(path__startswith=path)
+        self.fields["unit"].queryset = self.fields["unit"].queryset.filter(
+            pk__in=under.values("pk")).order_by("path")
+
+
+class RectificationReportForm(forms.Form):
+    report = forms.CharField(label="整改情况", widget=forms.Textarea(attrs={
+        "rows": 4, "class": "form-control"}), max_length=5000)
+
+
+class RectificationReviewForm(forms.Form):
+    reason = forms.CharField(label="退回理由", required=False, max_length=1000,
+                             widget=forms.TextInput(attrs={"class": "form-control"}))

@@ -8,4 +8,8 @@ register_menu(
              order=20),
     MenuItem("年度关闭", "supervision:years", (Role.ORG_DEPT, Role.INSPECTOR), SUPERVISION,
              order=30),
+    MenuItem("督查检查", "supervision:inspection_list",
+             (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN), SUPERVISION, order=40),
+    MenuItem("整改事项", "supervision:rectification_list",
+             (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN), SUPERVISION, order=45),
 )

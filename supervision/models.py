@@ -1,7 +1,11 @@
-"""Compliance results computed by runs, and the report files built for download."""
+"""Compliance results computed by runs, the report files built for download, and the
+inspectors' inspections with their rectification items."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from liaison.models import Organization
 from liaison.permissions import RestrictedQuerySet
@@ -111,3 +115,110 @@ class ReportFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class Inspection(models.Model):
+    """督查 (policy 四(三)): a regular or phased, scheduled or random, open or covert
+    inspection of some units, its findings, and the rectification items it sets.
+
+    The findings of a covert inspection (暗访) stay hidden from the inspected units until the
+    inspectors publish them: until then the inspection does not exist for those units."""
+
+    class Regularity(models.TextChoices):
+        REGULAR = "regular", "经常性督查"
+        PHASED = "phased", "阶段性督查"
+
+    class Timing(models.TextChoices):
+        SCHEDULED = "scheduled", "定期检查"
+        RANDOM = "random", "随机抽查"
+
+    class Manner(models.TextChoices):
+        OPEN = "open", "明查"
+        COVERT = "covert", "暗访"
+
+    title = models.CharField("督查名称", max_length=100)
+    regularity = models.CharField("督查类型", max_length=16, choices=Regularity.choices)
+    timing = models.CharField("检查方式", max_length=16, choices=Timing.choices)
+    manner = models.CharField("明查或暗访", max_length=16, choices=Manner.choices)
+    organizer = models.ForeignKey(Organization, verbose_name="组织单位",
+                                  on_delete=models.PROTECT, related_name="+")
+    units = models.ManyToManyField(Organization, verbose_name="被督查单位",
+                                   related_name="inspections")
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("结束日期")
+    inspectors = models.CharField("督查组成员", max_length=200)
+    findings = models.TextField("发现的问题", blank=True)
+    published_on = models.DateField("问题通报日期", null=True, blank=True,
+                                    help_text="暗访发现的问题在通报后才对被督查单位可见")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   editable=False)
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[units])
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "督查"
+        verbose_name_plural = "督查"
+        ordering = ["-start_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.start_date:%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:inspection_detail", args=[self.pk])
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "结束日期不能早于开始日期"})
+
+    @property
+    def is_hidden_from_units(self) -> bool:
+        return self.manner == self.Manner.COVERT and self.published_on is None
+
+
+class Rectification(models.Model):
+    """整改事项: a problem an inspection found, the unit that must fix it by a deadline, the
+    unit's report (已整改) and the inspectors' acceptance (已验收). Overdue (逾期) is not
+    stored: an item still 整改中 after its deadline."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "整改中"
+        REPORTED = "reported", "已整改（待验收）"
+        ACCEPTED = "accepted", "已验收"
+
+    inspection = models.ForeignKey(Inspection, verbose_name="督查", on_delete=models.CASCADE,
+                                   related_name="rectifications")
+    unit = models.ForeignKey(Organization, verbose_name="责任单位", on_delete=models.PROTECT,
+                             related_name="rectifications")
+    problem = models.TextField("问题")
+    requirement = models.TextField("整改要求", blank=True)
+    deadline = models.DateField("整改期限")
+    status = models.CharField("状态", max_length=16, choices=Status.choices,
+                              default=Status.IN_PROGRESS, editable=False)
+    report = models.TextField("整改情况", blank=True, editable=False)
+    reported_on = models.DateField("整改报告日期", null=True, blank=True, editable=False)
+    return_reason = models.TextField("退回意见", blank=True, editable=False)
+    accepted_on = models.DateField("验收日期", null=True, blank=True, editable=False)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="验收人", null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    editable=False)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "整改事项"
+        verbose_name_plural = "整改事项"
+        ordering = ["deadline", "pk"]
+        indexes = [models.Index(fields=["status", "deadline"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name}：{self.problem[:30]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:rectification_detail", args=[self.pk])
+
+    def is_overdue(self, today) -> bool:
+        return self.status == self.Status.IN_PROGRESS and self.deadline < today

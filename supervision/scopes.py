@@ -1,10 +1,15 @@
-"""Which compliance results a user may read (liaison.permissions)."""
+"""Which compliance results, inspections and rectification items a user may read or keep
+(liaison.permissions)."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from liaison.permissions import CHANGE, Role, grants_with, scope_for, subtree_q
+from liaison.permissions import CHANGE, Policy, Role, grants_with, scope_for, subtree_q
 from liaison.scopes import READERS
-from supervision.models import ComplianceResult
+from supervision.models import ComplianceResult, Inspection, Rectification
+
+# 组织部 and 纪检监察 run inspections; the inspected units' admins read theirs and report.
+INSPECTORS = (Role.ORG_DEPT, Role.INSPECTOR)
+INSPECTED = (Role.UNIT_ADMIN,)
 
 
 @scope_for(ComplianceResult)
@@ -17,3 +22,41 @@ def result_scope(user, action: str) -> Q:
     if cadre is not None:
         q |= Q(subject_type="cadre", subject_id=cadre.pk)
     return q
+
+
+def inspected_units_q(grants) -> Q:
+    """Inspections with a target unit under one of the grants."""
+    targets = Inspection.units.through.objects.filter(inspection_id=OuterRef("pk"))
+    q = Q(pk__in=[])
+    for grant in grants:
+        q |= Q(Exists(targets.filter(organization__path__startswith=grant.org_path)))
+    return q
+
+
+@scope_for(Inspection, policy=Policy(view=(*INSPECTORS, *INSPECTED), change=INSPECTORS,
+                                     history=INSPECTORS))
+def inspection_scope(user, action: str) -> Q:
+    """The organizing unit's inspectors keep an inspection; they and those over a target unit
+    read it. An inspected unit's admins read it unless it is covert and not yet published."""
+    keepers = grants_with(user, *INSPECTORS)
+    q = subtree_q(keepers, "organizer__path")
+    if action == CHANGE:
+        return q
+    q |= inspected_units_q(keepers)
+    inspected = inspected_units_q(grants_with(user, *INSPECTED))
+    return q | (inspected & ~Q(manner=Inspection.Manner.COVERT, published_on__isnull=True))
+
+
+@scope_for(Rectification, policy=Policy(view=(*INSPECTORS, *INSPECTED), change=INSPECTORS,
+                                        history=INSPECTORS))
+def rectification_scope(user, action: str) -> Q:
+    """Kept with the inspection; read by who reads it, and by the responsible unit's admins
+    once the inspection is visible to them."""
+    keepers = grants_with(user, *INSPECTORS)
+    q = subtree_q(keepers, "inspection__organizer__path")
+    if action == CHANGE:
+        return q
+    q |= subtree_q(keepers, "unit__path")
+    visible = ~Q(inspection__manner=Inspection.Manner.COVERT,
+                 inspection__published_on__isnull=True)
+    return q | (subtree_q(grants_with(user, *INSPECTED), "unit__path") & visible)

@@ -1,16 +1,20 @@
 """Requests from the web: queue compliance runs and bulletins (the work itself is in
-supervision/jobs.py, run by supervision/tasks.py), and keep the yearly quota table."""
+supervision/jobs.py, run by supervision/tasks.py), keep the yearly quota table, and keep the
+inspections with their rectification items."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from liaison.background import run_in_background
 from liaison.compliance.engine import Window
+from liaison.services import record_stamp, record_validate
 from supervision import jobs
-from supervision.models import ComplianceRun, ReportFile
+from supervision.models import ComplianceRun, Inspection, Rectification, ReportFile
 from supervision.tasks import bulletin_task, compliance_run_task
 
 ACTIVE = [ComplianceRun.Status.PENDING, ComplianceRun.Status.RUNNING]
@@ -85,7 +89,6 @@ def fresh_figures_request() -> ComplianceRun | None:
     """After a write: recompute this year's figures as of today. While a run is working, the
     write may have come too late for it: the run's task starts one more when it ends."""
     from django.core.cache import cache
-    from django.utils import timezone
 
     today = timezone.localdate()
     running = active_run(today.year, today)
@@ -129,3 +132,84 @@ def bulletin_request(*, window: Window, acting_user) -> ReportFile:
     report = ReportFile.objects.create(kind="bulletin", requested_by=acting_user, params=params)
     transaction.on_commit(lambda: run_in_background(bulletin_task, report.pk))
     return report
+
+
+# --- inspections and rectification (督查与整改) ---------------------------------------------------
+# Saved without records_changed: inspections are not ledger records, and no figure counts them.
+
+
+def _save(instance, acting_user) -> None:
+    record_validate(instance)
+    record_stamp(instance, acting_user)
+    instance.save()
+
+
+@transaction.atomic
+def inspection_save(*, inspection, units, acting_user):
+    """An inspection and its target units, both or neither."""
+    if not units:
+        raise ValidationError({"units": "请至少选择一个被督查单位"})
+    _save(inspection, acting_user)
+    inspection.units.set(units)
+    return inspection
+
+
+@transaction.atomic
+def inspection_publish(*, inspection, acting_user, day: dt.date | None = None):
+    """通报: a covert inspection's findings become visible to the inspected units."""
+    if inspection.manner != Inspection.Manner.COVERT:
+        raise ValidationError("明查的问题本来就对被督查单位可见，无需通报")
+    if inspection.published_on is not None:
+        raise ValidationError("该暗访的问题已经通报")
+    if not inspection.findings.strip():
+        raise ValidationError("请先填写发现的问题，再通报")
+    inspection.published_on = day or timezone.localdate()
+    _save(inspection, acting_user)
+    return inspection
+
+
+@transaction.atomic
+def rectification_save(*, item, acting_user):
+    """A rectification item of an inspection: its unit is one of the inspected units (or
+    under one); an accepted item no longer changes."""
+    if item.pk and Rectification.objects.filter(
+            pk=item.pk, status=Rectification.Status.ACCEPTED).exists():
+        raise ValidationError("该整改事项已验收，不能再修改")
+    paths = list(item.inspection.units.values_list("path", flat=True))
+    if item.unit_id and not any(item.unit.path.startswith(path) for path in paths):
+        raise ValidationError({"unit": "责任单位应为被督查单位或其下级单位"})
+    _save(item, acting_user)
+    return item
+
+
+@transaction.atomic
+def rectification_report(*, item, report: str, acting_user, day: dt.date | None = None):
+    """已整改: the responsible unit reports what it did; the inspectors then accept it."""
+    item = Rectification.objects.select_for_update().get(pk=item.pk)
+    if item.status != Rectification.Status.IN_PROGRESS:
+        raise ValidationError("该整改事项已报告整改情况，等待验收或已验收")
+    if not report.strip():
+        raise ValidationError({"report": "请填写整改情况"})
+    item.status, item.report = Rectification.Status.REPORTED, report.strip()
+    item.reported_on = day or timezone.localdate()
+    _save(item, acting_user)
+    return item
+
+
+@transaction.atomic
+def rectification_review(*, item, accept: bool, reason: str = "", acting_user,
+                         day: dt.date | None = None):
+    """验收 (accepted) or 退回 (back to 整改中, with the inspectors' reason)."""
+    item = Rectification.objects.select_for_update().get(pk=item.pk)
+    if item.status != Rectification.Status.REPORTED:
+        raise ValidationError("只有已报告整改情况的事项才能验收或退回")
+    if accept:
+        item.status = Rectification.Status.ACCEPTED
+        item.accepted_on, item.accepted_by = day or timezone.localdate(), acting_user
+        item.return_reason = ""
+    else:
+        if not reason.strip():
+            raise ValidationError({"reason": "退回时请说明理由"})
+        item.status, item.return_reason = Rectification.Status.IN_PROGRESS, reason.strip()
+    _save(item, acting_user)
+    return item

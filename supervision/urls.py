@@ -1,6 +1,8 @@
 from django.urls import path
 
+from liaison.generic_views import object_urls
 from supervision import views
+from supervision.models import Inspection, Rectification
 
 app_name = "supervision"
 urlpatterns = [
@@ -16,4 +18,17 @@ urlpatterns = [
     path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
     path("quotas/", views.QuotaTableView.as_view(), name="quotas"),
     path("years/", views.ClosedYearsView.as_view(), name="years"),
+    *object_urls(Inspection, "inspection", "inspections/", list=views.InspectionListView,
+                 create=views.InspectionEditView, detail=views.InspectionDetailView,
+                 edit=views.InspectionEditView, delete=views.InspectionDeleteView),
+    path("inspections/<int:pk>/publish/", views.InspectionPublishView.as_view(),
+         name="inspection_publish"),
+    *object_urls(Rectification, "rectification", "rectifications/",
+                 list=views.RectificationListView, create=views.RectificationEditView,
+                 detail=views.RectificationDetailView, edit=views.RectificationEditView,
+                 delete=views.RectificationDeleteView),
+    path("rectifications/<int:pk>/report/", views.RectificationReportView.as_view(),
+         name="rectification_report"),
+    path("rectifications/<int:pk>/review/", views.RectificationReviewView.as_view(),
+         name="rectification_review"),
 ]

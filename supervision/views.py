@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,16 +18,32 @@ from django.views import View
 from liaison.compliance.engine import STATUS_LABELS, Window
 from liaison.compliance.registry import METRIC_LABELS
 from liaison.exports import pdf_response, spreadsheet_response, workbook_response
-from liaison.generic_views import PageView, RoleRequiredMixin, export_response
+from liaison.generic_views import (
+    Column,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    PageView,
+    RoleRequiredMixin,
+    export_response,
+)
 from liaison.models import Cadre, Category, ClosedYear, Organization
 from liaison.params import date_param, id_param, year_param
 from liaison.pdf import render_pdf
-from liaison.permissions import VIEW, Role, has_role
+from liaison.permissions import CHANGE, VIEW, Role, grants_with, has_role, subtree_q
 from liaison.sections import SECTIONS, sections
 from liaison.services import year_close, year_reopen
-from supervision import charts, jobs, selectors, services
+from supervision import charts, filters, forms, jobs, selectors, services
 from supervision.forms import QuotaTableForm
-from supervision.models import ComplianceResult, ComplianceRun, ReportFile
+from supervision.models import (
+    ComplianceResult,
+    ComplianceRun,
+    Inspection,
+    Rectification,
+    ReportFile,
+)
+from supervision.scopes import INSPECTED, INSPECTORS
 
 READERS = (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN)
 RUNNERS = (Role.ORG_DEPT,)
@@ -90,6 +107,10 @@ class DashboardView(ReportWindowMixin, PageView):
                                            pending=services.active_run(window.year,
                                                                        window.as_of),
                                            section_links=sections_for(self.request.user),
+                                           overdue_rectifications=Rectification.objects.restrict(
+                                               self.request.user, VIEW).filter(
+                                               status=Rectification.Status.IN_PROGRESS,
+                                               deadline__lt=timezone.localdate()).count(),
                                            **kwargs)
         if run is None:
             return context
@@ -412,3 +433,221 @@ class ClosedYearsView(RoleRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         return redirect("supervision:years")
+
+
+# --- inspections and rectification (督查与整改) ---------------------------------------------------
+
+
+class UnitsColumn(Column):
+    def value(self, obj):
+        return "、".join(unit.name for unit in obj.units.all())
+
+
+class RectificationCountColumn(Column):
+    def value(self, obj):
+        return f"{obj.items} 项（逾期 {obj.overdue}）" if obj.overdue else f"{obj.items} 项"
+
+
+class InspectionListView(ObjectListView):
+    model = Inspection
+    filterset_class = filters.InspectionFilterSet
+    create_url_name = "supervision:inspection_create"
+    title = "督查检查"
+    empty_text = "暂无督查记录"
+    columns = (
+        Column("开始日期", "start_date", link=True),
+        Column("督查名称", "title", link=True),
+        Column("督查类型", "get_regularity_display"),
+        Column("检查方式", "get_timing_display"),
+        Column("明查或暗访", "get_manner_display"),
+        UnitsColumn("被督查单位", "units"),
+        RectificationCountColumn("整改事项", "items"),
+    )
+
+    def get_queryset(self):
+        today = timezone.localdate()
+        late = Q(rectifications__status=Rectification.Status.IN_PROGRESS,
+                 rectifications__deadline__lt=today)
+        return super().get_queryset().prefetch_related("units").annotate(
+            items=Count("rectifications", distinct=True),
+            overdue=Count("rectifications", filter=late, distinct=True))
+
+
+class InspectionDetailView(ObjectDetailView):
+    model = Inspection
+    template_name = "supervision/inspection_detail.html"
+    url_base = "supervision:inspection"
+    fields = (Column("督查类型", "get_regularity_display"),
+              Column("检查方式", "get_timing_display"),
+              Column("明查或暗访", "get_manner_display"),
+              Column("组织单位", "organizer.name"), UnitsColumn("被督查单位", "units"),
+              Column("开始日期", "start_date"), Column("结束日期", "end_date"),
+              Column("督查组成员", "inspectors"), Column("问题通报日期", "published_on"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        inspection, user = context["object"], self.request.user
+        today = timezone.localdate()
+        items = list(Rectification.objects.restrict(user, VIEW).filter(inspection=inspection)
+                     .select_related("unit", "accepted_by"))
+        reporting = set(Rectification.objects.filter(pk__in=[i.pk for i in items]).filter(
+            reporters_q(user)).values_list("pk", flat=True))
+        for item in items:
+            item.overdue = item.is_overdue(today)
+            item.can_report = item.pk in reporting and \
+                item.status == Rectification.Status.IN_PROGRESS
+        context.update(items=items, can_keep=context["can_edit"],
+                       report_form=forms.RectificationReportForm(),
+                       review_form=forms.RectificationReviewForm())
+        return context
+
+
+def reporters_q(user) -> Q:
+    """The rectification items a user reports on: those of the units their admin grants
+    cover (supervision.scopes.INSPECTED)."""
+    return subtree_q(grants_with(user, *INSPECTED), "unit__path")
+
+
+class InspectionEditView(ObjectEditView):
+    model = Inspection
+    form_class = forms.InspectionForm
+
+    def get_initial(self):
+        return {"start_date": timezone.localdate(), "end_date": timezone.localdate()}
+
+    def save_form(self, form):
+        return services.inspection_save(inspection=form.save(commit=False),
+                                        units=form.cleaned_data["units"],
+                                        acting_user=self.request.user)
+
+
+class InspectionDeleteView(ObjectDeleteView):
+    model = Inspection
+    success_url_name = "supervision:inspection_list"
+
+
+class InspectionPublishView(RoleRequiredMixin, View):
+    """通报: a covert inspection's findings are shown to the inspected units."""
+
+    allowed_roles = INSPECTORS
+    model = Inspection
+
+    def post(self, request, pk):
+        inspection = get_object_or_404(Inspection.objects.restrict(request.user, CHANGE), pk=pk)
+        try:
+            services.inspection_publish(inspection=inspection, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已通报：被督查单位现在可以看到发现的问题和整改事项")
+        return redirect(inspection.get_absolute_url())
+
+
+class RectificationListView(ObjectListView):
+    model = Rectification
+    filterset_class = filters.RectificationFilterSet
+    title = "整改事项"
+    empty_text = "暂无整改事项"
+    columns = (
+        Column("整改期限", "deadline", link=True),
+        Column("责任单位", "unit.name"),
+        Column("问题", "problem"),
+        Column("状态", "state"),
+        Column("督查", "inspection.title"),
+    )
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("unit", "inspection")
+
+    def prepare_rows(self, objects):
+        today = timezone.localdate()
+        for item in objects:
+            item.state = "逾期" if item.is_overdue(today) else item.get_status_display()
+        return objects
+
+
+class RectificationDetailView(ObjectDetailView):
+    model = Rectification
+    url_base = "supervision:rectification"
+    fields = (Column("督查", "inspection"), Column("责任单位", "unit.name"),
+              Column("问题", "problem"), Column("整改要求", "requirement"),
+              Column("整改期限", "deadline"), Column("状态", "get_status_display"),
+              Column("整改情况", "report"), Column("整改报告日期", "reported_on"),
+              Column("退回意见", "return_reason"), Column("验收日期", "accepted_on"))
+
+
+class RectificationEditView(ObjectEditView):
+    """A new item is added to an inspection the user keeps (?inspection=<pk>)."""
+
+    model = Rectification
+    form_class = forms.RectificationForm
+
+    def get_object(self):
+        item = super().get_object()
+        if item.pk is None:
+            item.inspection = get_object_or_404(
+                Inspection.objects.restrict(self.request.user, CHANGE),
+                pk=id_param(self.request.GET.get("inspection")) or 0)
+        return item
+
+    def get_form(self, obj, data=None):
+        return self.form_class(data, instance=obj, user=self.request.user,
+                               inspection=obj.inspection)
+
+    def save_form(self, form):
+        return services.rectification_save(item=form.save(commit=False),
+                                           acting_user=self.request.user)
+
+    def get_success_url(self, instance) -> str:
+        return instance.inspection.get_absolute_url()
+
+
+class RectificationDeleteView(ObjectDeleteView):
+    model = Rectification
+    success_url_name = "supervision:rectification_list"
+
+    def check_delete(self, obj) -> None:
+        if obj.status == Rectification.Status.ACCEPTED:
+            raise PermissionDenied("已验收的整改事项不能删除")
+
+
+class RectificationReportView(RoleRequiredMixin, View):
+    """已整改: the responsible unit's admin reports what was done."""
+
+    allowed_roles = INSPECTED
+    model = Rectification
+
+    def post(self, request, pk):
+        items = Rectification.objects.restrict(request.user, VIEW).filter(reporters_q(request.user))
+        item = get_object_or_404(items, pk=pk)
+        form = forms.RectificationReportForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError("请填写整改情况")
+            services.rectification_report(item=item, report=form.cleaned_data["report"],
+                                          acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已报告整改情况，等待督查组验收")
+        return redirect(item.inspection.get_absolute_url())
+
+
+class RectificationReviewView(RoleRequiredMixin, View):
+    """验收 or 退回 by the inspectors who keep the inspection."""
+
+    allowed_roles = INSPECTORS
+    model = Rectification
+
+    def post(self, request, pk):
+        item = get_object_or_404(Rectification.objects.restrict(request.user, CHANGE), pk=pk)
+        accept = request.POST.get("decision") == "accept"
+        try:
+            services.rectification_review(item=item, accept=accept,
+                                          reason=request.POST.get("reason", ""),
+                                          acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已验收" if accept else "已退回，责任单位需重新整改")
+        return redirect(item.inspection.get_absolute_url())

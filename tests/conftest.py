@@ -31,7 +31,7 @@ from pledges.models import (
     Registration,
     ServiceActivity,
 )
-from supervision.models import ComplianceRun, ReportFile
+from supervision.models import ComplianceRun, Inspection, Rectification, ReportFile
 from talks.models import Talk
 from tests.factories import (
     MINIMAL_PDF,
@@ -241,6 +241,23 @@ def tree(db):
     someone = UserFactory(username="someone-else")
     reportfile_in = ReportFile.objects.create(kind="bulletin", requested_by=someone)
     reportfile_out = ReportFile.objects.create(kind="bulletin", requested_by=someone)
+    # Inspections organized by each sub-district of its community, with an item each.
+    inspection_in = Inspection.objects.create(
+        title="东城联系群众工作督查", regularity="phased", timing="scheduled", manner="open",
+        organizer=east, start_date=dt.date(2025, 5, 6), end_date=dt.date(2025, 5, 8),
+        inspectors="督查员甲、督查员乙", findings="走访记录不全")
+    inspection_in.units.set([community_in])
+    rectification_in = Rectification.objects.create(
+        inspection=inspection_in, unit=community_in, problem="走访记录不全",
+        deadline=dt.date(2025, 6, 30))
+    inspection_out = Inspection.objects.create(
+        title="西城联系群众工作督查", regularity="phased", timing="scheduled", manner="open",
+        organizer=west, start_date=dt.date(2025, 5, 6), end_date=dt.date(2025, 5, 8),
+        inspectors="督查员丙")
+    inspection_out.units.set([community_out])
+    rectification_out = Rectification.objects.create(
+        inspection=inspection_out, unit=community_out, problem="台账缺失",
+        deadline=dt.date(2025, 6, 30))
     return SimpleNamespace(**locals())
 
 

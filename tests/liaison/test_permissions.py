@@ -49,7 +49,7 @@ from pledges.models import (
     ServiceActivity,
 )
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment
-from supervision.models import ComplianceRun, ReportFile
+from supervision.models import ComplianceRun, Inspection, Rectification, ReportFile
 from talks.models import Talk
 
 CADRE, UNIT_ADMIN, ORG_DEPT, INSPECTOR, SYSADMIN, PETITIONS = (
@@ -103,6 +103,11 @@ ACCESS = {
     "supervision:report_detail": {ORG_DEPT},  # only the requester's own file (see tree)
     "supervision:quotas": HISTORY,
     "supervision:years": HISTORY,
+    "supervision:inspection_publish": HISTORY,  # 组织部 and 纪检监察 keep inspections
+    # A new item needs ?inspection=<pk> (tests/supervision/test_inspections.py).
+    "supervision:rectification_create": set(),
+    "supervision:rectification_report": {UNIT_ADMIN},  # the responsible unit's admins
+    "supervision:rectification_review": HISTORY,
     "talks:talk_opinion_forward": {CADRE, ORG_DEPT, SYSADMIN},
     # Only a cadre who took part in the talk; the walk's talk has none (tests/talks has it).
     "talks:talk_confirm": set(),
@@ -186,7 +191,9 @@ POST_ONLY = {"import_confirm", "import_cancel", "supervision:run_create", "super
              "household_reveal", "talks:talk_opinion_forward", "talks:talk_confirm",
              "petitions:petition_opinion_forward", "opinions:questionnaire_close",
              "opinions:answer_opinion", "pledges:pledge_submit",
-             "pledges:pledge_publish", "pledges:activity_signup", "pledges:activity_hours"}
+             "pledges:pledge_publish", "pledges:activity_signup", "pledges:activity_hours",
+             "supervision:inspection_publish", "supervision:rectification_report",
+             "supervision:rectification_review"}
 # Pages whose objects carry no scoped data: a run's progress shows no figures.
 UNSCOPED = {"supervision:run_detail",
             # The reception rota is the district's, published to every role.
@@ -248,6 +255,7 @@ def objects_in(tree):
             ResearchTrip: tree.trip_in, TripAttachment: tree.attachment_in,
             ResearchReport: tree.report_in, ResearchTopic: tree.topic_in, Visit: tree.visit_in,
             ComplianceRun: tree.run_in, ReportFile: tree.reportfile_in,
+            Inspection: tree.inspection_in, Rectification: tree.rectification_in,
             Petition: tree.petition_in, ReceptionDay: tree.reception_in, Talk: tree.talk_in,
             Opinion: tree.opinion_in, OpinionAnalysis: tree.analysis_in,
             Questionnaire: tree.questionnaire_in, Answer: tree.answer_in,
@@ -263,6 +271,7 @@ def objects_out(tree):
             TripAttachment: tree.attachment_out, ResearchReport: tree.report_out,
             ResearchTopic: tree.topic_out, Visit: tree.visit_out,
             ComplianceRun: tree.run_in, ReportFile: tree.reportfile_out,
+            Inspection: tree.inspection_out, Rectification: tree.rectification_out,
             Petition: tree.petition_out, ReceptionDay: tree.reception_out,
             Talk: tree.talk_out, Opinion: tree.opinion_out, OpinionAnalysis: tree.analysis_out,
             Questionnaire: tree.questionnaire_out, Answer: tree.answer_out,
@@ -321,6 +330,9 @@ EXPECTED_POLICIES = {
     PledgePost: (LIAISON, ROSTER, HISTORY, {SYSADMIN}),
     # A community's needs list and volunteer activities are its keepers'.
     ServiceActivity: (LIAISON, ROSTER, HISTORY, {SYSADMIN}),
+    # 组织部 and 纪检监察 keep inspections; the inspected units' admins read theirs.
+    Inspection: (READERS, HISTORY, HISTORY, {SYSADMIN}),
+    Rectification: (READERS, HISTORY, HISTORY, {SYSADMIN}),
 }
 
 
@@ -376,9 +388,15 @@ def test_objects_outside_the_scope_are_never_shown(client, users, tree, role, pa
     assert response.status_code in (403, 404)
 
 
+# 纪检监察 "runs spot checks ... never edits records" (DESIGN.md §1): the ledgers and the
+# roster. Inspections and their rectification items are the inspectors' own work.
+INSPECTORS_OWN = ("supervision:inspection_", "supervision:rectification_")
+
+
 @pytest.mark.parametrize(
     "pattern",
-    [p for p in PATTERNS if p.name.endswith(("_edit", "_delete", "_create"))],
+    [p for p in PATTERNS if p.name.endswith(("_edit", "_delete", "_create"))
+     and not p.name.startswith(INSPECTORS_OWN)],
     ids=lambda p: p.name,
 )
 def test_inspectors_cannot_change_anything(client, users, tree, pattern):

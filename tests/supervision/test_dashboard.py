@@ -73,7 +73,7 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(
 
     client.force_login(people.org_dept)
     client.get(URL, YEAR)
-    with django_assert_num_queries(17):  # 16, and the navigation bar's unread notices
+    with django_assert_num_queries(18):  # 16, unread notices, overdue rectifications
         client.get(URL, YEAR)
     unit = Organization.objects.get(code="BM02")
     for _ in range(30):
@@ -81,7 +81,7 @@ def test_the_dashboard_query_count_does_not_grow_with_the_data(
     from tests.supervision.conftest import run_now
 
     run_now(django_capture_on_commit_callbacks, year=2025, as_of=published.as_of)
-    with django_assert_num_queries(17):  # 16, and the navigation bar's unread notices
+    with django_assert_num_queries(18):  # 16, unread notices, overdue rectifications
         page = client.get(URL, YEAR)
     assert page.context["lagging_count"] > 40
 

@@ -1,0 +1,43 @@
+"""Demo inspections: a phased open inspection of some sub-districts with items in every state,
+and a covert visit whose findings are not yet published."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from liaison.demo import register_demo
+from liaison.models import Organization
+from supervision.models import Inspection, Rectification
+
+PROBLEMS = ["走访记录不全，部分住户只有姓名无情况", "联系点公示牌信息未更新",
+            "接访登记缺少答复日期", "承诺公开栏内容过期", "谈心谈话记录过于简单"]
+
+
+@register_demo
+def inspections_demo(rng, today: dt.date) -> None:
+    district = Organization.objects.filter(parent__isnull=True).order_by("path").first()
+    units = list(Organization.objects.filter(parent=district).order_by("code")[:4])
+    if district is None or not units:
+        return
+    phased = Inspection.objects.create(
+        title=f"{today.year}年联系服务群众工作阶段性督查", regularity="phased", timing="scheduled",
+        manner="open", organizer=district, start_date=today - dt.timedelta(days=60),
+        end_date=today - dt.timedelta(days=55), inspectors="区委组织部督查组",
+        findings="；".join(PROBLEMS[:3]))
+    phased.units.set(units)
+    states = [("in_progress", -10), ("in_progress", 20), ("reported", 5), ("accepted", -20)]
+    for unit, (status, days) in zip(units, states, strict=False):
+        item = Rectification(inspection=phased, unit=unit, problem=rng.choice(PROBLEMS),
+                             requirement="限期整改并报送整改情况",
+                             deadline=today + dt.timedelta(days=days), status=status)
+        if status in ("reported", "accepted"):
+            item.report, item.reported_on = "已按要求整改", today - dt.timedelta(days=3)
+        if status == "accepted":
+            item.accepted_on = today - dt.timedelta(days=1)
+        item.save()
+    covert = Inspection.objects.create(
+        title="接访日暗访", regularity="regular", timing="random", manner="covert",
+        organizer=district, start_date=today - dt.timedelta(days=7),
+        end_date=today - dt.timedelta(days=7), inspectors="区纪委监委暗访组",
+        findings="接访日未按时开门接待")
+    covert.units.set(units[:1])

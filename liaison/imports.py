@@ -189,17 +189,23 @@ class RowChanges(Diff):
         self.right = []
 
     def _read(self, instance) -> list:
+        """(shown, stored) per column: shown as the resource exports it to this user (personal
+        data masked where they may not see it), stored as it is, to compare."""
         if instance is None:
             return []
-        return [self.resource.export_field(f, instance) for f in self.fields]
+        return [(self.resource.export_field(f, instance),
+                 resources.Resource.export_field(self.resource, f, instance))
+                for f in self.fields]
 
     def compare_with(self, resource, instance):
         self.right = self._read(instance)
 
     def as_html(self):
-        return [(f.column_name, old, new)
-                for f, old, new in zip(self.fields, self.left, self.right, strict=False)
-                if old != new]
+        # The old value as the user may see it; the new one is what their file says.
+        return [(f.column_name, old_shown, new_stored)
+                for f, (old_shown, old_stored), (_, new_stored)
+                in zip(self.fields, self.left, self.right, strict=False)
+                if old_stored != new_stored]
 
 
 class ImportResource(resources.ModelResource):

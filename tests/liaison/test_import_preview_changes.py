@@ -46,8 +46,10 @@ def test_the_preview_shows_the_old_and_the_new_value_of_a_changed_cell(client, u
 
     updated = row_html(html, 2)
     assert "更新" in updated
-    assert ('地址：</span><del class="import-old">东城路1号</del> → '
+    # The old address as the importer may see it (masked, #15); the new one is their file's.
+    assert ('地址：</span><del class="import-old">东城路***</del> → '
             '<ins class="import-new">东城路2号</ins>') in updated
+    assert "东城路1号" not in html
     assert "户主姓名" not in updated and "贫困户" not in updated  # unchanged cells are quiet
     unchanged = row_html(html, 3)
     assert "不变" in unchanged and "import-old" not in unchanged and "→" not in unchanged
@@ -67,7 +69,7 @@ def test_an_emptied_cell_shows_as_empty(client, users, tree):
     response = preview(client, "households", HOUSEHOLDS
                        + f"HH001,{tree.household_in.head_name},SQ0101,,否\n")
     row = row_html(response.content.decode(), 2)
-    assert '<del class="import-old">东城路1号</del> → <ins class="import-new">（空）</ins>' in row
+    assert '<del class="import-old">东城路***</del> → <ins class="import-new">（空）</ins>' in row
     assert '<del class="import-old">是</del> → <ins class="import-new">否</ins>' in row
 
 

@@ -468,9 +468,11 @@ class InspectionListView(ObjectListView):
         today = timezone.localdate()
         late = Q(rectifications__status=Rectification.Status.IN_PROGRESS,
                  rectifications__deadline__lt=today)
+        # Meta.ordering does not apply to a grouped query: the list states its order.
         return super().get_queryset().prefetch_related("units").annotate(
             items=Count("rectifications", distinct=True),
-            overdue=Count("rectifications", filter=late, distinct=True))
+            overdue=Count("rectifications", filter=late, distinct=True)) \
+            .order_by("-start_date", "-pk")
 
 
 class InspectionDetailView(ObjectDetailView):

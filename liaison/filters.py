@@ -38,6 +38,16 @@ def year_filter(label: str = "年度", **kwargs) -> django_filters.NumberFilter:
                                        **kwargs)
 
 
+def subtree_filter(label: str, path_lookup: str) -> django_filters.ModelChoiceFilter:
+    """A unit (among those the user may see, SearchFilterSet) and the rows of its whole
+    subtree: those whose `path_lookup` (e.g. "handling_unit__path") lies under it."""
+    def in_subtree(queryset, name, org):
+        return queryset.filter(**{f"{path_lookup}__startswith": org.path})
+
+    return django_filters.ModelChoiceFilter(label=label, queryset=Organization.objects.all(),
+                                            method=in_subtree)
+
+
 def yes_no_filter(label: str, **kwargs) -> django_filters.BooleanFilter:
     return django_filters.BooleanFilter(label=label, widget=YesNoAll, **kwargs)
 

@@ -2,15 +2,14 @@ import django_filters
 from django.db.models import F, Q
 from django.utils import timezone
 
-from liaison.filters import SearchFilterSet, year_filter, yes_no_filter
+from liaison.filters import SearchFilterSet, subtree_filter, year_filter, yes_no_filter
 from liaison.models import Organization
 from opinions.models import Opinion, OpinionAnalysis, Questionnaire
 
 
 class OpinionFilterSet(SearchFilterSet):
     search_fields = ("code", "content", "category")
-    handling_unit = django_filters.ModelChoiceFilter(
-        label="承办单位（含下级）", queryset=Organization.objects.all(), method="in_unit")
+    handling_unit = subtree_filter("承办单位（含下级）", "handling_unit__path")
     channel = django_filters.ChoiceFilter(label="渠道", choices=Opinion.Channel.choices)
     result = django_filters.ChoiceFilter(label="处理结果", choices=Opinion.Result.choices)
     state = django_filters.ChoiceFilter(label="反馈", method="by_state", choices=[
@@ -21,9 +20,6 @@ class OpinionFilterSet(SearchFilterSet):
     class Meta:
         model = Opinion
         fields = ["q", "handling_unit", "channel", "result", "state", "published"]
-
-    def in_unit(self, queryset, name, org):
-        return queryset.filter(handling_unit__path__startswith=org.path)
 
     def by_state(self, queryset, name, value):
         today = timezone.localdate()
@@ -47,8 +43,7 @@ class AnalysisFilterSet(SearchFilterSet):
 
 class QuestionnaireFilterSet(SearchFilterSet):
     search_fields = ("title", "description")
-    unit = django_filters.ModelChoiceFilter(
-        label="征求单位（含下级）", queryset=Organization.objects.all(), method="in_unit")
+    unit = subtree_filter("征求单位（含下级）", "unit__path")
     state = django_filters.ChoiceFilter(label="状态", method="by_state", choices=[
         ("upcoming", "未开始"), ("open", "征集中"), ("ended", "已结束")])
     year = year_filter(field_name="starts_on", lookup_expr="year")
@@ -56,9 +51,6 @@ class QuestionnaireFilterSet(SearchFilterSet):
     class Meta:
         model = Questionnaire
         fields = ["q", "unit", "state", "year"]
-
-    def in_unit(self, queryset, name, org):
-        return queryset.filter(unit__path__startswith=org.path)
 
     def by_state(self, queryset, name, value):
         today = timezone.localdate()

@@ -1,8 +1,7 @@
 import django_filters
 from django.utils import timezone
 
-from liaison.filters import SearchFilterSet, yes_no_filter
-from liaison.models import Organization
+from liaison.filters import SearchFilterSet, subtree_filter, yes_no_filter
 from liaison.workdays import AMBER_WORKING_DAYS, WorkingCalendar
 from petitions.clocks import STAGES
 from petitions.models import Petition
@@ -11,8 +10,7 @@ from petitions.selectors import due_soon_q, overdue_q
 
 class PetitionFilterSet(SearchFilterSet):
     search_fields = ("code", "summary", "category")
-    handling_unit = django_filters.ModelChoiceFilter(
-        label="承办单位（含下级）", queryset=Organization.objects.all(), method="in_unit")
+    handling_unit = subtree_filter("承办单位（含下级）", "handling_unit__path")
     stage = django_filters.ChoiceFilter(label="阶段", choices=list(STAGES.items()),
                                         method="at_stage")
     due = django_filters.ChoiceFilter(label="期限", method="by_due", choices=[
@@ -23,9 +21,6 @@ class PetitionFilterSet(SearchFilterSet):
     class Meta:
         model = Petition
         fields = ["q", "handling_unit", "stage", "due", "collective", "channel"]
-
-    def in_unit(self, queryset, name, org):
-        return queryset.filter(handling_unit__path__startswith=org.path)
 
     def at_stage(self, queryset, name, value):
         return queryset.filter(stage=value)  # annotated by petitions.selectors.with_stage

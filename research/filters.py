@@ -1,6 +1,6 @@
 import django_filters
 
-from liaison.filters import LedgerFilterSet, SearchFilterSet
+from liaison.filters import LedgerFilterSet, SearchFilterSet, subtree_filter
 from liaison.models import Organization
 from research.models import ResearchReport, ResearchTopic, ResearchTrip
 
@@ -41,13 +41,8 @@ class TopicFilterSet(SearchFilterSet):
     year = django_filters.NumberFilter(label="年度")
     kind = django_filters.ChoiceFilter(label="课题类型", choices=ResearchTopic.Kind.choices)
     status = django_filters.ChoiceFilter(label="状态", choices=ResearchTopic.Status.choices)
-    organization = django_filters.ModelChoiceFilter(label="提出单位（含下级）",
-                                                    queryset=Organization.objects.all(),
-                                                    method="in_unit")
+    organization = subtree_filter("提出单位（含下级）", "organization__path")
 
     class Meta:
         model = ResearchTopic
         fields = ["q", "year", "kind", "status", "organization"]
-
-    def in_unit(self, queryset, name, org):
-        return queryset.filter(organization__path__startswith=org.path)

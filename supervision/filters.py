@@ -1,9 +1,8 @@
 import django_filters
-from django.utils import timezone
 
-from liaison.filters import SearchFilterSet, year_filter, yes_no_filter
-from liaison.models import Organization
+from liaison.filters import SearchFilterSet, subtree_filter, year_filter, yes_no_filter
 from supervision.models import Inspection, Rectification
+from supervision.selectors import overdue_q
 
 
 class InspectionFilterSet(SearchFilterSet):
@@ -21,8 +20,7 @@ class InspectionFilterSet(SearchFilterSet):
 
 class RectificationFilterSet(SearchFilterSet):
     search_fields = ("problem", "report", "unit__name", "inspection__title")
-    unit = django_filters.ModelChoiceFilter(label="责任单位（含下级）",
-                                            queryset=Organization.objects.all(), method="in_unit")
+    unit = subtree_filter("责任单位（含下级）", "unit__path")
     status = django_filters.ChoiceFilter(label="状态", choices=Rectification.Status.choices)
     overdue = yes_no_filter("逾期", method="only_overdue")
 
@@ -30,12 +28,7 @@ class RectificationFilterSet(SearchFilterSet):
         model = Rectification
         fields = ["q", "unit", "status", "overdue"]
 
-    def in_unit(self, queryset, name, org):
-        return queryset.filter(unit__path__startswith=org.path)
-
     def only_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        late = {"status": Rectification.Status.IN_PROGRESS,
-                "deadline__lt": timezone.localdate()}
-        return queryset.filter(**late) if value else queryset.exclude(**late)
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())

@@ -6,11 +6,12 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from liaison.compliance.engine import BEHIND, MET, NOT_MET, ON_TRACK
 from liaison.compliance.registry import METRIC_LABELS
 from liaison.models import Category, Organization
-from supervision.models import ComplianceResult, ComplianceRun
+from supervision.models import ComplianceResult, ComplianceRun, Rectification
 
 STATUSES = (MET, ON_TRACK, BEHIND, NOT_MET)
 LAGGING = (BEHIND, NOT_MET)
@@ -112,3 +113,10 @@ def records_saved_since(moment) -> int:
     first, *rest = [model.objects.filter(updated_at__gt=moment).order_by().values_list("pk")
                     for model in apps.get_models() if issubclass(model, LedgerRecord)]
     return first.union(*rest, all=True).count()  # one query however many systems
+
+
+def overdue_q(prefix: str = "") -> Q:
+    """Rectification items still 整改中 after their deadline (逾期; Rectification.is_overdue
+    for one item), reached through `prefix` from another model."""
+    return Q(**{f"{prefix}status": Rectification.Status.IN_PROGRESS,
+                f"{prefix}deadline__lt": timezone.localdate()})

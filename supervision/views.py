@@ -60,6 +60,13 @@ class ReportWindowMixin:
         except ValueError:  # an as-of date outside the year
             return Window.for_year(year, today=today)
 
+    def unit(self) -> Organization | None:
+        """The unit drilled into (?unit=), one the user may see; None for the whole scope."""
+        if unit_id := id_param(self.request.GET.get("unit")):
+            return get_object_or_404(Organization.objects.restrict(self.request.user, VIEW),
+                                     pk=unit_id)
+        return None
+
     def window_and_run(self) -> tuple[Window, ComplianceRun | None]:
         """The asked-for date's results; without a date, the year's latest results (e.g. last
         night's run), so the page answers at once instead of waiting for a recomputation."""
@@ -93,10 +100,7 @@ class DashboardView(ReportWindowMixin, PageView):
 
     def get_context_data(self, **kwargs):
         window, run = self.window_and_run()
-        unit = None
-        if unit_id := id_param(self.request.GET.get("unit")):
-            unit = get_object_or_404(Organization.objects.restrict(self.request.user, VIEW),
-                                     pk=unit_id)
+        unit = self.unit()
         context = super().get_context_data(window=window, unit=unit, run=run,
                                            scope_label=self.scope_label(),
                                            saved_since=selectors.records_saved_since(
@@ -107,10 +111,9 @@ class DashboardView(ReportWindowMixin, PageView):
                                            pending=services.active_run(window.year,
                                                                        window.as_of),
                                            section_links=sections_for(self.request.user),
-                                           overdue_rectifications=Rectification.objects.restrict(
-                                               self.request.user, VIEW).filter(
-                                               status=Rectification.Status.IN_PROGRESS,
-                                               deadline__lt=timezone.localdate()).count(),
+                                           overdue_rectifications=Rectification.objects
+                                           .restrict(self.request.user, VIEW)
+                                           .filter(selectors.overdue_q()).count(),
                                            **kwargs)
         if run is None:
             return context
@@ -195,11 +198,7 @@ class SectionView(ReportWindowMixin, PageView):
 
     def get_context_data(self, **kwargs):
         section = SECTIONS[kwargs["name"]]
-        window = self.window()
-        unit = None
-        if unit_id := id_param(self.request.GET.get("unit")):
-            unit = get_object_or_404(Organization.objects.restrict(self.request.user, VIEW),
-                                     pk=unit_id)
+        window, unit = self.window(), self.unit()
         return super().get_context_data(
             section=section, window=window, unit=unit, title=f"{section.title}情况",
             figures=section.figures(self.request.user, window, unit),
@@ -465,9 +464,7 @@ class InspectionListView(ObjectListView):
     )
 
     def get_queryset(self):
-        today = timezone.localdate()
-        late = Q(rectifications__status=Rectification.Status.IN_PROGRESS,
-                 rectifications__deadline__lt=today)
+        late = selectors.overdue_q(prefix="rectifications__")
         # Meta.ordering does not apply to a grouped query: the list states its order.
         return super().get_queryset().prefetch_related("units").annotate(
             items=Count("rectifications", distinct=True),

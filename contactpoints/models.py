@@ -12,6 +12,7 @@ from liaison.models import (
     Organization,
     PeriodQuerySet,
 )
+from liaison.personal import mask_address, shown
 
 
 class Visit(ContactParties, LedgerRecord):
@@ -87,4 +88,15 @@ class Visit(ContactParties, LedgerRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("contactpoints:visit_detail", args=[self.pk])
+
+    def target_label(self, *, names_visible: bool) -> str:
+        """Whom the visit was for, as people recognise a household: its code, its head's name
+        and its street (masked, the surname and the road only, unless the user may see them)."""
+        if self.kind == self.Kind.HOUSEHOLD and self.target_household_id:
+            household = self.target_household
+            label = f"{household.code} {shown(household.head_name, names_visible)}"
+            if household.address:
+                label += f" · {shown(household.address, names_visible, mask_address)}"
+            return label
+        return self.target_org.name if self.target_org_id else ""
 

@@ -30,7 +30,7 @@ from liaison.idempotency import (
 from liaison.models import Household
 from liaison.params import id_param
 from liaison.permissions import CHANGE, VIEW, Role, can, user_roles
-from liaison.personal import may_reveal, personal_visible, shown, with_personal_flag
+from liaison.personal import may_reveal, personal_visible, with_personal_flag
 
 LOGGERS = Role.LEDGER_WRITERS
 UNIT_LOGGERS = (Role.UNIT_ADMIN, Role.ORG_DEPT)
@@ -39,14 +39,7 @@ UNIT_LOGGERS = (Role.UNIT_ADMIN, Role.ORG_DEPT)
 def visit_label(visit: Visit, *, names_visible: bool) -> str:
     """The visit without a household head's name unless the user may see it."""
     return (f"{visit.get_kind_display()} {visit.contact} → "
-            f"{target_label(visit, names_visible)} {visit.start_date:%Y-%m-%d}")
-
-
-def target_label(visit: Visit, names_visible: bool) -> str:
-    if visit.kind == Visit.Kind.HOUSEHOLD and visit.target_household_id:
-        household = visit.target_household
-        return f"{household.code} {shown(household.head_name, names_visible)}"
-    return visit.target_org.name if visit.target_org_id else ""
+            f"{visit.target_label(names_visible=names_visible)} {visit.start_date:%Y-%m-%d}")
 
 
 def names_visible(user, visit: Visit) -> bool:
@@ -59,7 +52,7 @@ class TargetColumn(Column):
     """联系对象, with household heads' names masked where the user may not see them."""
 
     def value(self, obj):
-        return target_label(obj, getattr(obj, "personal_visible", False))
+        return obj.target_label(names_visible=getattr(obj, "personal_visible", False))
 
 
 class VisitListView(ObjectListView):

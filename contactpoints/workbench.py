@@ -17,8 +17,11 @@ def visits_panel(request, cadre, year: int) -> dict:
     visits = Visit.objects.restrict(request.user, VIEW).filter(
         cadre=cadre, start_date__lte=dt.date(year, 12, 31), end_date__gte=dt.date(year, 1, 1))
     by_kind = dict(visits.order_by().values_list("kind").annotate(n=Count("pk")))
+    recent = list(visits.select_related("target_org", "target_household")[:RECENT])
+    for visit in recent:  # masked as everywhere: revealing is a logged step on the visit page
+        visit.masked_target = visit.target_label(names_visible=False)
     return {
-        "visits": visits.select_related("target_org", "target_household")[:RECENT],
+        "visits": recent,
         "visit_count": sum(by_kind.values()),
         "visit_counts": [(label, by_kind.get(kind, 0)) for kind, label in Visit.Kind.choices
                          if kind != Visit.Kind.UNIT_COMMUNITY],

@@ -14,6 +14,7 @@ from liaison.permissions import (
     Policy,
     Role,
     grants_with,
+    holds_every_row,
     is_unrestricted,
     scope_for,
     subtree_q,
@@ -48,11 +49,12 @@ def own_cases(user) -> Q:
                                    org_path="handling_unit__path", personal_rows=own_cases))
 def petition_scope(user, action: str) -> Q:
     roles = KEEPERS if action == CHANGE else READERS
-    q = subtree_q(grants_with(user, *roles), "handling_unit__path")
+    grants = grants_with(user, *roles)
+    if is_unrestricted(user) or holds_every_row(grants, Petition, "handling_unit__path"):
+        return ~accused_q(user)
+    q = subtree_q(grants, "handling_unit__path")
     if action != CHANGE:  # a cadre works the cases they answer for or lead
         q |= own_cases(user)
-    if is_unrestricted(user):
-        q = Q()
     return q & ~accused_q(user)
 
 

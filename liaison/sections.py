@@ -18,10 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Aggregate, Count
+from django.db.models import Aggregate, Count, Exists, OuterRef, Q
+from django.db.models.functions import ExtractMonth
 
-from liaison.models import Organization
-from liaison.permissions import VIEW, Role
+from liaison.models import Organization, Position, active_on_q
+from liaison.permissions import VIEW, Role, has_role
 
 Figures = Callable[[object, object, object], dict]
 Sheets = Callable[[dict], list]
@@ -98,3 +99,52 @@ def counts_by_unit(queryset, units: list, organization,
             for name, n in row.items():
                 table[owner.pk][name] += n or 0
     return table
+
+
+# --- month-by-month trends ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A ledger counted month by month on the trends page (e.g. research trips by start date).
+    `records(user, unit)` gives the records the user may see, narrowed to the unit's subtree
+    when `unit` is given; the page counts them by the month of `date_field` in the database."""
+
+    name: str
+    label: str
+    records: Callable[[object, object], object]
+    date_field: str
+    unit: str = "次"
+    roles: Sequence[str] = DASHBOARD_READERS
+    order: int = 100
+
+
+TRENDS: dict[str, Trend] = {}
+
+
+def register_trend(trend: Trend) -> Trend:
+    TRENDS[trend.name] = trend
+    return trend
+
+
+def trends_for(user) -> list[Trend]:
+    return sorted((t for t in TRENDS.values() if has_role(user, *t.roles)),
+                  key=lambda t: (t.order, t.name))
+
+
+def monthly_counts(trend: Trend, user, window, unit) -> list[int | None]:
+    """The trend's records in each month of the window's year, one grouped statement; None
+    for the months after the as-of date (not yet happened, unlike a month with nothing)."""
+    records = trend.records(user, unit).filter(
+        **{f"{trend.date_field}__range": (window.start, window.as_of)})
+    by_month = dict(records.order_by().annotate(month=ExtractMonth(trend.date_field))
+                    .values_list("month").annotate(n=Count("pk")))
+    return [by_month.get(month, 0) if month <= window.as_of.month else None
+            for month in range(1, 13)]
+
+
+def cadre_served_in(unit, cadre: str = "cadre", on: str = "date") -> Q:
+    """Records whose cadre held a position in the unit's subtree on the record's day (a
+    trend's or a section's unit drill-down)."""
+    return Q(Exists(Position.objects.filter(active_on_q(OuterRef(on)), cadre=OuterRef(cadre),
+                                            organization__path__startswith=unit.path)))

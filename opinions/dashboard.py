@@ -12,7 +12,15 @@ from liaison.charts import count_bars
 from liaison.compliance.engine import Window
 from liaison.models import Organization
 from liaison.permissions import VIEW
-from liaison.sections import Section, counts_by_unit, rate, register_section, unit_rows
+from liaison.sections import (
+    Section,
+    Trend,
+    counts_by_unit,
+    rate,
+    register_section,
+    register_trend,
+    unit_rows,
+)
 from opinions.models import Opinion, OpinionAnalysis
 from opinions.selectors import breakdown
 
@@ -74,3 +82,12 @@ def opinions_sheets(figures: dict) -> list[tuple[str, tablib.Dataset]]:
 register_section(Section("opinions", "群众意见", "opinions/_dashboard.html", opinions_figures,
                          sheets=opinions_sheets, bulletin_template="opinions/_bulletin.html",
                          order=50))
+
+
+def opinions_of(user, unit):
+    opinions = Opinion.objects.restrict(user, VIEW)
+    return opinions if unit is None else opinions.filter(
+        handling_unit__path__startswith=unit.path)
+
+
+register_trend(Trend("opinions", "群众意见", opinions_of, "received_on", unit="条", order=50))

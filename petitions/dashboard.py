@@ -18,7 +18,14 @@ from liaison.compliance.engine import Context, Window
 from liaison.compliance.queries import clock_totals
 from liaison.models import Organization
 from liaison.permissions import VIEW, Role
-from liaison.sections import DASHBOARD_READERS, Section, rate, register_section
+from liaison.sections import (
+    DASHBOARD_READERS,
+    Section,
+    Trend,
+    rate,
+    register_section,
+    register_trend,
+)
 from petitions.models import Petition
 from petitions.selectors import handling_due_at, repeat_q
 
@@ -161,3 +168,14 @@ register_section(Section(
     "petitions", "信访接待", "petitions/_dashboard.html", petitions_figures,
     sheets=petitions_sheets, bulletin_template="petitions/_bulletin.html",
     roles=(*DASHBOARD_READERS, Role.PETITIONS), order=30))
+
+
+def cases_of(user, unit):
+    """The cases the user may see (an accused user never counts the case), as a semi-join of
+    ids like the figures above."""
+    cases = Petition.objects.filter(pk__in=Petition.objects.restrict(user, VIEW).values("pk"))
+    return cases if unit is None else cases.filter(handling_unit__path__startswith=unit.path)
+
+
+register_trend(Trend("petitions", "信访案件", cases_of, "received_on", unit="件",
+                     roles=(*DASHBOARD_READERS, Role.PETITIONS), order=30))

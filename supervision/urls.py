@@ -8,6 +8,7 @@ app_name = "supervision"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("systems/<slug:name>/", views.SectionView.as_view(), name="section"),
+    path("trends/", views.TrendsView.as_view(), name="trends"),
     path("runs/", views.RunCreateView.as_view(), name="run_create"),
     path("runs/<int:pk>/", views.RunDetailView.as_view(), name="run_detail"),
     path("behind/", views.LaggingListView.as_view(), name="lagging"),

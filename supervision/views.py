@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from liaison.charts import MONTHS, month_bars
 from liaison.compliance.engine import STATUS_LABELS, Window
 from liaison.compliance.registry import METRIC_LABELS
 from liaison.exports import pdf_response, spreadsheet_response, workbook_response
@@ -32,7 +33,7 @@ from liaison.models import Cadre, Category, ClosedYear, Organization
 from liaison.params import date_param, id_param, year_param
 from liaison.pdf import render_pdf
 from liaison.permissions import CHANGE, VIEW, Role, grants_with, has_role, subtree_q
-from liaison.sections import SECTIONS, sections
+from liaison.sections import SECTIONS, monthly_counts, sections, trends_for
 from liaison.services import year_close, year_reopen
 from supervision import charts, filters, forms, jobs, selectors, services
 from supervision.forms import QuotaTableForm
@@ -202,6 +203,40 @@ class SectionView(ReportWindowMixin, PageView):
         return super().get_context_data(
             section=section, window=window, unit=unit, title=f"{section.title}情况",
             figures=section.figures(self.request.user, window, unit),
+            section_links=sections_for(self.request.user), **kwargs)
+
+
+class TrendsView(ReportWindowMixin, PageView):
+    """每月趋势: each ledger the user may read, counted month by month through the user's
+    scope (one grouped statement each), as a small chart per ledger and one Excel sheet."""
+
+    allowed_roles = (*READERS, Role.PETITIONS)
+    template_name = "supervision/trends.html"
+    title = "每月趋势"
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        if request.GET.get("export"):
+            sheet = tablib.Dataset(headers=["类别", "单位", *MONTHS, "合计"])
+            for trend, values in context["series"]:
+                counted = [n for n in values if n is not None]
+                sheet.append([trend.label, trend.unit, *("" if n is None else n for n in values),
+                              sum(counted)])
+            unit_name = context["unit"].name if context["unit"] else ""
+            return workbook_response([("每月趋势", sheet)],
+                                     f"{context['window'].year}年{unit_name}每月趋势")
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        window, unit = self.window(), self.unit()
+        series = [(trend, monthly_counts(trend, self.request.user, window, unit))
+                  for trend in trends_for(self.request.user)]
+        return super().get_context_data(
+            window=window, unit=unit, series=series, trends_page=True, months=MONTHS,
+            table=[{"label": trend.label, "unit": trend.unit, "values": values,
+                    "total": sum(n for n in values if n is not None)}
+                   for trend, values in series],
+            charts=[month_bars(trend.label, values, trend.unit) for trend, values in series],
             section_links=sections_for(self.request.user), **kwargs)
 
 

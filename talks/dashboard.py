@@ -13,7 +13,14 @@ from liaison.charts import count_bars
 from liaison.compliance.engine import Window
 from liaison.models import Organization, Position, active_on_q
 from liaison.permissions import VIEW
-from liaison.sections import Section, counts_by_unit, register_section, unit_rows
+from liaison.sections import (
+    Section,
+    Trend,
+    counts_by_unit,
+    register_section,
+    register_trend,
+    unit_rows,
+)
 from talks.models import Talk
 from talks.selectors import unconfirmed_q
 
@@ -79,3 +86,11 @@ def talks_sheets(figures: dict) -> list[tuple[str, tablib.Dataset]]:
 register_section(Section("talks", "谈心谈话", "talks/_dashboard.html", talks_figures,
                          sheets=talks_sheets, bulletin_template="talks/_bulletin.html",
                          order=40))
+
+
+def talks_of(user, unit):
+    talks = Talk.objects.restrict(user, VIEW)
+    return talks if unit is None else talks.filter(initiator_in(unit, True))
+
+
+register_trend(Trend("talks", "谈心谈话", talks_of, "date", order=40))

@@ -93,6 +93,7 @@ ACCESS = {
     "supervision:dashboard": READERS,
     # The walk opens the petitions page; each section's own roles are tested in its app.
     "supervision:section": READERS | {PETITIONS},
+    "supervision:trends": READERS | {PETITIONS},
     "supervision:run_create": ORG,
     "supervision:run_detail": READERS,
     "supervision:lagging": READERS,

@@ -120,3 +120,26 @@ def overdue_q(prefix: str = "") -> Q:
     for one item), reached through `prefix` from another model."""
     return Q(**{f"{prefix}status": Rectification.Status.IN_PROGRESS,
                 f"{prefix}deadline__lt": timezone.localdate()})
+
+
+# --- the records behind the figures (liaison.compliance.records) ---------------------------------
+
+PAGE_RECORDS = 20  # per metric on a page; the PDF lists them all
+
+
+def figures_with_records(results, window, *, limit: int | None = PAGE_RECORDS) -> list[tuple]:
+    """(result row, labels, Records or None) for each of a subject's result rows: the
+    records its figure counts, read through the apps' registered record sources."""
+    from liaison.compliance.engine import STATUS_LABELS
+    from liaison.compliance.records import record_context, records_behind
+
+    ctx = record_context(window)
+    out, seen = [], {}
+    for row in results:
+        key = (row.metric, row.subject_id)
+        if key not in seen:
+            seen[key] = records_behind(ctx, row.metric, row.subject_id, limit=limit)
+        out.append((row, {"metric_label": METRIC_LABELS.get(row.metric, row.metric),
+                          "status_label": STATUS_LABELS.get(row.status, row.status)},
+                    seen[key]))
+    return out

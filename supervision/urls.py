@@ -13,6 +13,7 @@ urlpatterns = [
     path("behind/", views.LaggingListView.as_view(), name="lagging"),
     path("cadres/<int:pk>/", views.CadreReportView.as_view(), name="cadre_report"),
     path("cadres/<int:pk>/pdf/", views.CadreReportPdfView.as_view(), name="cadre_pdf"),
+    path("cadres/<int:pk>/self-report/", views.SelfReportView.as_view(), name="self_report"),
     path("units/<int:pk>/pdf/", views.UnitReportPdfView.as_view(), name="unit_pdf"),
     path("bulletin/", views.BulletinView.as_view(), name="bulletin"),
     path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),

@@ -131,6 +131,9 @@ class DashboardView(ReportWindowMixin, PageView):
             lagging=[(r, _row_labels(r)) for r in selectors.lagging(results)[:50]],
             lagging_count=results.filter(status__in=selectors.LAGGING).count(),
         )
+        if unit is not None:  # the unit's own figures, each with the records it counts
+            context["own_rows"] = selectors.figures_with_records(
+                results.filter(subject_type="organization", subject_id=unit.pk), window)
         return context
 
     def scope_label(self) -> str:
@@ -274,25 +277,37 @@ class LaggingListView(ReportWindowMixin, PageView):
 
 
 class CadreReportView(ReportWindowMixin, PageView):
+    """A cadre's figures of the year, each with the records it counts (the first few on the
+    page, every one in the PDF) so that an inspector can check the evidence."""
+
     allowed_roles = (*READERS, Role.CADRE)
     model = Cadre
     template_name = "supervision/cadre_report.html"
+    record_limit: int | None = selectors.PAGE_RECORDS
 
     def get_context_data(self, **kwargs):
+        from supervision.selfreport import is_leader, may_download
+
         cadre = get_object_or_404(Cadre.objects.restrict(self.request.user, VIEW),
                                   pk=self.kwargs["pk"])
         window, run = self.window_and_run()
         rows = []
         if run:
-            rows = [(r, _row_labels(r)) for r in selectors.visible_results(
-                self.request.user, run).filter(subject_type="cadre", subject_id=cadre.pk)]
+            rows = selectors.figures_with_records(
+                selectors.visible_results(self.request.user, run).filter(
+                    subject_type="cadre", subject_id=cadre.pk), window,
+                limit=self.record_limit)
         return super().get_context_data(cadre=cadre, window=window, run=run, rows=rows,
                                         saved_since=selectors.records_saved_since(
                                             run.finished_at if run else None),
+                                        self_report=is_leader(cadre, window.year)
+                                        and may_download(self.request.user, cadre),
                                         title=f"{cadre.name}的年度完成情况", **kwargs)
 
 
 class CadreReportPdfView(CadreReportView):
+    record_limit = None  # the PDF lists every record
+
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
         pdf = render_pdf("supervision/pdf/cadre.html", {
@@ -314,7 +329,10 @@ class UnitReportPdfView(ReportWindowMixin, PageView):
         results = selectors.visible_results(request.user, run).filter(
             org_path__startswith=unit.path)
         metrics = selectors.by_metric(results)
+        own = selectors.figures_with_records(
+            results.filter(subject_type="organization", subject_id=unit.pk), window, limit=None)
         pdf = render_pdf("supervision/pdf/unit.html", {
+            "own_rows": own,
             "title": f"{unit.name}联系服务群众工作完成情况", "unit": unit, "run": run,
             "year": window.year, "as_of": window.as_of, "metrics": metrics,
             "chart": charts.status_bars(metrics),
@@ -650,3 +668,42 @@ class RectificationReviewView(RoleRequiredMixin, View):
         else:
             messages.success(request, "已验收" if accept else "已退回，责任单位需重新整改")
         return redirect(item.inspection.get_absolute_url())
+
+
+# --- a leader's year-end self-report material (述职素材) ------------------------------------------
+
+
+class SelfReportView(RoleRequiredMixin, View):
+    """述职素材 as PDF (default) or Word (?format=docx): the leader themself, 组织部 and
+    纪检监察 within their scope (supervision.selfreport.may_download); a cadre who held no
+    leading position in the year has none (404)."""
+
+    allowed_roles = (Role.CADRE, Role.ORG_DEPT, Role.INSPECTOR)
+    model = Cadre
+
+    def get(self, request, pk):
+        from django.conf import settings
+
+        from supervision import selfreport
+
+        cadre = get_object_or_404(Cadre.objects.restrict(request.user, VIEW), pk=pk)
+        if not selfreport.may_download(request.user, cadre):
+            raise PermissionDenied("只有本人、组织部和纪检监察可以下载述职素材")
+        today = timezone.localdate()
+        year = year_param(request.GET.get("year"), today.year, latest=today.year)
+        if not selfreport.is_leader(cadre, year):
+            raise Http404("该干部本年度未担任领导职务，没有述职素材")
+        material = selfreport.material_build(cadre=cadre, year=year)
+        name = f"{year}年述职素材-{cadre.name}"
+        if request.GET.get("format") == "docx":
+            from liaison.exports import attach
+
+            content = selfreport.material_docx(material, district_name=settings.DISTRICT_NAME)
+            return attach(HttpResponse(content, content_type=DOCX), f"{name}.docx")
+        pdf = render_pdf("supervision/pdf/self_report.html", {
+            "title": material.title, "m": material, "year": year,
+            "as_of": material.window.as_of}, user=request.user)
+        return pdf_response(pdf, name)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

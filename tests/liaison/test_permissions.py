@@ -99,6 +99,9 @@ ACCESS = {
     "supervision:cadre_report": LIAISON,
     "supervision:cadre_pdf": LIAISON,
     "supervision:unit_pdf": READERS,
+    # 述职素材: the walk's cadre holds no leading position, so nobody gets one for them;
+    # tests/supervision/test_self_report.py walks every role with a leader.
+    "supervision:self_report": set(),
     "supervision:bulletin": HISTORY,
     "supervision:report_detail": {ORG_DEPT},  # only the requester's own file (see tree)
     "supervision:quotas": HISTORY,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cadres/<int:pk>/self-report/", views.SelfReportView.as_view(), name="self_report"),
     path("units/<int:pk>/pdf/", views.UnitReportPdfView.as_view(), name="unit_pdf"),
     path("bulletin/", views.BulletinView.as_view(), name="bulletin"),
+    path("bulletin/official/", views.OfficialBulletinView.as_view(), name="official_bulletin"),
     path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
     path("quotas/", views.QuotaTableView.as_view(), name="quotas"),
     path("years/", views.ClosedYearsView.as_view(), name="years"),

@@ -108,6 +108,8 @@ class DashboardView(ReportWindowMixin, PageView):
                                            can_run=has_role(self.request.user, *RUNNERS),
                                            can_bulletin=has_role(self.request.user,
                                                                  Role.ORG_DEPT, Role.INSPECTOR),
+                                           can_official_bulletin=has_role(self.request.user,
+                                                                          Role.ORG_DEPT),
                                            pending=services.active_run(window.year,
                                                                        window.as_of),
                                            section_links=sections_for(self.request.user),
@@ -363,6 +365,41 @@ class BulletinView(ReportWindowMixin, RoleRequiredMixin, View):
             return Window.for_year(timezone.localdate().year, today=timezone.localdate())
 
 
+class OfficialBulletinView(RoleRequiredMixin, View):
+    """组织部's quarterly district bulletin in the 红头 layout: the period, the document number
+    (文号) and the issuing body (发文机关) are set here; the PDF is built in the background and
+    downloaded from its report page. Lists the user's earlier official bulletins."""
+
+    allowed_roles = (Role.ORG_DEPT,)
+    template_name = "supervision/official_bulletin.html"
+
+    def get(self, request):
+        return self.render(forms.OfficialBulletinForm(today=timezone.localdate()))
+
+    def post(self, request):
+        form = forms.OfficialBulletinForm(request.POST, today=timezone.localdate())
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                report = services.official_bulletin_request(
+                    year=data["year"], period=data["period"], doc_number=data["doc_number"],
+                    issuer=data["issuer"], acting_user=request.user)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(request, f"已开始生成{report.doc_number}，完成后可在本页下载")
+                return redirect("supervision:report_detail", pk=report.pk)
+        return self.render(form, status=400)
+
+    def render(self, form, status=200):
+        earlier = ReportFile.objects.filter(kind=services.OFFICIAL_BULLETIN,
+                                            requested_by=self.request.user)[:20]
+        return TemplateResponse(self.request, self.template_name, {
+            "form": form, "title": "季度通报（红头文件）", "earlier": earlier}, status=status)
+
+
 class ReportDetailView(RoleRequiredMixin, View):
     allowed_roles = (Role.ORG_DEPT, Role.INSPECTOR)
     model = ReportFile
@@ -374,16 +411,19 @@ class ReportDetailView(RoleRequiredMixin, View):
         if request.GET.get("format") == "json":
             return JsonResponse({"id": report.pk, "status": report.status,
                                  "status_label": report.get_status_display(),
-                                 "progress": 100 if finished else 0, "finished": finished,
-                                 "error": report.error})
+                                 "progress": 100 if finished else report.progress,
+                                 "finished": finished, "error": report.error})
+        official = report.kind == services.OFFICIAL_BULLETIN
         if request.GET.get("download"):
             if report.status != ReportFile.Status.DONE:
                 raise Http404
+            name = (f"{report.doc_number}{report.params.get('period_label')}通报" if official
+                    else f"{report.params.get('year')}年区通报")
             return FileResponse(report.file.open("rb"), as_attachment=True,
-                                filename=f"{report.params.get('year')}年区通报.pdf",
-                                content_type="application/pdf")
+                                filename=f"{name}.pdf", content_type="application/pdf")
         return TemplateResponse(request, "supervision/report_detail.html", {
-            "report": report, "title": "区通报", "finished": finished})
+            "report": report, "title": report.doc_number if official else "区通报",
+            "official": official, "finished": finished})
 
 
 # --- quota tables and closed years (组织部) ------------------------------------------------------

@@ -155,3 +155,29 @@ def test_an_unknown_cadre_is_not_found(client, people, example):
     client.force_login(people.org_dept)
     assert client.get(reverse("supervision:self_report", args=[999999]), YEAR).status_code \
         == 404
+
+
+def test_each_figure_lists_as_many_records_as_it_counts(leader):
+    from liaison.compliance.registry import RECORD_SOURCES
+    from supervision.selfreport import material_build
+
+    material = material_build(cadre=leader, year=2025)
+    counted = {f.metric: (f.actual, f.records) for f in material.figures if f.records}
+    for metric in ("contact_point_visits", "leader_talks", "pledge_published",
+                   "research_reports"):
+        actual, records = counted[metric]
+        assert RECORD_SOURCES[metric].counts_records
+        assert records.total == len(records.rows) == actual, metric
+    assert counted["leader_talks"][0] == 2 and counted["pledge_published"][0] == 1
+    # Counted in days or months: the records behind them are listed all the same.
+    assert counted["reception_months"][1].total == 1
+    assert counted["research_days"][1].total == 3
+
+
+def test_every_record_source_belongs_to_a_registered_metric():
+    from liaison.compliance.registry import METRICS, RECORD_SOURCES
+
+    assert set(RECORD_SOURCES) <= set(METRICS)
+    assert {"research_days", "research_reports", "contact_point_visits", "household_visits",
+            "unit_community_visits", "leader_talks", "masses_talks", "reception_months",
+            "pledge_published", "opinion_analyses"} <= set(RECORD_SOURCES)

@@ -1,6 +1,6 @@
 """Contact-point and household visit metrics (spec §4) and the places visits reach."""
 
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Exists, F, OuterRef, Q
 
 from contactpoints.models import Visit
 from liaison.compliance.engine import Context
@@ -101,15 +101,19 @@ def visited_households(ctx: Context, cadre_ids):
 
 def visit_values(visits):
     return visits.values("pk", date=F("start_date"), end_date_=F("end_date"),
-                         place=F("target_org__name"), detail=Value(""),
+                         place=F("target_org__name"), kind_=F("kind"),
                          household_code=F("target_household__code"),
                          household_name=F("target_household__head_name"))
+
+
+KIND_LABELS = dict(K.choices)
 
 
 def end_dates(rows: list[dict]) -> list[dict]:
     for row in rows:
         row["end_date"] = row.pop("end_date_", None)
         row["place"] = row["place"] or ""
+        row["detail"] = KIND_LABELS.get(row.pop("kind_", ""), "")
     return rows
 
 

@@ -1,19 +1,83 @@
-"""Visits on the supervision dashboard's month-by-month trends (liaison.sections)."""
+"""The contact-point and household-visit page of the supervision dashboard and its bulletin
+chapter (liaison.sections): visits to the leaders' contact points, the units' visits to their
+communities and the cadres' household visits in the window, the problems raised and solved."""
 
-from django.db.models import Q
+from __future__ import annotations
+
+import tablib
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from contactpoints.models import Visit
+from liaison.compliance.engine import Window
+from liaison.models import Organization, Position, active_on_q
 from liaison.permissions import VIEW
-from liaison.sections import Trend, register_trend
+from liaison.sections import (
+    Section,
+    Trend,
+    cadre_served_in,
+    counts_by_unit,
+    register_section,
+    register_trend,
+    unit_rows,
+)
+
+KINDS = Visit.Kind.choices
 
 
-def visits(user, unit):
-    """A unit's visits are those to places in its subtree (communities, households)."""
-    records = Visit.objects.restrict(user, VIEW)
-    if unit is None:
-        return records
-    return records.filter(Q(target_org__path__startswith=unit.path)
-                          | Q(target_household__community__path__startswith=unit.path))
+def contact_in(unit: Organization) -> Q:
+    """A unit's visits, or visits by a cadre who served in the unit's subtree that day."""
+    return Q(unit__path__startswith=unit.path) | cadre_served_in(unit, "cadre", "start_date")
 
 
-register_trend(Trend("visits", "走访", visits, "start_date", order=20))
+def contact_organization():
+    """The visiting unit, else the organization the cadre served in that day."""
+    return Coalesce(F("unit_id"), Subquery(
+        Position.objects.filter(active_on_q(OuterRef("start_date")), cadre=OuterRef("cadre"))
+        .order_by("start_date", "pk").values("organization")[:1]),
+        output_field=IntegerField())
+
+
+def contactpoints_figures(user, window: Window, unit: Organization | None) -> dict:
+    visits = Visit.objects.restrict(user, VIEW).filter(
+        start_date__range=(window.start, window.as_of))
+    if unit is not None:
+        visits = visits.filter(contact_in(unit))
+    raised, solved = ~Q(problems_raised=""), ~Q(problems_solved="")
+    measures = {"visits": Q(), **{kind: Q(kind=kind) for kind, _ in KINDS},
+                "raised": raised, "solved": solved}
+    units = unit_rows(user, unit)
+    table = counts_by_unit(visits, units, contact_organization(), measures)
+    rows = [{"unit": u, "own_level": i == 0, **table[u.pk],
+             "by_kind": [table[u.pk][kind] for kind, _ in KINDS]}
+            for i, u in enumerate(units) if table[u.pk]["visits"] or i > 0]
+    totals = visits.order_by().aggregate(
+        visits=Count("pk"), raised=Count("pk", filter=raised), solved=Count("pk", filter=solved),
+        households=Count("target_household", distinct=True),
+        points=Count("target_org", distinct=True, filter=Q(kind=Visit.Kind.LEADER_POINT)))
+    by_kind = dict(visits.order_by().values_list("kind").annotate(n=Count("pk")))
+    return {"rows": rows, "totals": totals, "kinds": KINDS,
+            "by_kind": [(label, by_kind.get(kind, 0)) for kind, label in KINDS]}
+
+
+def contactpoints_sheets(figures: dict) -> list[tuple[str, tablib.Dataset]]:
+    units = tablib.Dataset(headers=["单位", "走访次数", *(label for _, label in KINDS),
+                                    "反映问题", "解决问题"])
+    for r in figures["rows"]:
+        units.append([f"{r['unit'].name}{'本级' if r['own_level'] else ''}", r["visits"],
+                      *r["by_kind"], r["raised"], r["solved"]])
+    return [("各单位", units)]
+
+
+register_section(Section("contactpoints", "联系点和入户走访", "contactpoints/_dashboard.html",
+                         contactpoints_figures, sheets=contactpoints_sheets,
+                         bulletin_template="contactpoints/_bulletin.html", order=20))
+
+
+def visits_of(user, unit):
+    """As on the page: a unit's visits, or its cadres' (liaison.sections trends)."""
+    visits = Visit.objects.restrict(user, VIEW)
+    return visits if unit is None else visits.filter(contact_in(unit))
+
+
+register_trend(Trend("visits", "走访", visits_of, "start_date", order=20))

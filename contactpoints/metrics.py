@@ -1,6 +1,6 @@
 """Contact-point and household visit metrics (spec §4) and the places visits reach."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from contactpoints.models import Visit
 from liaison.compliance.engine import Context
@@ -15,9 +15,11 @@ from liaison.compliance.registry import (
     CADRE,
     ORGANIZATION,
     Metric,
+    RecordSource,
     register_household_places,
     register_metric,
     register_places,
+    register_records,
 )
 from liaison.models import Category, ContactAssignment
 
@@ -92,3 +94,68 @@ def contact_point_targets(ctx: Context, cadre_ids):
 def visited_households(ctx: Context, cadre_ids):
     return ctx.touching_window(Visit.objects.filter(kind=K.HOUSEHOLD, cadre_id__in=cadre_ids)) \
         .values_list("cadre_id", "target_household_id", "target_household__community_id")
+
+
+# --- the records behind the figures (liaison.compliance.registry RECORD_SOURCES) ---------------
+
+
+def visit_values(visits):
+    return visits.values("pk", date=F("start_date"), end_date_=F("end_date"),
+                         place=F("target_org__name"), kind_=F("kind"),
+                         household_code=F("target_household__code"),
+                         household_name=F("target_household__head_name"))
+
+
+KIND_LABELS = dict(K.choices)
+
+
+def end_dates(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        row["end_date"] = row.pop("end_date_", None)
+        row["place"] = row["place"] or ""
+        row["detail"] = KIND_LABELS.get(row.pop("kind_", ""), "")
+    return rows
+
+
+def household_place(rows: list[dict]) -> list[dict]:
+    """A household visit's place is the household's community (its head named masked by the
+    core)."""
+    communities = dict(Visit.objects.filter(pk__in=[row["pk"] for row in rows])
+                       .values_list("pk", "target_household__community__name"))
+    for row in end_dates(rows):
+        row["place"] = communities.get(row["pk"]) or ""
+    return rows
+
+
+def contact_point_records(ctx: Context, cadre_id: int):
+    visits = Visit.objects.filter(kind=K.LEADER_POINT, cadre_id=cadre_id)
+    return visit_values(ctx.in_window(to_own_points(visits)))
+
+
+def household_visit_records(ctx: Context, cadre_id: int):
+    return visit_values(ctx.in_window(Visit.objects.filter(kind=K.HOUSEHOLD, cadre_id=cadre_id)))
+
+
+def household_day_records(ctx: Context, cadre_id: int):
+    return visit_values(ctx.touching_window(
+        Visit.objects.filter(kind=K.HOUSEHOLD, cadre_id=cadre_id)))
+
+
+def unit_visit_records(ctx: Context, unit_id: int):
+    return visit_values(ctx.in_window(Visit.objects.filter(kind=K.UNIT_COMMUNITY,
+                                                           unit_id=unit_id)))
+
+
+def unit_day_records(ctx: Context, unit_id: int):
+    return visit_values(ctx.touching_window(Visit.objects.filter(kind=K.UNIT_COMMUNITY,
+                                                                 unit_id=unit_id)))
+
+
+register_records(RecordSource("contact_point_visits", contact_point_records, expand=end_dates))
+register_records(RecordSource("household_visits", household_visit_records,
+                              expand=household_place))
+register_records(RecordSource("household_visit_days", household_day_records,
+                              expand=household_place, counts_records=False))
+register_records(RecordSource("unit_community_visits", unit_visit_records, expand=end_dates))
+register_records(RecordSource("unit_community_days", unit_day_records, expand=end_dates,
+                              counts_records=False))

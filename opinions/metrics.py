@@ -3,7 +3,7 @@ petitions count theirs) and opinion_analyses (distinct quarters with an analysis
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, F, Value
 from django.db.models.functions import ExtractQuarter
 
 from liaison.compliance.engine import Context, Names, Row
@@ -12,8 +12,10 @@ from liaison.compliance.registry import (
     ORGANIZATION,
     Metric,
     MetricInfo,
+    RecordSource,
     RowSource,
     register_metric,
+    register_records,
     register_row_source,
 )
 from liaison.models import Organization
@@ -49,3 +51,13 @@ def analysis_quarters(ctx: Context) -> dict:
 register_metric(Metric("opinion_analyses", "意见分析研判", ORGANIZATION, unit="个季度",
                        periods=analysing_units, actual=analysis_quarters,
                        default_quota={"": 4}))
+
+
+
+def analysis_records(ctx: Context, unit_id: int):
+    """The analysis reports whose quarters opinion_analyses counts."""
+    return ctx.in_window(OpinionAnalysis.objects.filter(unit_id=unit_id), "date") \
+        .values("pk", "date", detail=F("title"), place=Value(""))
+
+
+register_records(RecordSource("opinion_analyses", analysis_records, counts_records=False))

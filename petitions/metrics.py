@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 
 from liaison.compliance.engine import Context, Names, Row
@@ -12,9 +12,13 @@ from liaison.compliance.registry import (
     ORGANIZATION,
     Metric,
     MetricInfo,
+    RecordSource,
     RowSource,
+    SummarySource,
     register_metric,
+    register_records,
     register_row_source,
+    register_summary,
 )
 from liaison.models import Category
 from petitions.models import Petition, ReceptionDay
@@ -54,3 +58,44 @@ register_row_source(RowSource("petitions", petition_rows, (
     MetricInfo("petition_decisions", "信访按期受理", ORGANIZATION, unit="件"),
     MetricInfo("petition_replies", "信访按期答复", ORGANIZATION, unit="件"),
 )))
+
+
+# --- the records behind reception_months and a leader's year-end table --------------------------
+# Reception days only: never a petitioner's identity.
+
+MODE_LABELS = dict(ReceptionDay.Mode.choices)
+
+
+def reception_records(ctx: Context, cadre_id: int):
+    return ctx.in_window(ReceptionDay.objects.filter(received_by_id=cadre_id), "date") \
+        .values("pk", "date", "place", mode_=F("mode"))
+
+
+def mode_labels(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        row["detail"] = MODE_LABELS.get(row.pop("mode_"), "")
+    return rows
+
+
+register_records(RecordSource("reception_months", reception_records, expand=mode_labels,
+                              counts_records=False))
+
+
+def reception_summary(window, cadre_id: int):
+    """Reception days the cadre received on in the year to date and the petitions registered
+    there, by channel: counts only."""
+    days = ReceptionDay.objects.filter(received_by_id=cadre_id,
+                                       date__range=(window.start, window.as_of))
+    n_days = days.count()
+    if not n_days:
+        return None
+    petitions = Petition.objects.filter(reception__in=days)
+    by_channel = dict(petitions.order_by().values_list("channel").annotate(n=Count("pk")))
+    labels = dict(Petition.Channel.choices)
+    rows = [("接访日（天）", n_days), ("接待登记信访件（件）", sum(by_channel.values()))]
+    rows += [(f"其中：{labels.get(code, code)}（件）", n) for code, n in sorted(by_channel.items())]
+    return ("项目", "数量"), rows
+
+
+register_summary(SummarySource("receptions", "领导接访（仅统计数量）", reception_summary,
+                               order=30))

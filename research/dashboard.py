@@ -1,14 +1,83 @@
-"""Research on the supervision dashboard's month-by-month trends (liaison.sections)."""
+"""The research page of the supervision dashboard and its bulletin chapter (liaison.sections):
+how many research trips the units' cadres made in the window, to which kinds of places, how
+many found problems, and the research reports submitted and adopted."""
 
+from __future__ import annotations
+
+import tablib
+from django.db.models import Count, OuterRef, Q, Subquery
+
+from liaison.compliance.engine import Window
+from liaison.models import Organization, Position, active_on_q
 from liaison.permissions import VIEW
-from liaison.sections import Trend, cadre_served_in, register_trend
-from research.models import ResearchTrip
+from liaison.sections import (
+    Section,
+    Trend,
+    cadre_served_in,
+    counts_by_unit,
+    register_section,
+    register_trend,
+    unit_rows,
+)
+from research.models import ResearchReport, ResearchTrip
+
+PLACES = ResearchTrip.PlaceType.choices
 
 
-def trips(user, unit):
-    records = ResearchTrip.objects.restrict(user, VIEW)
-    return records if unit is None else records.filter(
-        cadre_served_in(unit, "cadre", "start_date"))
+def cadre_organization(day: str):
+    """The organization the cadre served in on the record's `day` (their first position)."""
+    return Subquery(Position.objects.filter(active_on_q(OuterRef(day)), cadre=OuterRef("cadre"))
+                    .order_by("start_date", "pk").values("organization")[:1])
 
 
-register_trend(Trend("research_trips", "调研", trips, "start_date", order=10))
+def research_figures(user, window: Window, unit: Organization | None) -> dict:
+    trips = ResearchTrip.objects.restrict(user, VIEW).filter(
+        start_date__lte=window.as_of, end_date__gte=window.start)
+    reports = ResearchReport.objects.restrict(user, VIEW).filter(
+        submitted_on__range=(window.start, window.as_of))
+    if unit is not None:
+        trips = trips.filter(cadre_served_in(unit, "cadre", "start_date"))
+        reports = reports.filter(cadre_served_in(unit, "cadre", "submitted_on"))
+    units = unit_rows(user, unit)
+    trip_table = counts_by_unit(trips, units, cadre_organization("start_date"), {
+        "trips": Q(), "problems": ~Q(problems="")})
+    report_table = counts_by_unit(reports, units, cadre_organization("submitted_on"), {
+        "reports": Q(), "adopted": Q(status=ResearchReport.Status.ADOPTED)})
+    rows = [{"unit": u, "own_level": i == 0, **trip_table[u.pk], **report_table[u.pk]}
+            for i, u in enumerate(units)
+            if i > 0 or trip_table[u.pk]["trips"] or report_table[u.pk]["reports"]]
+    totals = {**trips.order_by().aggregate(trips=Count("pk"),
+                                           cadres=Count("cadre", distinct=True),
+                                           problems=Count("pk", filter=~Q(problems=""))),
+              **reports.order_by().aggregate(
+                  reports=Count("pk"),
+                  adopted=Count("pk", filter=Q(status=ResearchReport.Status.ADOPTED)),
+                  returned=Count("pk", filter=Q(status=ResearchReport.Status.RETURNED)))}
+    by_place = dict(trips.order_by().values_list("place_type").annotate(n=Count("pk")))
+    return {"rows": rows, "totals": totals,
+            "by_place": [(label, by_place.get(kind, 0)) for kind, label in PLACES]}
+
+
+def research_sheets(figures: dict) -> list[tuple[str, tablib.Dataset]]:
+    units = tablib.Dataset(headers=["单位", "调研次数", "发现问题的调研", "调研报告",
+                                    "被采纳报告"])
+    for r in figures["rows"]:
+        units.append([f"{r['unit'].name}{'本级' if r['own_level'] else ''}", r["trips"],
+                      r["problems"], r["reports"], r["adopted"]])
+    places = tablib.Dataset(headers=["地点类型", "调研次数"])
+    for label, n in figures["by_place"]:
+        places.append([label, n])
+    return [("各单位", units), ("地点类型", places)]
+
+
+register_section(Section("research", "调查研究", "research/_dashboard.html", research_figures,
+                         sheets=research_sheets, bulletin_template="research/_bulletin.html",
+                         order=10))
+
+
+def trips_of(user, unit):
+    trips = ResearchTrip.objects.restrict(user, VIEW)
+    return trips if unit is None else trips.filter(cadre_served_in(unit, "cadre", "start_date"))
+
+
+register_trend(Trend("research_trips", "调研", trips_of, "start_date", order=10))

@@ -1,6 +1,6 @@
 """Research metrics (spec §4) and the places research trips visit (for 三走遍)."""
 
-from django.db.models import F
+from django.db.models import F, Value
 
 from liaison.compliance.engine import (
     Context,
@@ -13,8 +13,10 @@ from liaison.compliance.queries import (
 from liaison.compliance.registry import (
     CADRE,
     Metric,
+    RecordSource,
     register_metric,
     register_places,
+    register_records,
 )
 from liaison.models import Category
 from research.models import ResearchReport, ResearchTrip, TripPlace
@@ -50,3 +52,38 @@ def trip_places(ctx: Context, cadre_ids):
                                       trip__start_date__lte=ctx.window.as_of,
                                       trip__end_date__gte=ctx.window.start)
     return places.values_list(F("trip__cadre_id"), "organization_id")
+
+
+# --- the records behind the figures (liaison.compliance.registry RECORD_SOURCES) ---------------
+
+
+def trip_records(ctx: Context, cadre_id: int):
+    """The trips whose days research_days counts: any day inside the window."""
+    return ctx.touching_window(ResearchTrip.objects.filter(cadre_id=cadre_id)).values(
+        "pk", date=F("start_date"), end_date_=F("end_date"), detail=F("title"),
+        place=Value(""))
+
+
+def with_places(rows: list[dict]) -> list[dict]:
+    """A trip's places, named, in one more query for the listed trips."""
+    names: dict[int, list[str]] = {}
+    for trip_id, name in TripPlace.objects.filter(
+            trip_id__in=[row["pk"] for row in rows]).order_by("organization__path") \
+            .values_list("trip_id", "organization__name"):
+        names.setdefault(trip_id, []).append(name)
+    for row in rows:
+        row["end_date"] = row.pop("end_date_", None)
+        row["place"] = "、".join(names.get(row["pk"], []))
+    return rows
+
+
+def report_records(ctx: Context, cadre_id: int):
+    """The reports research_reports counts: submitted in the window, not returned."""
+    reports = ctx.in_window(ResearchReport.objects.filter(cadre_id=cadre_id).exclude(
+        status=ResearchReport.Status.RETURNED), "submitted_on")
+    return reports.values("pk", date=F("submitted_on"), detail=F("title"), place=Value(""))
+
+
+register_records(RecordSource("research_days", trip_records, expand=with_places,
+                              counts_records=False))
+register_records(RecordSource("research_reports", report_records))

@@ -88,3 +88,33 @@ class RectificationReportForm(forms.Form):
 class RectificationReviewForm(forms.Form):
     reason = forms.CharField(label="退回理由", required=False, max_length=1000,
                              widget=forms.TextInput(attrs={"class": "form-control"}))
+
+
+class OfficialBulletinForm(forms.Form):
+    """组织部's quarterly district bulletin: the period, the document number and the issuing
+    body (supervision.services.official_bulletin_request validates them)."""
+
+    year = forms.TypedChoiceField(label="年度", coerce=int)
+    period = forms.ChoiceField(label="通报期间", choices=[])
+    doc_number = forms.CharField(label="文号", max_length=40,
+                                 help_text="格式：机关代字〔年份〕序号号，如：区委组通〔2026〕12号",
+                                 error_messages={"required": "请填写文号"})
+    issuer = forms.CharField(label="发文机关", max_length=50,
+                             error_messages={"required": "请填写发文机关",
+                                             "max_length": "发文机关不能超过50个字"})
+
+    def __init__(self, *args, today, **kwargs):
+        from django.conf import settings
+
+        from supervision.services import PERIODS
+
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, f"{y}年") for y in range(today.year, today.year - 5,
+                                                                   -1)]
+        self.fields["period"].choices = list(PERIODS.items())
+        self.initial.setdefault("year", today.year)
+        self.initial.setdefault("period", f"Q{(today.month - 1) // 3 + 1}")
+        self.initial.setdefault("issuer", f"中共{settings.DISTRICT_NAME}委组织部")
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select" if isinstance(
+                field, forms.ChoiceField) else "form-control")

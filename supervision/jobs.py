@@ -227,3 +227,64 @@ def bulletin_build(report_id: int) -> None:
         report.error = str(exc)[:2000]
     report.finished_at = timezone.now()
     report.save()
+
+
+def official_bulletin_build(report_id: int) -> None:
+    """组织部's quarterly (or yearly) district bulletin in the 红头 layout: the issuing body in
+    red, a red rule, the document number; the district totals, the units ranked by completion
+    rate, a chapter for every system and for the period's inspections, the issuing date.
+
+    The figures are a published run's of the year as of the period's end (computed here, in
+    the background, when there is none yet); progress is reported as it goes."""
+    from django.core.files.base import ContentFile
+
+    from liaison.pdf import render_pdf
+    from liaison.permissions import has_role
+    from liaison.sections import sections
+    from supervision import charts, selectors
+    from supervision.models import ReportFile
+
+    report = ReportFile.objects.select_related("requested_by").get(pk=report_id)
+    if report.status != ReportFile.Status.PENDING:
+        return  # a duplicate delivery of the task
+
+    def step(percent: int) -> None:
+        ReportFile.objects.filter(pk=report.pk).update(progress=percent)
+
+    try:
+        params = report.params
+        year, as_of = params["year"], dt.date.fromisoformat(params["as_of"])
+        start = dt.date.fromisoformat(params["period_start"])
+        step(5)
+        run = selectors.published_run(year, as_of)
+        if run is None:
+            run = compliance_run_execute(compliance_run_create(
+                year=year, as_of=as_of, acting_user=report.requested_by).pk)
+            if run.status != ComplianceRun.Status.DONE:
+                raise ValueError(f"指标计算未完成：{run.error or run.get_status_display()}")
+        step(60)
+        user = report.requested_by
+        results = selectors.visible_results(user, run)
+        metrics = selectors.by_metric(results)
+        ranking = selectors.ranked(selectors.by_unit(results, None))
+        window = Window(year, as_of)
+        chapters = [(section, section.figures(user, window, None)) for section in sections()
+                    if section.bulletin_template and has_role(user, *section.roles)]
+        step(75)
+        issued_on = timezone.localdate()
+        pdf = render_pdf("supervision/pdf/official_bulletin.html", {
+            "title": f"关于{params['period_label']}党员干部直接联系服务群众工作情况的通报",
+            "report": report, "run": run, "year": year, "as_of": as_of, "start": start,
+            "period_label": params["period_label"], "window": window,
+            "totals": selectors.totals(results), "metrics": metrics,
+            "chart": charts.status_bars(metrics), "ranking": ranking, "chapters": chapters,
+            "inspections": selectors.inspection_figures(user, start, as_of),
+            "issued_on": issued_on}, user=user)
+        step(95)
+        report.file.save(f"bulletin-{report.pk}.pdf", ContentFile(pdf), save=False)
+        report.status, report.progress = ReportFile.Status.DONE, 100
+    except Exception as exc:
+        report.status = ReportFile.Status.FAILED
+        report.error = str(exc)[:2000]
+    report.finished_at = timezone.now()
+    report.save()

@@ -4,6 +4,8 @@ from liaison.permissions import Role
 register_menu(
     MenuItem("督查看板", "supervision:dashboard", (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN),
              SUPERVISION, order=10),
+    MenuItem("季度通报", "supervision:official_bulletin", (Role.ORG_DEPT,), SUPERVISION,
+             order=15),
     MenuItem("指标要求", "supervision:quotas", (Role.ORG_DEPT, Role.INSPECTOR), SUPERVISION,
              order=20),
     MenuItem("年度关闭", "supervision:years", (Role.ORG_DEPT, Role.INSPECTOR), SUPERVISION,

@@ -90,7 +90,11 @@ class ComplianceResult(models.Model):
 
 
 class ReportFile(models.Model):
-    """A PDF built in the background (large reports) and offered for download when ready."""
+    """A PDF built in the background (large reports) and offered for download when ready.
+
+    The quarterly district bulletin in the 红头 layout (kind "official_bulletin") carries the
+    document number (文号) and issuing body (发文机关) that 组织部 gave it; a document number
+    is used once a year (its 〔year〕), unless the bulletin that had it failed to build."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "生成中"
@@ -101,6 +105,10 @@ class ReportFile(models.Model):
     params = models.JSONField("参数", default=dict)
     status = models.CharField("状态", max_length=16, choices=Status.choices,
                               default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
+    doc_number = models.CharField("文号", max_length=40, blank=True)
+    doc_year = models.PositiveIntegerField("文号年份", null=True, blank=True)
+    issuer = models.CharField("发文机关", max_length=50, blank=True)
     file = models.FileField("文件", upload_to="reports/generated/", blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="生成人",
                                      on_delete=models.CASCADE, related_name="+")
@@ -112,6 +120,10 @@ class ReportFile(models.Model):
         verbose_name = "报告文件"
         verbose_name_plural = "报告文件"
         ordering = ["-requested_at"]
+        constraints = [models.UniqueConstraint(
+            fields=["doc_year", "doc_number"], name="reportfile_doc_number_once_a_year",
+            condition=~models.Q(doc_number="") & ~models.Q(status="failed"),
+            violation_error_message="该文号本年度已使用，请使用新的文号")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.requested_at:%Y-%m-%d %H:%M}"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from liaison.compliance.engine import BEHIND, MET, NOT_MET, ON_TRACK
 from liaison.compliance.registry import METRIC_LABELS
 from liaison.models import Category, Organization
+from liaison.permissions import VIEW
 from supervision.models import ComplianceResult, ComplianceRun, Rectification
 
 STATUSES = (MET, ON_TRACK, BEHIND, NOT_MET)
@@ -120,3 +121,72 @@ def overdue_q(prefix: str = "") -> Q:
     for one item), reached through `prefix` from another model."""
     return Q(**{f"{prefix}status": Rectification.Status.IN_PROGRESS,
                 f"{prefix}deadline__lt": timezone.localdate()})
+
+
+# --- the records behind the figures (liaison.compliance.records) ---------------------------------
+
+PAGE_RECORDS = 20  # per metric on a page; the PDF lists them all
+
+
+def figures_with_records(results, window, *, limit: int | None = PAGE_RECORDS) -> list[tuple]:
+    """(result row, labels, Records or None) for each of a subject's result rows: the
+    records its figure counts, read through the apps' registered record sources."""
+    from liaison.compliance.engine import STATUS_LABELS
+    from liaison.compliance.records import record_context, records_behind
+
+    ctx = record_context(window)
+    out, seen = [], {}
+    for row in results:
+        key = (row.metric, row.subject_id)
+        if key not in seen:
+            seen[key] = records_behind(ctx, row.metric, row.subject_id, limit=limit)
+        out.append((row, {"metric_label": METRIC_LABELS.get(row.metric, row.metric),
+                          "status_label": STATUS_LABELS.get(row.status, row.status)},
+                    seen[key]))
+    return out
+
+
+# --- the quarterly bulletin's district totals and inspections chapter --------------------------
+
+
+def totals(results) -> dict:
+    """The district totals row: result rows by status, and the completion rate."""
+    counts = results.order_by().aggregate(
+        total=Count("pk"), **{status: Count("pk", filter=Q(status=status))
+                              for status in STATUSES})
+    total = counts["total"]
+    return {**counts, "lagging": counts[BEHIND] + counts[NOT_MET],
+            "met_rate": round(100 * counts[MET] / total) if total else 0}
+
+
+def inspection_figures(user, start: dt.date, end: dt.date) -> dict:
+    """Inspections held in [start, end] that the user may see (a covert inspection's own
+    units do not see it before it is published), by kind; the problems they found and where
+    their rectification stands (overdue: still 整改中 after its deadline, as of `end`)."""
+    from supervision.models import Inspection
+
+    inspections = Inspection.objects.restrict(user, VIEW).filter(
+        start_date__range=(start, end))
+    kinds = inspections.order_by().aggregate(
+        total=Count("pk"),
+        regular=Count("pk", filter=Q(regularity=Inspection.Regularity.REGULAR)),
+        phased=Count("pk", filter=Q(regularity=Inspection.Regularity.PHASED)),
+        scheduled=Count("pk", filter=Q(timing=Inspection.Timing.SCHEDULED)),
+        random=Count("pk", filter=Q(timing=Inspection.Timing.RANDOM)),
+        open=Count("pk", filter=Q(manner=Inspection.Manner.OPEN)),
+        covert=Count("pk", filter=Q(manner=Inspection.Manner.COVERT)),
+        with_findings=Count("pk", filter=~Q(findings="")))
+    S = Rectification.Status
+    items = Rectification.objects.restrict(user, VIEW).filter(inspection__in=inspections)
+    rectifications = items.order_by().aggregate(
+        total=Count("pk"),
+        in_progress=Count("pk", filter=Q(status=S.IN_PROGRESS)),
+        reported=Count("pk", filter=Q(status=S.REPORTED)),
+        accepted=Count("pk", filter=Q(status=S.ACCEPTED)),
+        overdue=Count("pk", filter=Q(status=S.IN_PROGRESS, deadline__lt=end)))
+    by_unit = list(items.order_by().values("unit__name", "unit__path").annotate(
+        total=Count("pk"), accepted=Count("pk", filter=Q(status=S.ACCEPTED)),
+        overdue=Count("pk", filter=Q(status=S.IN_PROGRESS, deadline__lt=end)))
+        .order_by("unit__path"))
+    return {"kinds": kinds, "rectifications": rectifications, "by_unit": by_unit,
+            "start": start, "end": end}

@@ -5,9 +5,10 @@ inspections with their rectification items."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from liaison.background import run_in_background
@@ -15,7 +16,7 @@ from liaison.compliance.engine import Window
 from liaison.services import record_stamp, record_validate
 from supervision import jobs
 from supervision.models import ComplianceRun, Inspection, Rectification, ReportFile
-from supervision.tasks import bulletin_task, compliance_run_task
+from supervision.tasks import bulletin_task, compliance_run_task, official_bulletin_task
 
 ACTIVE = [ComplianceRun.Status.PENDING, ComplianceRun.Status.RUNNING]
 
@@ -132,6 +133,110 @@ def bulletin_request(*, window: Window, acting_user) -> ReportFile:
     report = ReportFile.objects.create(kind="bulletin", requested_by=acting_user, params=params)
     transaction.on_commit(lambda: run_in_background(bulletin_task, report.pk))
     return report
+
+
+# --- the quarterly district bulletin in the 红头 layout (组织部) -----------------------------
+
+# 机关代字〔年份〕序号号 (GB/T 9704): the year in hexagonal brackets, the number without
+# leading zeros.
+DOC_NUMBER = re.compile(
+    r"^(?P<code>[\u4e00-\u9fff]{2,12})〔(?P<year>\d{4})〕(?P<seq>[1-9]\d{0,3})号$")
+DOC_NUMBER_EXAMPLE = "区委组通〔2026〕12号"
+PERIODS = {"Q1": "第一季度", "Q2": "第二季度", "Q3": "第三季度", "Q4": "第四季度", "Y": "全年"}
+
+
+def doc_number_parse(number: str) -> tuple[str, int]:
+    """The cleaned document number and its year; a ValidationError in Chinese saying what
+    is wrong with it otherwise."""
+    number = re.sub(r"\s+", "", number or "")
+    if not number:
+        raise ValidationError({"doc_number": "请填写文号"})
+    match = DOC_NUMBER.match(number)
+    if match is None:
+        if re.search(r"[\[\]()（）【】〈〉<>{}]\d{4}", number):
+            hint = "年份应使用六角括号〔〕"
+        elif re.search(r"〕0\d*号$", number):
+            hint = "序号不编虚位（写“12号”，不写“012号”）"
+        elif not number.endswith("号"):
+            hint = "文号应以“号”结尾"
+        elif not re.match(r"^[\u4e00-\u9fff]{2,12}〔", number):
+            hint = "文号应以2至12个汉字的机关代字开头"
+        else:
+            hint = "年份应为4位数字，序号为1至4位数字"
+        raise ValidationError({"doc_number": f"文号格式不正确：{hint}。"
+                                             f"正确格式如：{DOC_NUMBER_EXAMPLE}"})
+    return number, int(match.group("year"))
+
+
+def period_window(year: int, period: str, today: dt.date) -> tuple[dt.date, Window]:
+    """The period's first day and its window: as of the period's last day, or today if
+    earlier (the year's figures to date, spec §3)."""
+    if period not in PERIODS:
+        raise ValidationError({"period": "请选择季度或全年"})
+    if period == "Y":
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    else:
+        quarter = int(period[1])
+        start = dt.date(year, 3 * quarter - 2, 1)
+        end = (dt.date(year, 3 * quarter + 1, 1) if quarter < 4
+               else dt.date(year + 1, 1, 1)) - dt.timedelta(days=1)
+    if start > today:
+        raise ValidationError({"period": f"{year}年{PERIODS[period]}尚未开始，不能通报"})
+    return start, Window(year, min(end, today))
+
+
+@transaction.atomic
+def official_bulletin_request(*, year: int, period: str, doc_number: str, issuer: str,
+                              acting_user, today: dt.date | None = None) -> ReportFile:
+    """组织部's quarterly (or yearly) district bulletin with its document number and issuing
+    body, built in the background (supervision.jobs.official_bulletin_build)."""
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    number, number_year = "", None
+    try:
+        number, number_year = doc_number_parse(doc_number)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+    issuer = (issuer or "").strip()
+    if not issuer:
+        errors["issuer"] = "请填写发文机关"
+    elif len(issuer) > 50:
+        errors["issuer"] = "发文机关不能超过50个字"
+    elif not re.search(r"[\u4e00-\u9fff]", issuer):
+        errors["issuer"] = "发文机关应为中文全称，如：中共示范区委组织部"
+    try:
+        start, window = period_window(year, period, today)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+        start = window = None
+    if number_year is not None and number_year not in {year, today.year}:
+        errors["doc_number"] = (f"文号中的年份〔{number_year}〕应为通报所属年度〔{year}〕"
+                                f"或发文年度〔{today.year}〕")
+    if number and "doc_number" not in errors:
+        used = ReportFile.objects.select_for_update().filter(
+            doc_year=number_year, doc_number=number).exclude(
+            status=ReportFile.Status.FAILED).first()
+        if used is not None:
+            errors["doc_number"] = (f"文号“{number}”已用于{used.requested_at:%Y-%m-%d}生成的通报，"
+                                    "同一年度的文号不能重复，请使用新的文号")
+    if errors:
+        raise ValidationError(errors)
+    jobs.fail_lost_jobs()
+    params = {"year": year, "as_of": window.as_of.isoformat(), "period": period,
+              "period_start": start.isoformat(), "period_label": f"{year}年{PERIODS[period]}"}
+    try:
+        with transaction.atomic():
+            report = ReportFile.objects.create(
+                kind=OFFICIAL_BULLETIN, requested_by=acting_user, params=params,
+                doc_number=number, doc_year=number_year, issuer=issuer)
+    except IntegrityError:  # the same number taken at the same moment by another request
+        raise ValidationError({"doc_number": f"文号“{number}”本年度已使用，请使用新的文号"}) \
+            from None
+    transaction.on_commit(lambda: run_in_background(official_bulletin_task, report.pk))
+    return report
+
+
+OFFICIAL_BULLETIN = "official_bulletin"
 
 
 # --- inspections and rectification (督查与整改) ---------------------------------------------------

@@ -42,3 +42,9 @@ def nightly_compliance() -> int:
 def bulletin_task(report_id: int) -> int:
     jobs.bulletin_build(report_id)
     return report_id
+
+
+@shared_task
+def official_bulletin_task(report_id: int) -> int:
+    jobs.official_bulletin_build(report_id)
+    return report_id

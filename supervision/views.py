@@ -109,6 +109,8 @@ class DashboardView(ReportWindowMixin, PageView):
                                            can_run=has_role(self.request.user, *RUNNERS),
                                            can_bulletin=has_role(self.request.user,
                                                                  Role.ORG_DEPT, Role.INSPECTOR),
+                                           can_official_bulletin=has_role(self.request.user,
+                                                                          Role.ORG_DEPT),
                                            pending=services.active_run(window.year,
                                                                        window.as_of),
                                            section_links=sections_for(self.request.user),
@@ -132,6 +134,9 @@ class DashboardView(ReportWindowMixin, PageView):
             lagging=[(r, _row_labels(r)) for r in selectors.lagging(results)[:50]],
             lagging_count=results.filter(status__in=selectors.LAGGING).count(),
         )
+        if unit is not None:  # the unit's own figures, each with the records it counts
+            context["own_rows"] = selectors.figures_with_records(
+                results.filter(subject_type="organization", subject_id=unit.pk), window)
         return context
 
     def scope_label(self) -> str:
@@ -309,25 +314,37 @@ class LaggingListView(ReportWindowMixin, PageView):
 
 
 class CadreReportView(ReportWindowMixin, PageView):
+    """A cadre's figures of the year, each with the records it counts (the first few on the
+    page, every one in the PDF) so that an inspector can check the evidence."""
+
     allowed_roles = (*READERS, Role.CADRE)
     model = Cadre
     template_name = "supervision/cadre_report.html"
+    record_limit: int | None = selectors.PAGE_RECORDS
 
     def get_context_data(self, **kwargs):
+        from supervision.selfreport import is_leader, may_download
+
         cadre = get_object_or_404(Cadre.objects.restrict(self.request.user, VIEW),
                                   pk=self.kwargs["pk"])
         window, run = self.window_and_run()
         rows = []
         if run:
-            rows = [(r, _row_labels(r)) for r in selectors.visible_results(
-                self.request.user, run).filter(subject_type="cadre", subject_id=cadre.pk)]
+            rows = selectors.figures_with_records(
+                selectors.visible_results(self.request.user, run).filter(
+                    subject_type="cadre", subject_id=cadre.pk), window,
+                limit=self.record_limit)
         return super().get_context_data(cadre=cadre, window=window, run=run, rows=rows,
                                         saved_since=selectors.records_saved_since(
                                             run.finished_at if run else None),
+                                        self_report=is_leader(cadre, window.year)
+                                        and may_download(self.request.user, cadre),
                                         title=f"{cadre.name}的年度完成情况", **kwargs)
 
 
 class CadreReportPdfView(CadreReportView):
+    record_limit = None  # the PDF lists every record
+
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
         pdf = render_pdf("supervision/pdf/cadre.html", {
@@ -349,7 +366,10 @@ class UnitReportPdfView(ReportWindowMixin, PageView):
         results = selectors.visible_results(request.user, run).filter(
             org_path__startswith=unit.path)
         metrics = selectors.by_metric(results)
+        own = selectors.figures_with_records(
+            results.filter(subject_type="organization", subject_id=unit.pk), window, limit=None)
         pdf = render_pdf("supervision/pdf/unit.html", {
+            "own_rows": own,
             "title": f"{unit.name}联系服务群众工作完成情况", "unit": unit, "run": run,
             "year": window.year, "as_of": window.as_of, "metrics": metrics,
             "chart": charts.status_bars(metrics),
@@ -380,6 +400,41 @@ class BulletinView(ReportWindowMixin, RoleRequiredMixin, View):
             return Window.for_year(timezone.localdate().year, today=timezone.localdate())
 
 
+class OfficialBulletinView(RoleRequiredMixin, View):
+    """组织部's quarterly district bulletin in the 红头 layout: the period, the document number
+    (文号) and the issuing body (发文机关) are set here; the PDF is built in the background and
+    downloaded from its report page. Lists the user's earlier official bulletins."""
+
+    allowed_roles = (Role.ORG_DEPT,)
+    template_name = "supervision/official_bulletin.html"
+
+    def get(self, request):
+        return self.render(forms.OfficialBulletinForm(today=timezone.localdate()))
+
+    def post(self, request):
+        form = forms.OfficialBulletinForm(request.POST, today=timezone.localdate())
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                report = services.official_bulletin_request(
+                    year=data["year"], period=data["period"], doc_number=data["doc_number"],
+                    issuer=data["issuer"], acting_user=request.user)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                messages.success(request, f"已开始生成{report.doc_number}，完成后可在本页下载")
+                return redirect("supervision:report_detail", pk=report.pk)
+        return self.render(form, status=400)
+
+    def render(self, form, status=200):
+        earlier = ReportFile.objects.filter(kind=services.OFFICIAL_BULLETIN,
+                                            requested_by=self.request.user)[:20]
+        return TemplateResponse(self.request, self.template_name, {
+            "form": form, "title": "季度通报（红头文件）", "earlier": earlier}, status=status)
+
+
 class ReportDetailView(RoleRequiredMixin, View):
     allowed_roles = (Role.ORG_DEPT, Role.INSPECTOR)
     model = ReportFile
@@ -391,16 +446,19 @@ class ReportDetailView(RoleRequiredMixin, View):
         if request.GET.get("format") == "json":
             return JsonResponse({"id": report.pk, "status": report.status,
                                  "status_label": report.get_status_display(),
-                                 "progress": 100 if finished else 0, "finished": finished,
-                                 "error": report.error})
+                                 "progress": 100 if finished else report.progress,
+                                 "finished": finished, "error": report.error})
+        official = report.kind == services.OFFICIAL_BULLETIN
         if request.GET.get("download"):
             if report.status != ReportFile.Status.DONE:
                 raise Http404
+            name = (f"{report.doc_number}{report.params.get('period_label')}通报" if official
+                    else f"{report.params.get('year')}年区通报")
             return FileResponse(report.file.open("rb"), as_attachment=True,
-                                filename=f"{report.params.get('year')}年区通报.pdf",
-                                content_type="application/pdf")
+                                filename=f"{name}.pdf", content_type="application/pdf")
         return TemplateResponse(request, "supervision/report_detail.html", {
-            "report": report, "title": "区通报", "finished": finished})
+            "report": report, "title": report.doc_number if official else "区通报",
+            "official": official, "finished": finished})
 
 
 # --- quota tables and closed years (组织部) ------------------------------------------------------
@@ -685,3 +743,42 @@ class RectificationReviewView(RoleRequiredMixin, View):
         else:
             messages.success(request, "已验收" if accept else "已退回，责任单位需重新整改")
         return redirect(item.inspection.get_absolute_url())
+
+
+# --- a leader's year-end self-report material (述职素材) ------------------------------------------
+
+
+class SelfReportView(RoleRequiredMixin, View):
+    """述职素材 as PDF (default) or Word (?format=docx): the leader themself, 组织部 and
+    纪检监察 within their scope (supervision.selfreport.may_download); a cadre who held no
+    leading position in the year has none (404)."""
+
+    allowed_roles = (Role.CADRE, Role.ORG_DEPT, Role.INSPECTOR)
+    model = Cadre
+
+    def get(self, request, pk):
+        from django.conf import settings
+
+        from supervision import selfreport
+
+        cadre = get_object_or_404(Cadre.objects.restrict(request.user, VIEW), pk=pk)
+        if not selfreport.may_download(request.user, cadre):
+            raise PermissionDenied("只有本人、组织部和纪检监察可以下载述职素材")
+        today = timezone.localdate()
+        year = year_param(request.GET.get("year"), today.year, latest=today.year)
+        if not selfreport.is_leader(cadre, year):
+            raise Http404("该干部本年度未担任领导职务，没有述职素材")
+        material = selfreport.material_build(cadre=cadre, year=year)
+        name = f"{year}年述职素材-{cadre.name}"
+        if request.GET.get("format") == "docx":
+            from liaison.exports import attach
+
+            content = selfreport.material_docx(material, district_name=settings.DISTRICT_NAME)
+            return attach(HttpResponse(content, content_type=DOCX), f"{name}.docx")
+        pdf = render_pdf("supervision/pdf/self_report.html", {
+            "title": material.title, "m": material, "year": year,
+            "as_of": material.window.as_of}, user=request.user)
+        return pdf_response(pdf, name)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

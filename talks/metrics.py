@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
 
 from liaison.compliance.engine import Context, Names, Row, status_of
 from liaison.compliance.queries import by_category, cadre_household_periods, counts
@@ -15,9 +15,13 @@ from liaison.compliance.registry import (
     ORGANIZATION,
     Metric,
     MetricInfo,
+    RecordSource,
     RowSource,
+    SummarySource,
     register_metric,
+    register_records,
     register_row_source,
+    register_summary,
 )
 from liaison.models import LEADER_POINT_CATEGORIES, Cadre, Category, ContactAssignment, Position
 from talks.models import Talk
@@ -41,8 +45,8 @@ def leader_talks(ctx: Context) -> dict:
             for key in initiated.keys() | joined.keys()}
 
 
-def masses_talks(ctx: Context) -> dict:
-    """Talks the cadre initiated with a household they were linked to on the talk's date."""
+def with_linked_household(ctx: Context):
+    """Talks in the window with a household their initiator was linked to on the talk's date."""
     linked = ContactAssignment.objects.filter(
         kind=ContactAssignment.Kind.HOUSEHOLD, cadre_id=OuterRef("talk__initiator_id"),
         target_household_id=OuterRef("household_id"),
@@ -50,8 +54,12 @@ def masses_talks(ctx: Context) -> dict:
     ).filter(Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("talk__date")))
     with_linked = Talk.households.through.objects.filter(talk_id=OuterRef("pk")) \
         .filter(Exists(linked))
-    talks = ctx.narrow(talks_in_window(ctx).filter(Exists(with_linked)), "initiator_id")
-    return counts(talks, ("initiator_id",))
+    return talks_in_window(ctx).filter(Exists(with_linked))
+
+
+def masses_talks(ctx: Context) -> dict:
+    """Talks the cadre initiated with a household they were linked to on the talk's date."""
+    return counts(ctx.narrow(with_linked_household(ctx), "initiator_id"), ("initiator_id",))
 
 
 C = Category
@@ -180,3 +188,56 @@ register_row_source(RowSource("member_talks", member_talk_rows, (
     MetricInfo("member_talks", "党组织负责人与党员谈心", CADRE),)))
 register_row_source(RowSource("pairwise_talks", pairwise_rows, (
     MetricInfo("pairwise_talks", "班子成员两两谈心", ORGANIZATION, unit="对"),)))
+
+
+# --- the records behind the figures and a leader's year-end table -------------------------------
+# Never a talk's content (its personal data): the date, the type and the form only.
+
+TYPE_LABELS, FORM_LABELS = dict(Talk.Type.choices), dict(Talk.Form.choices)
+
+
+def talk_values(talks):
+    return talks.values("pk", "date", type_=F("type"), form_=F("form"), place=Value(""))
+
+
+def talk_labels(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        row["detail"] = (f"{TYPE_LABELS.get(row.pop('type_'), '')}"
+                         f"（{FORM_LABELS.get(row.pop('form_'), '')}）")
+    return rows
+
+
+def cadre_talks(ctx: Context, cadre_id: int):
+    """Talks the cadre initiated or took part in (leader_talks counts each once)."""
+    return talks_in_window(ctx).filter(Q(initiator_id=cadre_id) | Q(cadres__id=cadre_id)) \
+        .distinct()
+
+
+def leader_talk_records(ctx: Context, cadre_id: int):
+    return talk_values(cadre_talks(ctx, cadre_id))
+
+
+def masses_talk_records(ctx: Context, cadre_id: int):
+    return talk_values(with_linked_household(ctx).filter(initiator_id=cadre_id))
+
+
+register_records(RecordSource("leader_talks", leader_talk_records, expand=talk_labels))
+register_records(RecordSource("masses_talks", masses_talk_records, expand=talk_labels))
+
+
+def talk_summary(window, cadre_id: int):
+    """Talks of the year to date by type: initiated, taken part in (counts only)."""
+    talks = Talk.objects.filter(date__range=(window.start, window.as_of))
+    initiated = dict(talks.filter(initiator_id=cadre_id).order_by().values_list("type")
+                     .annotate(n=Count("pk")))
+    joined = dict(talks.filter(cadres__id=cadre_id).order_by().values_list("type")
+                  .annotate(n=Count("pk", distinct=True)))
+    if not initiated and not joined:
+        return None
+    rows = [(label, initiated.get(code, 0), joined.get(code, 0),
+             initiated.get(code, 0) + joined.get(code, 0))
+            for code, label in Talk.Type.choices if initiated.get(code) or joined.get(code)]
+    return ("谈话类型", "发起（次）", "参与（次）", "合计（次）"), rows
+
+
+register_summary(SummarySource("talks", "谈心谈话（按类型）", talk_summary, order=40))

@@ -111,3 +111,61 @@ def default_quotas() -> dict[str, dict[str, int]]:
 def metric_unit(code: str) -> str:
     info = METRICS.get(code)
     return info.unit if info else ""
+
+
+# --- the records behind a figure ----------------------------------------------------------------
+# So that an inspector can check the evidence, an app declares, for a metric it contributes,
+# which of its records a subject's figure counts (supervision reads them through this registry,
+# never by importing the app):
+#
+#     register_records(RecordSource("household_visits", household_visit_records))
+#
+# `rows(ctx, subject_id)` returns a queryset of dicts with the keys of RECORD_KEYS (the same
+# filters as the metric's `actual`, so that counting them gives the figure for a count metric);
+# `expand(rows)` may add what one query cannot give portably (a trip's several places).
+
+RECORD_KEYS = ("pk", "date", "end_date", "place", "detail", "household_code", "household_name")
+
+
+@dataclass(frozen=True)
+class RecordSource:
+    metric: str
+    rows: Callable
+    expand: Callable | None = None
+    # Whether the figure counts the records (True) or something else about them (distinct
+    # days, months, quarters): only then does the number of records equal the figure.
+    counts_records: bool = True
+
+
+RECORD_SOURCES: dict[str, RecordSource] = {}
+
+
+def register_records(source: RecordSource) -> RecordSource:
+    RECORD_SOURCES[source.metric] = source  # by metric: registering again replaces
+    return source
+
+
+# --- a cadre's year-end material (述职素材) ----------------------------------------------------
+# Tables an app adds to a leader's self-report beyond the records behind the figures (talks by
+# type, petitions received on reception days, pledges and their grades):
+#
+#     register_summary(SummarySource("talks", "谈心谈话", talk_summary, order=40))
+#
+# `table(window, cadre_id)` returns (headers, rows) computed by the database, or None when the
+# cadre has nothing to show there.
+
+
+@dataclass(frozen=True)
+class SummarySource:
+    name: str
+    title: str
+    table: Callable
+    order: int = 100
+
+
+SUMMARY_SOURCES: dict[str, SummarySource] = {}
+
+
+def register_summary(source: SummarySource) -> SummarySource:
+    SUMMARY_SOURCES[source.name] = source
+    return source

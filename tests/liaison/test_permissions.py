@@ -100,7 +100,11 @@ ACCESS = {
     "supervision:cadre_report": LIAISON,
     "supervision:cadre_pdf": LIAISON,
     "supervision:unit_pdf": READERS,
+    # 述职素材: the walk's cadre holds no leading position, so nobody gets one for them;
+    # tests/supervision/test_self_report.py walks every role with a leader.
+    "supervision:self_report": set(),
     "supervision:bulletin": HISTORY,
+    "supervision:official_bulletin": ORG,  # 组织部 gives the 红头 bulletin its 文号
     "supervision:report_detail": {ORG_DEPT},  # only the requester's own file (see tree)
     "supervision:quotas": HISTORY,
     "supervision:years": HISTORY,

@@ -110,7 +110,7 @@ def test_a_cadre_page_shows_their_rows(client, people, published):
     client.force_login(people.org_dept)
     cadre = published.results.get(subject_code="GB005", metric="household_visits")
     page = client.get(reverse("supervision:cadre_report", args=[cadre.subject_id]), YEAR)
-    assert [(r.metric, r.actual) for r, _ in page.context["rows"]] == [
+    assert [(r.metric, r.actual) for r, _, _ in page.context["rows"]] == [
         ("community_registration", 0), ("household_visit_days", 1), ("household_visits", 2),
         ("masses_talks", 0), ("pledge_published", 0)]
 

@@ -112,9 +112,8 @@ def holds_every_row(grants, model: type[models.Model], path_lookup: str) -> bool
         if field.null:
             return False
         model = field.related_model
-    from liaison.models import Organization
-
-    tops = list(Organization.objects.filter(parent__isnull=True)
+    # `model` is now the organization tree's model (reached, not imported: it imports this).
+    tops = list(model._default_manager.filter(parent__isnull=True)
                 .values_list("path", flat=True)[:2])
     return len(tops) == 1 and tops[0] in roots
 

@@ -219,7 +219,8 @@ def bulletin_build(report_id: int) -> None:
             "title": f"{year}年度党员干部直接联系服务群众工作情况通报", "run": run,
             "year": year, "as_of": as_of, "window": window, "metrics": metrics,
             "chart": charts.status_bars(metrics), "units": selectors.by_unit(results, None),
-            "lagging_by_unit": lagging_by_unit, "chapters": chapters}, user=user)
+            "lagging_by_unit": lagging_by_unit, "chapters": chapters,
+            "trends": selectors.trend_charts(user, window)}, user=user)
         report.file.save(f"bulletin-{report.pk}.pdf", ContentFile(pdf), save=False)
         report.status = ReportFile.Status.DONE
     except Exception as exc:
@@ -279,7 +280,7 @@ def official_bulletin_build(report_id: int) -> None:
             "totals": selectors.totals(results), "metrics": metrics,
             "chart": charts.status_bars(metrics), "ranking": ranking, "chapters": chapters,
             "inspections": selectors.inspection_figures(user, start, as_of),
-            "issued_on": issued_on}, user=user)
+            "trends": selectors.trend_charts(user, window), "issued_on": issued_on}, user=user)
         step(95)
         report.file.save(f"bulletin-{report.pk}.pdf", ContentFile(pdf), save=False)
         report.status, report.progress = ReportFile.Status.DONE, 100

@@ -190,3 +190,16 @@ def inspection_figures(user, start: dt.date, end: dt.date) -> dict:
         .order_by("unit__path"))
     return {"kinds": kinds, "rectifications": rectifications, "by_unit": by_unit,
             "start": start, "end": end}
+
+
+def trend_charts(user, window, unit=None) -> list:
+    """每月趋势: [(trend, its twelve monthly figures, its chart)] of the ledgers `user` reads,
+    for the trends page and the bulletins alike (the same picture on paper)."""
+    from liaison.charts import month_bars
+    from liaison.sections import monthly_counts, trends_for
+
+    out = []
+    for trend in trends_for(user):
+        values = monthly_counts(trend, user, window, unit)
+        out.append((trend, values, month_bars(trend.label, values, trend.unit)))
+    return out

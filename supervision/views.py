@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from liaison.charts import MONTHS, month_bars
+from liaison.charts import MONTHS
 from liaison.compliance.engine import STATUS_LABELS, Window
 from liaison.compliance.registry import METRIC_LABELS
 from liaison.exports import pdf_response, spreadsheet_response, workbook_response
@@ -33,7 +33,7 @@ from liaison.models import Cadre, Category, ClosedYear, Organization
 from liaison.params import date_param, id_param, year_param
 from liaison.pdf import render_pdf
 from liaison.permissions import CHANGE, VIEW, Role, grants_with, has_role, subtree_q
-from liaison.sections import SECTIONS, monthly_counts, sections, trends_for
+from liaison.sections import SECTIONS, sections
 from liaison.services import year_close, year_reopen
 from supervision import charts, filters, forms, jobs, selectors, services
 from supervision.forms import QuotaTableForm
@@ -234,14 +234,14 @@ class TrendsView(ReportWindowMixin, PageView):
 
     def get_context_data(self, **kwargs):
         window, unit = self.window(), self.unit()
-        series = [(trend, monthly_counts(trend, self.request.user, window, unit))
-                  for trend in trends_for(self.request.user)]
+        trends = selectors.trend_charts(self.request.user, window, unit)
+        series = [(trend, values) for trend, values, _ in trends]
         return super().get_context_data(
             window=window, unit=unit, series=series, trends_page=True, months=MONTHS,
             table=[{"label": trend.label, "unit": trend.unit, "values": values,
                     "total": sum(n for n in values if n is not None)}
                    for trend, values in series],
-            charts=[month_bars(trend.label, values, trend.unit) for trend, values in series],
+            charts=[chart for _, _, chart in trends],
             section_links=sections_for(self.request.user), **kwargs)
 
 

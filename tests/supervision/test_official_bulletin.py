@@ -83,8 +83,11 @@ def test_the_bulletin_pdf_has_the_red_header_every_chapter_and_the_totals(
     titles = [s.title for s in sections() if s.bulletin_template]
     assert titles == ["调查研究", "联系点和入户走访", "信访接待", "谈心谈话", "群众意见",
                       "承诺践诺"]
-    for n, title in enumerate([*titles, "督查检查"], start=1):
+    for n, title in enumerate([*titles, "督查检查", "每月趋势"], start=1):
         assert f"（{n}）{title}" in flat, title
+    # The trends page's charts, drawn into the PDF (their titles are text in the PDF).
+    for title in ("调研（次）", "走访（次）", "信访案件（件）", "谈心谈话（次）", "群众意见（条）"):
+        assert title in flat, title
     # The district totals row.
     totals = selectors.totals(selectors.visible_results(people.org_dept, run))
     assert totals["total"] > 0

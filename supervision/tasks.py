@@ -42,3 +42,16 @@ def nightly_compliance() -> int:
 def bulletin_task(report_id: int) -> int:
     jobs.bulletin_build(report_id)
     return report_id
+
+
+@shared_task(acks_late=True)
+def flag_run_task(run_id: int) -> int:
+    return jobs.flag_run_execute(run_id).pk
+
+
+@shared_task
+def nightly_plausibility() -> int:
+    """Beat: recompute the plausibility flags (可信度提示)."""
+    run = jobs.flag_run_create()
+    transaction.on_commit(lambda: flag_run_task.delay(run.pk))
+    return run.pk

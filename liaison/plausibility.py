@@ -277,14 +277,46 @@ def _window_rows(model, day_field: str):
     ).order_by().values("entered_by")
 
 
+def _busy_entry_days(scan: Scan, models: list) -> Q:
+    """The entries that could open a burst: those of a person on a day when they, that day
+    and the days a window reaches into, entered BURST_RECORDS records or more. Counted per
+    (person, day) by the database, so that the window query below runs on few rows."""
+    from django.db.models import Count
+
+    t = scan.t
+    since = scan.now - dt.timedelta(days=t["WINDOW_DAYS"])
+    per_day: dict[tuple[int, dt.date], int] = {}
+    for model in models:
+        for row in (model._default_manager.filter(
+                entered_by__isnull=False, created_at__gte=since,
+                **{f"{date_field(model)}__isnull": False})
+                .annotate(entered_on=TruncDate("created_at")).order_by()
+                .values("entered_by", "entered_on").annotate(n=Count("pk"))):
+            key = (row["entered_by"], row["entered_on"])
+            per_day[key] = per_day.get(key, 0) + row["n"]
+    reach = -(-t["BURST_HOURS"] // 24)  # a window from a day reaches this many days on
+    days: dict[int, list[dt.date]] = {}
+    for (person, day) in per_day:
+        if sum(per_day.get((person, day + dt.timedelta(days=k)), 0)
+               for k in range(reach + 1)) >= t["BURST_RECORDS"]:
+            days.setdefault(person, []).append(day)
+    q = Q(pk__in=[])
+    for person, person_days in days.items():
+        q |= Q(entered_by=person, entered_on__in=person_days)
+    return q if days else None
+
+
 def burst_anchors(scan: Scan) -> list[dict]:
     """Entries opening a window of BURST_HOURS in which their person entered BURST_RECORDS
     records or more (of every kind) whose dates spread over more than BURST_SPREAD_DAYS:
     [{"entered_by", "created_at", "window_end", "n", "spread"}]."""
-    t = scan.t
-    models = ledger_models()
     from django.db.models import Count
 
+    t = scan.t
+    models = ledger_models()
+    candidates = _busy_entry_days(scan, models)
+    if candidates is None:
+        return []
     counts, lows, highs = [], [], []
     for model in models:
         day = date_field(model)
@@ -298,9 +330,9 @@ def burst_anchors(scan: Scan) -> list[dict]:
     for count in counts[1:]:
         total = total + count
     anchors = []
-    since = scan.now - dt.timedelta(days=t["WINDOW_DAYS"])
     for model in models:
-        rows = (model._default_manager.filter(entered_by__isnull=False, created_at__gte=since)
+        rows = (model._default_manager.filter(**{f"{date_field(model)}__isnull": False})
+                .annotate(entered_on=TruncDate("created_at")).filter(candidates)
                 .annotate(window_end=ExpressionWrapper(
                     F("created_at") + dt.timedelta(hours=t["BURST_HOURS"]),
                     output_field=DateTimeField()))

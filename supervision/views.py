@@ -697,11 +697,13 @@ class FlagListView(ObjectListView):
 
     def get_extra_context(self) -> dict:
         jobs.fail_lost_jobs()
+        latest = FlagRun.objects.first()
         return {"rules": selectors.flag_rule_summary(self.request.user),
                 "last_run": FlagRun.objects.filter(status=FlagRun.Status.DONE).first(),
                 "working": services.active_flag_run(),
-                "failed": FlagRun.objects.exclude(status=FlagRun.Status.DONE).filter(
-                    status=FlagRun.Status.FAILED).first()}
+                # The latest run failed: say so (the flags shown are the previous run's).
+                "failed": latest if latest and latest.status == FlagRun.Status.FAILED
+                else None}
 
 
 class FlagDetailView(ObjectDetailView):

@@ -142,6 +142,12 @@ def test_twenty_records_in_a_day_spread_over_61_days_are_flagged(place):
     assert "20 条" in findings("burst")[0].detail
 
 
+def test_a_burst_across_midnight_is_flagged(place):
+    records = burst(place, UserFactory(username="clerk"), 20, 61,
+                    start=at(dt.date(2026, 6, 1), 23))
+    assert flagged("burst") == {(ResearchTrip, r.pk) for r in records}
+
+
 def test_nineteen_records_are_not_a_burst(place):
     burst(place, UserFactory(username="clerk"), 19, 61)
     assert flagged("burst") == set()

@@ -142,7 +142,7 @@ def test_other_roles_cannot_recompute(client, users, tree):
     assert FlagRun.objects.count() == 1
 
 
-def test_a_failed_run_keeps_the_previous_flags(tree, monkeypatch):
+def test_a_failed_run_keeps_the_previous_flags(client, users, tree, monkeypatch):
     def broken(scan):
         raise RuntimeError("规则出错")
 
@@ -154,6 +154,9 @@ def test_a_failed_run_keeps_the_previous_flags(tree, monkeypatch):
     assert run.status == FlagRun.Status.FAILED and "规则出错" in run.error
     assert set(PlausibilityFlag.objects.values_list("pk", flat=True)) == {
         tree.flag_in.pk, tree.flag_out.pk}
+    client.force_login(users.inspector)
+    html = page(client)
+    assert "失败：规则出错" in html and "东城的提示" in html
 
 
 def test_the_nightly_task_is_scheduled_and_recomputes(tree, settings,

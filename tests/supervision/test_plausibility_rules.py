@@ -364,3 +364,19 @@ def test_every_rule_says_in_plain_words_what_it_flags():
     assert "20 条" in words["burst"][1] and "60 天" in words["burst"][1]
     assert "8 户" in words["busy_day"][1]
     assert "7 天" in words["unconfirmed"][1]
+
+
+def test_a_report_file_gets_its_hash_when_saved_and_loses_it_when_removed(place):
+    import hashlib
+
+    from research.services import report_save
+
+    user = UserFactory()
+    report = ResearchReport(cadre=place.cadre, title="报告", submitted_on=DAY,
+                            file=SimpleUploadedFile("r.pdf", MINIMAL_PDF))
+    report = report_save(report=report, acting_user=user)
+    assert report.file_sha256 == hashlib.sha256(MINIMAL_PDF).hexdigest()
+    report.file = None
+    report_save(report=report, acting_user=user)
+    report.refresh_from_db()
+    assert report.file_sha256 == ""

@@ -195,3 +195,22 @@ def test_other_roles_do_not_see_flags_on_the_cadre_report(client, users, tree, r
     html = page(client, reverse("supervision:cadre_report", args=[tree.cadre_in.pk]))
     assert tree.cadre_in.name in html
     assert "可信度提示" not in html and LIST not in html
+
+
+def test_the_list_reads_a_fixed_number_of_queries(client, users, tree,
+                                                   django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users.inspector)
+    page(client)
+    with CaptureQueriesContext(connection) as few:
+        page(client)
+    for n in range(20):
+        PlausibilityFlag.objects.create(
+            run=tree.flag_run, rule="busy_day", content_type=tree.flag_in.content_type,
+            object_id=tree.trip_in.pk, cadre=tree.cadre_in, org_path=tree.community_in.path,
+            organization=tree.community_in, detail=f"提示{n}")
+    with django_assert_max_num_queries(len(few)):
+        html = page(client)
+    assert "提示19" in html

@@ -713,6 +713,10 @@ class FlagDetailView(ObjectDetailView):
     model = PlausibilityFlag
     template_name = "supervision/flag_detail.html"
     url_base = "supervision:flag"
+    fields = (Column("规则", "rule_title"), Column("记录类型", "content_type.name"),
+              Column("记录ID", "object_id"), Column("记录日期", "date"),
+              Column("干部", "cadre"), Column("单位", "organization.name"),
+              Column("情况", "detail"), Column("计算时间", "run.finished_at"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

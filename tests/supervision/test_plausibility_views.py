@@ -80,6 +80,7 @@ def test_a_flag_drills_down_to_its_record(client, users, tree):
     html = page(client, reverse("supervision:flag_detail", args=[tree.flag_in.pk]))
     assert tree.trip_in.get_absolute_url() in html
     assert "提示不等于结论" in html and "超过 30 天才录入系统" in html
+    assert "东城的提示" in html and tree.cadre_in.name in html and "调研" in html
     # ... and the record opens for the inspector.
     assert client.get(tree.trip_in.get_absolute_url()).status_code == 200
 

@@ -268,7 +268,14 @@ def flag_run_execute(run_id: int):
                 cadre_id=f.cadre_id, org_path=path, organization_id=orgs.get(path),
                 date=f.date, detail=f.detail[:300]))
         with transaction.atomic():
-            FlagRun.objects.select_for_update().filter(pk=run_id).first()
+            # Serialize with other runs publishing; a run that finds a newer one published
+            # steps aside, so the flags never go back to older data.
+            peers = list(FlagRun.objects.select_for_update().filter(
+                status__in=[FlagRun.Status.RUNNING, FlagRun.Status.DONE]).order_by("pk"))
+            if any(p.status == FlagRun.Status.DONE and p.pk > run_id for p in peers):
+                FlagRun.objects.filter(pk=run_id).update(
+                    status=FlagRun.Status.SUPERSEDED, finished_at=timezone.now())
+                return FlagRun.objects.get(pk=run_id)
             PlausibilityFlag.objects.all().delete()
             PlausibilityFlag.objects.bulk_create(flags, batch_size=2000)
             FlagRun.objects.filter(pk=run_id).update(

@@ -233,6 +233,7 @@ class FlagRun(models.Model):
         RUNNING = "running", "计算中"
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
+        SUPERSEDED = "superseded", "已被更新的计算取代"
 
     status = models.CharField("状态", max_length=16, choices=Status.choices,
                               default=Status.PENDING)

@@ -215,3 +215,15 @@ def test_the_list_reads_a_fixed_number_of_queries(client, users, tree,
     with django_assert_max_num_queries(len(few)):
         html = page(client)
     assert "提示19" in html
+
+
+def test_an_older_run_finishing_after_a_newer_one_steps_aside(tree, settings):
+    settings.PLAUSIBILITY = {"WINDOW_DAYS": 36500}
+    older, newer = jobs.flag_run_create(), jobs.flag_run_create()
+    jobs.flag_run_execute(newer.pk)
+    kept = set(PlausibilityFlag.objects.values_list("pk", flat=True))
+    assert kept
+    older = jobs.flag_run_execute(older.pk)
+    assert older.status == FlagRun.Status.SUPERSEDED
+    assert set(PlausibilityFlag.objects.values_list("pk", flat=True)) == kept
+    assert PlausibilityFlag.objects.filter(run=newer).count() == len(kept)

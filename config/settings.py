@@ -263,6 +263,18 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="liaison@localhost")
 # The platform's address as users reach it, for links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# Plausibility flags (可信度提示, liaison.plausibility): thresholds of the rules; a key left out
+# takes the default of liaison.plausibility.DEFAULTS.
+PLAUSIBILITY = {
+    "BACKDATING_DAYS": 30,
+    "BURST_RECORDS": 20,
+    "BURST_HOURS": 24,
+    "BURST_SPREAD_DAYS": 60,
+    "HOUSEHOLD_VISITS_PER_DAY": 8,
+    "UNCONFIRMED_AFTER_DAYS": 7,
+    "WINDOW_DAYS": 730,
+}
+
 CELERY_BEAT_SCHEDULE = {
     "audit-seal": {"task": "liaison.tasks.seal_audit_chain", "schedule": crontab(minute="*/10")},
     "hourly-pending-import-purge": {
@@ -272,6 +284,11 @@ CELERY_BEAT_SCHEDULE = {
     "daily-petition-deadlines": {
         "task": "petitions.tasks.notify_petition_deadlines",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "nightly-plausibility": {
+        "task": "supervision.tasks.nightly_plausibility",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 60 * 60 * 6},
     },
     "nightly-compliance": {
         "task": "supervision.tasks.nightly_compliance",

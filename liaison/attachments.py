@@ -194,3 +194,19 @@ def attachment_response(field_file, *, filename: str, content_type: str) -> File
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def content_sha256(fileobj) -> str:
+    """The SHA-256 (hex) of a file's bytes, as stored: the same file attached to two records
+    has the same digest (plausibility rule 5, liaison.plausibility)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    if hasattr(fileobj, "seek"):
+        fileobj.seek(0)
+    for chunk in fileobj.chunks() if hasattr(fileobj, "chunks") else iter(
+            lambda: fileobj.read(65536), b""):
+        digest.update(chunk)
+    if hasattr(fileobj, "seek"):
+        fileobj.seek(0)
+    return digest.hexdigest()

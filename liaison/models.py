@@ -383,6 +383,10 @@ class LedgerRecord(models.Model):
     and when is kept here. `ledger_date_fields` are checked against closed years."""
 
     ledger_date_fields: tuple[str, ...] = ()
+    # Whom a plausibility flag on the record is about (liaison.plausibility): the cadre field
+    # (default "cadre", when there is one) or else the unit field (default "unit").
+    ledger_cadre_field: str = ""
+    ledger_unit_field: str = ""
 
     entered_by = models.ForeignKey(User, verbose_name="录入人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+", editable=False)

@@ -35,6 +35,7 @@ class Opinion(LedgerRecord):
         RESOLVED = "resolved", "已解决"
 
     ledger_date_fields = ("received_on", "feedback_on")
+    ledger_unit_field = "collecting_unit"  # where a plausibility flag is kept
 
     code = models.CharField("意见编号", max_length=32, unique=True, blank=True,
                             help_text="留空则自动编号")

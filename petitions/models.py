@@ -36,6 +36,7 @@ class ReceptionDay(LedgerRecord):
         HOME_VISIT = "home_visit", "上门回访"
 
     ledger_date_fields = ("date",)
+    ledger_cadre_field = "host"  # whom a plausibility flag is about (liaison.plausibility)
 
     date = models.DateField("接待日期")
     host = models.ForeignKey(Cadre, verbose_name="接待领导（A角）", on_delete=models.PROTECT,
@@ -94,6 +95,8 @@ class Petition(LedgerRecord):
     MAX_EXTENSION_DAYS = 30
 
     ledger_date_fields = ("received_on",)
+    # A plausibility flag on a case is kept with its handling unit (no cadre field).
+    ledger_unit_field = "handling_unit"
 
     code = models.CharField("信访编号", max_length=32, unique=True)
     received_on = models.DateField("登记日期")

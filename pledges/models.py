@@ -185,6 +185,8 @@ class ProgressEvidence(models.Model):
     original_name = models.CharField("原文件名", max_length=200)
     content_type = models.CharField("文件类型", max_length=100)
     size = models.PositiveIntegerField("大小")
+    sha256 = models.CharField("文件指纹（SHA-256）", max_length=64, blank=True, db_index=True,
+                              editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)

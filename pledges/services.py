@@ -16,6 +16,7 @@ from liaison.attachments import (
     PHOTOS_AND_DOCUMENTS,
     attachment_check,
     attachment_name,
+    content_sha256,
     photo_reencoded,
 )
 from liaison.models import Position, active_on_q
@@ -172,6 +173,7 @@ def _evidence_store(*, progress: PledgeProgress, uploads, types, acting_user) ->
             evidence = ProgressEvidence(progress=progress, file=content,
                                         original_name=original_name,
                                         content_type=content_type, size=content.size,
+                                        sha256=content_sha256(content),
                                         uploaded_by=acting_user)
             evidence._history_user = acting_user
             evidence.save()

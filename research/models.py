@@ -135,6 +135,8 @@ class ResearchReport(LedgerRecord):
     topic = models.ForeignKey(ResearchTopic, verbose_name="所属课题", null=True, blank=True,
                               on_delete=models.PROTECT, related_name="reports")
     file = models.FileField("报告文件", upload_to="reports/%Y/", blank=True)
+    file_sha256 = models.CharField("文件指纹（SHA-256）", max_length=64, blank=True,
+                                   db_index=True, editable=False)
     submitted_on = models.DateField("提交日期")
     status = models.CharField("状态", max_length=16, choices=Status.choices,
                               default=Status.SUBMITTED)
@@ -166,6 +168,8 @@ class TripAttachment(models.Model):
     original_name = models.CharField("原文件名", max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
+    sha256 = models.CharField("文件指纹（SHA-256）", max_length=64, blank=True, db_index=True,
+                              editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True,
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)

@@ -8,6 +8,7 @@ from liaison.attachments import (
     PHOTOS_AND_DOCUMENTS,
     attachment_check,
     attachment_name,
+    content_sha256,
     photo_reencoded,
 )
 from liaison.permissions import Role, has_role, is_unrestricted
@@ -61,6 +62,10 @@ def report_save(*, report: ResearchReport, acting_user) -> ResearchReport:
         raise ValidationError("已采纳的调研报告不能再修改")
     if stored == S.RETURNED:
         report.status, report.reviewed_by = S.SUBMITTED, None
+    if not report.file:
+        report.file_sha256 = ""
+    elif not getattr(report.file, "_committed", True):  # a new upload
+        report.file_sha256 = content_sha256(report.file)
     return record_save(instance=report, acting_user=acting_user)
 
 
@@ -128,7 +133,7 @@ def trip_attachment_add(*, trip: ResearchTrip, upload, acting_user) -> TripAttac
     stored.name = attachment_name(content_type)
     attachment = TripAttachment(trip=trip, file=stored, original_name=original_name,
                                 content_type=content_type, size=stored.size,
-                                uploaded_by=acting_user)
+                                sha256=content_sha256(stored), uploaded_by=acting_user)
     return record_save(instance=attachment, acting_user=acting_user)
 
 

@@ -1,7 +1,9 @@
 import django_filters
 
 from liaison.filters import SearchFilterSet, subtree_filter, year_filter, yes_no_filter
-from supervision.models import Inspection, Rectification
+from liaison.models import Cadre
+from liaison.plausibility import flag_rules
+from supervision.models import Inspection, PlausibilityFlag, Rectification
 from supervision.selectors import overdue_q
 
 
@@ -32,3 +34,19 @@ class RectificationFilterSet(SearchFilterSet):
         if value is None:
             return queryset
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+
+def rule_choices() -> list[tuple[str, str]]:
+    return [(rule.code, rule.title) for rule in flag_rules()]
+
+
+class FlagFilterSet(SearchFilterSet):
+    search_fields = ("detail", "cadre__name", "cadre__code")
+    rule = django_filters.ChoiceFilter(label="规则", choices=rule_choices)
+    unit = subtree_filter("单位（含下级）", "org_path")
+    cadre = django_filters.ModelChoiceFilter(label="干部", queryset=Cadre.objects.all())
+    year = year_filter(field_name="date", lookup_expr="year", label="记录年度")
+
+    class Meta:
+        model = PlausibilityFlag
+        fields = ["q", "rule", "unit", "cadre", "year"]

@@ -48,6 +48,10 @@ def fail_lost_jobs() -> int:
     active = [ComplianceRun.Status.PENDING, ComplianceRun.Status.RUNNING]
     lost = ComplianceRun.objects.filter(status__in=active, requested_at__lt=cutoff).update(
         status=ComplianceRun.Status.FAILED, error=LOST_JOB_ERROR, finished_at=timezone.now())
+    from supervision.models import FlagRun
+
+    lost += FlagRun.objects.filter(status__in=active, requested_at__lt=cutoff).update(
+        status=FlagRun.Status.FAILED, error=LOST_JOB_ERROR, finished_at=timezone.now())
     return lost + ReportFile.objects.filter(
         status=ReportFile.Status.PENDING, requested_at__lt=cutoff).update(
         status=ReportFile.Status.FAILED, error=LOST_JOB_ERROR, finished_at=timezone.now())
@@ -289,3 +293,70 @@ def official_bulletin_build(report_id: int) -> None:
         report.error = str(exc)[:2000]
     report.finished_at = timezone.now()
     report.save()
+
+
+# --- plausibility flags (可信度提示) -----------------------------------------------------------
+
+
+def flag_run_create(*, acting_user=None):
+    from supervision.models import FlagRun
+
+    return FlagRun.objects.create(requested_by=acting_user)
+
+
+def flag_run_execute(run_id: int):
+    """Run every plausibility rule (liaison.plausibility) outside any transaction, then
+    replace all stored flags with this run's in one transaction: readers see the previous
+    run's flags or this one's, never a mix."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from liaison.plausibility import Scan, run_rules
+    from supervision.models import FlagRun, PlausibilityFlag
+
+    claimed = FlagRun.objects.filter(pk=run_id, status=FlagRun.Status.PENDING).update(
+        status=FlagRun.Status.RUNNING, started_at=timezone.now())
+    if not claimed:
+        return FlagRun.objects.get(pk=run_id)  # a duplicate delivery, or another process
+    try:
+        found = run_rules(Scan.today())
+        places = _cadre_places({f.cadre_id for _, f in found if f.cadre_id})
+        orgs = dict(Organization.objects.values_list("path", "pk"))
+        types = ContentType.objects.get_for_models(*{f.model for _, f in found})
+        flags = []
+        for rule, f in found:
+            path = f.unit_path or places.get(f.cadre_id, "")
+            flags.append(PlausibilityFlag(
+                run_id=run_id, rule=rule, content_type=types[f.model], object_id=f.object_id,
+                cadre_id=f.cadre_id, org_path=path, organization_id=orgs.get(path),
+                date=f.date, detail=f.detail[:300]))
+        with transaction.atomic():
+            # Serialize with other runs publishing; a run that finds a newer one published
+            # steps aside, so the flags never go back to older data.
+            peers = list(FlagRun.objects.select_for_update().filter(
+                status__in=[FlagRun.Status.RUNNING, FlagRun.Status.DONE]).order_by("pk"))
+            if any(p.status == FlagRun.Status.DONE and p.pk > run_id for p in peers):
+                FlagRun.objects.filter(pk=run_id).update(
+                    status=FlagRun.Status.SUPERSEDED, finished_at=timezone.now())
+                return FlagRun.objects.get(pk=run_id)
+            PlausibilityFlag.objects.all().delete()
+            PlausibilityFlag.objects.bulk_create(flags, batch_size=2000)
+            FlagRun.objects.filter(pk=run_id).update(
+                status=FlagRun.Status.DONE, flag_count=len(flags), finished_at=timezone.now())
+    except Exception as exc:
+        FlagRun.objects.filter(pk=run_id).update(
+            status=FlagRun.Status.FAILED, error=(str(exc) or type(exc).__name__)[:2000],
+            finished_at=timezone.now())
+        raise
+    return FlagRun.objects.get(pk=run_id)
+
+
+def _cadre_places(cadre_ids: set[int]) -> dict[int, str]:
+    """{cadre id: path of the unit of their latest position}, the position held today first."""
+    today = timezone.localdate()
+    places: dict[int, tuple] = {}
+    for cadre_id, path, start, end in Position.objects.filter(cadre_id__in=cadre_ids) \
+            .values_list("cadre_id", "organization__path", "start_date", "end_date"):
+        key = (end is None or end >= today, start)
+        if cadre_id not in places or key > places[cadre_id][0]:
+            places[cadre_id] = (key, path)
+    return {cadre_id: path for cadre_id, (_, path) in places.items()}

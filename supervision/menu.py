@@ -14,4 +14,6 @@ register_menu(
              (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN), SUPERVISION, order=40),
     MenuItem("整改事项", "supervision:rectification_list",
              (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN), SUPERVISION, order=45),
+    MenuItem("可信度提示", "supervision:flag_list", (Role.ORG_DEPT, Role.INSPECTOR),
+             SUPERVISION, order=50),
 )

@@ -234,3 +234,80 @@ class Rectification(models.Model):
 
     def is_overdue(self, today) -> bool:
         return self.status == self.Status.IN_PROGRESS and self.deadline < today
+
+
+class FlagRun(models.Model):
+    """One computation of the plausibility flags (liaison.plausibility): nightly by Celery
+    beat, or on demand by an inspector. A finished run replaces every flag at once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "计算中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+        SUPERSEDED = "superseded", "已被更新的计算取代"
+
+    status = models.CharField("状态", max_length=16, choices=Status.choices,
+                              default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField("发起时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    flag_count = models.PositiveIntegerField("提示条数", default=0)
+    error = models.TextField("错误信息", blank=True)
+
+    class Meta:
+        verbose_name = "可信度提示计算"
+        verbose_name_plural = "可信度提示计算"
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"第{self.pk}次可信度提示计算"
+
+    @property
+    def who(self) -> str:
+        return str(self.requested_by) if self.requested_by_id else "系统定时任务"
+
+
+class PlausibilityFlag(models.Model):
+    """A record a plausibility rule flagged in the latest finished run: a signal for
+    inspectors to look into, not a finding (提示不等于结论)."""
+
+    run = models.ForeignKey(FlagRun, verbose_name="计算", on_delete=models.CASCADE,
+                            related_name="flags")
+    rule = models.CharField("规则", max_length=32, db_index=True)
+    content_type = models.ForeignKey("contenttypes.ContentType", verbose_name="记录类型",
+                                     on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField("记录ID")
+    cadre = models.ForeignKey("liaison.Cadre", verbose_name="干部", null=True, blank=True,
+                              on_delete=models.CASCADE, related_name="plausibility_flags")
+    # The cadre's unit at the run (their latest position), or the unit of a unit's record:
+    # for the unit filter and for scoping.
+    org_path = models.CharField("单位路径", max_length=255, blank=True, db_index=True)
+    organization = models.ForeignKey(Organization, verbose_name="单位", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    date = models.DateField("记录日期", null=True, blank=True)
+    detail = models.CharField("情况", max_length=300)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "可信度提示"
+        verbose_name_plural = "可信度提示"
+        ordering = ["rule", "-date", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"]),
+                   models.Index(fields=["cadre", "rule"])]
+
+    def __str__(self) -> str:
+        return f"{self.rule_title}：{self.content_type.name} #{self.object_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:flag_detail", args=[self.pk])
+
+    @property
+    def rule_title(self) -> str:
+        from liaison.plausibility import RULES
+
+        rule = RULES.get(self.rule)
+        return rule.title if rule else self.rule

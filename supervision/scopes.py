@@ -3,9 +3,22 @@
 
 from django.db.models import Exists, OuterRef, Q
 
-from liaison.permissions import CHANGE, Policy, Role, grants_with, scope_for, subtree_q
-from liaison.scopes import READERS
-from supervision.models import ComplianceResult, Inspection, Rectification
+from liaison.permissions import (
+    CHANGE,
+    VIEW,
+    Policy,
+    Role,
+    grants_with,
+    scope_for,
+    subtree_q,
+)
+from liaison.scopes import READERS, serving_under
+from supervision.models import (
+    ComplianceResult,
+    Inspection,
+    PlausibilityFlag,
+    Rectification,
+)
 
 # 组织部 and 纪检监察 run inspections; the inspected units' admins read theirs and report.
 INSPECTORS = (Role.ORG_DEPT, Role.INSPECTOR)
@@ -60,3 +73,15 @@ def rectification_scope(user, action: str) -> Q:
     visible = ~Q(inspection__manner=Inspection.Manner.COVERT,
                  inspection__published_on__isnull=True)
     return q | (subtree_q(grants_with(user, *INSPECTED), "unit__path") & visible)
+
+
+@scope_for(PlausibilityFlag, policy=Policy(view=INSPECTORS, change=(), history=()))
+def flag_scope(user, action: str) -> Q:
+    """Flags are computed, never edited; 组织部 and 纪检监察 read those of the cadres serving
+    (or having served) under their grants, and of the units' records there."""
+    if action == CHANGE:
+        return Q(pk__in=[])
+    grants = grants_with(user, *INSPECTORS)
+    if not grants:
+        return Q(pk__in=[])
+    return serving_under(grants, VIEW, "cadre") | subtree_q(grants, "org_path")

@@ -203,3 +203,42 @@ def trend_charts(user, window, unit=None) -> list:
         values = monthly_counts(trend, user, window, unit)
         out.append((trend, values, month_bars(trend.label, values, trend.unit)))
     return out
+
+
+# --- plausibility flags (可信度提示) -----------------------------------------------------------
+
+
+def visible_flags(user):
+    from liaison.permissions import VIEW
+    from supervision.models import PlausibilityFlag
+
+    return PlausibilityFlag.objects.restrict(user, VIEW)
+
+
+def flag_count(user, cadre) -> int:
+    """The flags on a cadre's records the user may read."""
+    return visible_flags(user).filter(cadre=cadre).count()
+
+
+def flag_rule(code: str):
+    from liaison.plausibility import RULES, thresholds
+
+    rule = RULES.get(code)
+    return None if rule is None else {"code": code, "title": rule.title,
+                                      "description": rule.describe(thresholds())}
+
+
+def flag_rule_summary(user) -> list[dict]:
+    """Every rule in plain words with how many of its flags the user may read."""
+    from liaison.plausibility import rule_descriptions
+
+    counts = dict(visible_flags(user).order_by().values("rule").annotate(n=Count("pk"))
+                  .values_list("rule", "n"))
+    return [{"code": code, "title": title, "description": words, "count": counts.get(code, 0)}
+            for code, title, words in rule_descriptions()]
+
+
+def flag_record(flag):
+    """The record a flag points to, or None when it was deleted since the run."""
+    model = flag.content_type.model_class()
+    return None if model is None else model._default_manager.filter(pk=flag.object_id).first()

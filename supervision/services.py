@@ -318,3 +318,29 @@ def rectification_review(*, item, accept: bool, reason: str = "", acting_user,
         item.status, item.return_reason = Rectification.Status.IN_PROGRESS, reason.strip()
     _save(item, acting_user)
     return item
+
+
+# --- plausibility flags (可信度提示) -----------------------------------------------------------
+
+
+def active_flag_run():
+    """The flag run still working, if any (a lost one, past the time limit, does not count)."""
+    from supervision.models import FlagRun
+
+    return FlagRun.objects.filter(
+        status__in=[FlagRun.Status.PENDING, FlagRun.Status.RUNNING],
+        requested_at__gte=jobs.lost_before()).order_by("-pk").first()
+
+
+def flag_run_request(*, acting_user):
+    """An inspector's 重新计算: a run started in the background once this transaction
+    commits; while one is working, a second request gets that one."""
+    from supervision.tasks import flag_run_task
+
+    jobs.fail_lost_jobs()
+    running = active_flag_run()
+    if running is not None:
+        return running
+    run = jobs.flag_run_create(acting_user=acting_user)
+    transaction.on_commit(lambda: run_in_background(flag_run_task, run.pk))
+    return run

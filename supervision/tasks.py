@@ -48,3 +48,16 @@ def bulletin_task(report_id: int) -> int:
 def official_bulletin_task(report_id: int) -> int:
     jobs.official_bulletin_build(report_id)
     return report_id
+
+
+@shared_task(acks_late=True)
+def flag_run_task(run_id: int) -> int:
+    return jobs.flag_run_execute(run_id).pk
+
+
+@shared_task
+def nightly_plausibility() -> int:
+    """Beat: recompute the plausibility flags (可信度提示)."""
+    run = jobs.flag_run_create()
+    transaction.on_commit(lambda: flag_run_task.delay(run.pk))
+    return run.pk

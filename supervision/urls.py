@@ -2,7 +2,7 @@ from django.urls import path
 
 from liaison.generic_views import object_urls
 from supervision import views
-from supervision.models import Inspection, Rectification
+from supervision.models import Inspection, PlausibilityFlag, Rectification
 
 app_name = "supervision"
 urlpatterns = [
@@ -34,4 +34,7 @@ urlpatterns = [
          name="rectification_report"),
     path("rectifications/<int:pk>/review/", views.RectificationReviewView.as_view(),
          name="rectification_review"),
+    *object_urls(PlausibilityFlag, "flag", "flags/", list=views.FlagListView,
+                 detail=views.FlagDetailView, history=False),
+    path("flags/run/", views.FlagRunCreateView.as_view(), name="flag_run"),
 ]

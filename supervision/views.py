@@ -40,10 +40,13 @@ from supervision.forms import QuotaTableForm
 from supervision.models import (
     ComplianceResult,
     ComplianceRun,
+    FlagRun,
     Inspection,
+    PlausibilityFlag,
     Rectification,
     ReportFile,
 )
+from supervision.resources import FlagResource
 from supervision.scopes import INSPECTED, INSPECTORS
 
 READERS = (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN)
@@ -334,6 +337,9 @@ class CadreReportView(ReportWindowMixin, PageView):
                 selectors.visible_results(self.request.user, run).filter(
                     subject_type="cadre", subject_id=cadre.pk), window,
                 limit=self.record_limit)
+        # Plausibility flags are for 组织部 and 纪检监察 only (issue #13).
+        if has_role(self.request.user, *INSPECTORS):
+            kwargs["flag_count"] = selectors.flag_count(self.request.user, cadre)
         return super().get_context_data(cadre=cadre, window=window, run=run, rows=rows,
                                         saved_since=selectors.records_saved_since(
                                             run.finished_at if run else None),
@@ -782,3 +788,89 @@ class SelfReportView(RoleRequiredMixin, View):
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+# --- plausibility flags (可信度提示) -----------------------------------------------------------
+
+
+class RecordColumn(Column):
+    def value(self, obj):
+        return f"{obj.record_kind} #{obj.object_id}"
+
+
+class FlagListView(ObjectListView):
+    """The flags of the latest run, read through the user's scope, with the rules in words
+    and the inspectors' button to recompute them in the background."""
+
+    model = PlausibilityFlag
+    filterset_class = filters.FlagFilterSet
+    export_resource = FlagResource
+    template_name = "supervision/flag_list.html"
+    title = "可信度提示"
+    empty_text = "暂无可信度提示"
+    columns = (
+        Column("规则", "rule_title", link=True),
+        RecordColumn("记录", "object_id"),
+        Column("记录日期", "date"),
+        Column("干部", "cadre.name"),
+        Column("单位", "organization.name"),
+        Column("情况", "detail"),
+    )
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("cadre", "organization", "content_type") \
+            .order_by("rule", "-date", "pk")
+
+    def prepare_rows(self, objects):
+        for flag in objects:
+            model = flag.content_type.model_class()
+            flag.record_kind = model._meta.verbose_name if model else flag.content_type.model
+        return objects
+
+    def get_extra_context(self) -> dict:
+        jobs.fail_lost_jobs()
+        latest = FlagRun.objects.first()
+        return {"rules": selectors.flag_rule_summary(self.request.user),
+                "last_run": FlagRun.objects.filter(status=FlagRun.Status.DONE).first(),
+                "working": services.active_flag_run(),
+                # The latest run failed: say so (the flags shown are the previous run's).
+                "failed": latest if latest and latest.status == FlagRun.Status.FAILED
+                else None}
+
+
+class FlagDetailView(ObjectDetailView):
+    """A flag and the record it points to (drill-down): the record opens on its own page,
+    which checks the user may read it."""
+
+    model = PlausibilityFlag
+    template_name = "supervision/flag_detail.html"
+    url_base = "supervision:flag"
+    fields = (Column("规则", "rule_title"), Column("记录类型", "content_type.name"),
+              Column("记录ID", "object_id"), Column("记录日期", "date"),
+              Column("干部", "cadre"), Column("单位", "organization.name"),
+              Column("情况", "detail"), Column("计算时间", "run.finished_at"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        flag = context["object"]
+        record, rule = selectors.flag_record(flag), selectors.flag_rule(flag.rule)
+        context.update(record=record, rule=rule, can_edit=False, can_history=False,
+                       title=f"可信度提示：{flag.rule_title}",
+                       record_url=record.get_absolute_url()
+                       if record is not None and hasattr(record, "get_absolute_url") else "",
+                       record_kind=type(record)._meta.verbose_name if record is not None
+                       else flag.content_type.name)
+        return context
+
+
+class FlagRunCreateView(RoleRequiredMixin, View):
+    """重新计算: the flags recomputed in the background (liaison.background)."""
+
+    allowed_roles = INSPECTORS
+
+    def post(self, request):
+        with transaction.atomic():
+            run = services.flag_run_request(acting_user=request.user)
+        messages.success(request, f"{run}已开始，完成后本页将显示新的结果（可稍后刷新）")
+        return redirect("supervision:flag_list")
+

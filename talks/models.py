@@ -25,6 +25,7 @@ class Talk(LedgerRecord):
         CASUAL = "casual", "随机交流"
 
     ledger_date_fields = ("date",)
+    ledger_cadre_field = "initiator"  # whom a plausibility flag is about (liaison.plausibility)
 
     code = models.CharField("谈话编号", max_length=32, unique=True, blank=True,
                             help_text="留空则自动编号")

@@ -31,7 +31,14 @@ from pledges.models import (
     Registration,
     ServiceActivity,
 )
-from supervision.models import ComplianceRun, Inspection, Rectification, ReportFile
+from supervision.models import (
+    ComplianceRun,
+    FlagRun,
+    Inspection,
+    PlausibilityFlag,
+    Rectification,
+    ReportFile,
+)
 from talks.models import Talk
 from tests.factories import (
     MINIMAL_PDF,
@@ -258,6 +265,19 @@ def tree(db):
     rectification_out = Rectification.objects.create(
         inspection=inspection_out, unit=community_out, problem="台账缺失",
         deadline=dt.date(2025, 6, 30))
+    # A plausibility flag on each side: on a trip of each side's cadre.
+    from django.contrib.contenttypes.models import ContentType
+
+    flag_run = FlagRun.objects.create(status=FlagRun.Status.DONE)
+    trip_type = ContentType.objects.get_for_model(trip_in)
+    flag_in = PlausibilityFlag.objects.create(
+        run=flag_run, rule="backdated", content_type=trip_type, object_id=trip_in.pk,
+        cadre=cadre_in, org_path=community_in.path, organization=community_in,
+        date=trip_in.start_date, detail="东城的提示")
+    flag_out = PlausibilityFlag.objects.create(
+        run=flag_run, rule="backdated", content_type=trip_type, object_id=trip_out.pk,
+        cadre=cadre_out, org_path=community_out.path, organization=community_out,
+        date=trip_out.start_date, detail="西城的提示")
     return SimpleNamespace(**locals())
 
 

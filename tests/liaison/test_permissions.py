@@ -49,7 +49,13 @@ from pledges.models import (
     ServiceActivity,
 )
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment
-from supervision.models import ComplianceRun, Inspection, Rectification, ReportFile
+from supervision.models import (
+    ComplianceRun,
+    Inspection,
+    PlausibilityFlag,
+    Rectification,
+    ReportFile,
+)
 from talks.models import Talk
 
 CADRE, UNIT_ADMIN, ORG_DEPT, INSPECTOR, SYSADMIN, PETITIONS = (
@@ -113,6 +119,7 @@ ACCESS = {
     "supervision:rectification_create": set(),
     "supervision:rectification_report": {UNIT_ADMIN},  # the responsible unit's admins
     "supervision:rectification_review": HISTORY,
+    "supervision:flag_run": HISTORY,  # 组织部 and 纪检监察 recompute the plausibility flags
     "talks:talk_opinion_forward": {CADRE, ORG_DEPT, SYSADMIN},
     # Only a cadre who took part in the talk; the walk's talk has none (tests/talks has it).
     "talks:talk_confirm": set(),
@@ -198,7 +205,7 @@ POST_ONLY = {"import_confirm", "import_cancel", "supervision:run_create", "super
              "opinions:answer_opinion", "pledges:pledge_submit",
              "pledges:pledge_publish", "pledges:activity_signup", "pledges:activity_hours",
              "supervision:inspection_publish", "supervision:rectification_report",
-             "supervision:rectification_review"}
+             "supervision:rectification_review", "supervision:flag_run"}
 # Pages whose objects carry no scoped data: a run's progress shows no figures.
 UNSCOPED = {"supervision:run_detail",
             # The reception rota is the district's, published to every role.
@@ -266,7 +273,8 @@ def objects_in(tree):
             Questionnaire: tree.questionnaire_in, Answer: tree.answer_in,
             Pledge: tree.pledge_in, Registration: tree.registration_in,
             PledgePost: tree.post_in, ServiceActivity: tree.activity_in,
-            PledgeProgress: tree.progress_in, ProgressEvidence: tree.evidence_in}
+            PledgeProgress: tree.progress_in, ProgressEvidence: tree.evidence_in,
+            PlausibilityFlag: tree.flag_in}
 
 
 def objects_out(tree):
@@ -282,7 +290,8 @@ def objects_out(tree):
             Questionnaire: tree.questionnaire_out, Answer: tree.answer_out,
             Pledge: tree.pledge_out, Registration: tree.registration_out,
             PledgePost: tree.post_out, ServiceActivity: tree.activity_out,
-            PledgeProgress: tree.progress_out, ProgressEvidence: tree.evidence_out}
+            PledgeProgress: tree.progress_out, ProgressEvidence: tree.evidence_out,
+            PlausibilityFlag: tree.flag_out}
 
 
 PATTERNS = list(platform_patterns())
@@ -338,6 +347,8 @@ EXPECTED_POLICIES = {
     # 组织部 and 纪检监察 keep inspections; the inspected units' admins read theirs.
     Inspection: (READERS, HISTORY, HISTORY, {SYSADMIN}),
     Rectification: (READERS, HISTORY, HISTORY, {SYSADMIN}),
+    # Plausibility flags are computed, never edited, and read by 组织部 and 纪检监察 only.
+    PlausibilityFlag: (HISTORY, {SYSADMIN}, {SYSADMIN}, {SYSADMIN}),
 }
 
 

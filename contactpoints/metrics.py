@@ -1,6 +1,7 @@
 """Contact-point and household visit metrics (spec §4) and the places visits reach."""
 
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 
 from contactpoints.models import Visit
 from liaison.compliance.engine import Context
@@ -14,12 +15,15 @@ from liaison.compliance.queries import (
 from liaison.compliance.registry import (
     CADRE,
     ORGANIZATION,
+    CheckableKind,
     Metric,
+    register_checkable,
     register_household_places,
     register_metric,
     register_places,
 )
 from liaison.models import Category, ContactAssignment
+from liaison.personal import mask_name
 
 K = Visit.Kind
 
@@ -92,3 +96,26 @@ def contact_point_targets(ctx: Context, cadre_ids):
 def visited_households(ctx: Context, cadre_ids):
     return ctx.touching_window(Visit.objects.filter(kind=K.HOUSEHOLD, cadre_id__in=cadre_ids)) \
         .values_list("cadre_id", "target_household_id", "target_household__community_id")
+
+
+def visit_unit():
+    """A visit's unit, for spot checks' per-unit sampling: where the visit went — the contact
+    point or community visited, or the visited household's community."""
+    return Coalesce("target_org_id", "target_household__community_id")
+
+
+def describe_visit(visit: Visit) -> str:
+    if visit.kind == K.HOUSEHOLD:
+        household = visit.target_household
+        target = f"住户 {household.code}（户主 {mask_name(household.head_name)}）"
+    else:
+        target = visit.target_org.name
+    days = f"{visit.start_date:%Y-%m-%d}" if visit.end_date == visit.start_date else \
+        f"{visit.start_date:%Y-%m-%d}至{visit.end_date:%Y-%m-%d}"
+    return f"{visit.contact.name} {days} {visit.get_kind_display()}：{target}"
+
+
+# spec/compliance.md §10: visits may be sampled and verified by spot checks.
+register_checkable(CheckableKind(
+    "visit", "走访", Visit, cadre_field="cadre", date_field="start_date",
+    end_date_field="end_date", unit=visit_unit, describe=describe_visit))

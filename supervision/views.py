@@ -880,8 +880,9 @@ class SpotItemVerifyView(RoleRequiredMixin, View):
     template_name = "supervision/spotitem_verify.html"
 
     def get_item(self):
-        items = SpotCheckItem.objects.restrict(self.request.user, CHANGE).select_related(
-            "spot_check", "unit", "cadre")
+        # The verifier's own items only: not even a system administrator records another's.
+        items = SpotCheckItem.objects.restrict(self.request.user, CHANGE).filter(
+            verifier_id=self.request.user.pk).select_related("spot_check", "unit", "cadre")
         return get_object_or_404(items, pk=self.kwargs["pk"])
 
     def render(self, item, form):

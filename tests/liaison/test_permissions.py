@@ -49,7 +49,14 @@ from pledges.models import (
     ServiceActivity,
 )
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment
-from supervision.models import ComplianceRun, Inspection, Rectification, ReportFile
+from supervision.models import (
+    ComplianceRun,
+    Inspection,
+    Rectification,
+    ReportFile,
+    SpotCheck,
+    SpotCheckItem,
+)
 from talks.models import Talk
 
 CADRE, UNIT_ADMIN, ORG_DEPT, INSPECTOR, SYSADMIN, PETITIONS = (
@@ -108,6 +115,13 @@ ACCESS = {
     "supervision:rectification_create": set(),
     "supervision:rectification_report": {UNIT_ADMIN},  # the responsible unit's admins
     "supervision:rectification_review": HISTORY,
+    # 双随机抽查: 组织部 and 纪检监察 (supervision.scopes.INSPECTORS) redraw a spot check; the
+    # call-back is its drawn verifier's only, and the walk's item has none
+    # (tests/supervision/test_spot_checks.py); untrue records are referred to 纪检监察.
+    "supervision:spotcheck_redraw": HISTORY,
+    "supervision:spotitem_verify": set(),
+    "supervision:spot_referrals": {INSPECTOR, SYSADMIN},
+    "supervision:spot_unverifiable": HISTORY,
     "talks:talk_opinion_forward": {CADRE, ORG_DEPT, SYSADMIN},
     # Only a cadre who took part in the talk; the walk's talk has none (tests/talks has it).
     "talks:talk_confirm": set(),
@@ -256,6 +270,7 @@ def objects_in(tree):
             ResearchReport: tree.report_in, ResearchTopic: tree.topic_in, Visit: tree.visit_in,
             ComplianceRun: tree.run_in, ReportFile: tree.reportfile_in,
             Inspection: tree.inspection_in, Rectification: tree.rectification_in,
+            SpotCheck: tree.spotcheck_in, SpotCheckItem: tree.spotitem_in,
             Petition: tree.petition_in, ReceptionDay: tree.reception_in, Talk: tree.talk_in,
             Opinion: tree.opinion_in, OpinionAnalysis: tree.analysis_in,
             Questionnaire: tree.questionnaire_in, Answer: tree.answer_in,
@@ -272,6 +287,7 @@ def objects_out(tree):
             ResearchTopic: tree.topic_out, Visit: tree.visit_out,
             ComplianceRun: tree.run_in, ReportFile: tree.reportfile_out,
             Inspection: tree.inspection_out, Rectification: tree.rectification_out,
+            SpotCheck: tree.spotcheck_out, SpotCheckItem: tree.spotitem_out,
             Petition: tree.petition_out, ReceptionDay: tree.reception_out,
             Talk: tree.talk_out, Opinion: tree.opinion_out, OpinionAnalysis: tree.analysis_out,
             Questionnaire: tree.questionnaire_out, Answer: tree.answer_out,
@@ -333,6 +349,9 @@ EXPECTED_POLICIES = {
     # 组织部 and 纪检监察 keep inspections; the inspected units' admins read theirs.
     Inspection: (READERS, HISTORY, HISTORY, {SYSADMIN}),
     Rectification: (READERS, HISTORY, HISTORY, {SYSADMIN}),
+    # 双随机抽查 are the inspectors' own: never the inspected units'.
+    SpotCheck: (HISTORY, HISTORY, HISTORY, {SYSADMIN}),
+    SpotCheckItem: (HISTORY, HISTORY, HISTORY, {SYSADMIN}),
 }
 
 
@@ -390,7 +409,8 @@ def test_objects_outside_the_scope_are_never_shown(client, users, tree, role, pa
 
 # 纪检监察 "runs spot checks ... never edits records" (DESIGN.md §1): the ledgers and the
 # roster. Inspections and their rectification items are the inspectors' own work.
-INSPECTORS_OWN = ("supervision:inspection_", "supervision:rectification_")
+INSPECTORS_OWN = ("supervision:inspection_", "supervision:rectification_",
+                  "supervision:spotcheck_")
 
 
 @pytest.mark.parametrize(

@@ -367,3 +367,26 @@ def test_the_demo_builds_a_spot_check_with_results(world):
     assert spot.items.exists()
     assert spot.items.exclude(result="").exists()
     assert services.spot_check_redraw(spot_check=spot)["equal"]
+
+
+@pytest.mark.parametrize("name", ["spotcheck_list", "spotitem_list", "spot_referrals"])
+def test_the_lists_take_as_many_queries_for_many_spot_checks_as_for_one(world, client, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(f"supervision:{name}")).status_code == 200
+        return len(captured)
+
+    def untrue_item(seed):
+        item = create(world, units=[world.e1], seed=seed, sample_size=2,
+                      pool=[world.inspectors["SQ21"]]).items.first()
+        callback(item, world.inspectors["SQ21"], R.UNTRUE)
+
+    untrue_item("one")
+    client.force_login(world.inspectors["QD"])
+    one = queries()
+    for n in range(3):
+        untrue_item(f"more-{n}")
+    assert queries() == one

@@ -58,16 +58,25 @@ class SpotCheckFilterSet(SearchFilterSet):
         return queryset.filter(pk__in=units.values("spotcheck_id"))
 
 
-class SpotItemFilterSet(SearchFilterSet):
+class SpotResultFilterSet(SearchFilterSet):
+    """The referral and 无法核实 lists: their result is given."""
+
     search_fields = ("description", "cadre__name", "statement", "callee", "spot_check__title")
     spot_check = django_filters.NumberFilter(label="抽查编号", field_name="spot_check_id")
     unit = subtree_filter("被抽查单位（含下级）", "unit__path")
     kind = django_filters.ChoiceFilter(label="记录类型", choices=kind_choices)
+
+    class Meta:
+        model = SpotCheckItem
+        fields = ["q", "spot_check", "unit", "kind"]
+
+
+class SpotItemFilterSet(SpotResultFilterSet):
     result = django_filters.ChoiceFilter(label="核实结果", empty_label="全部",
                                          choices=[("pending", "待核实"),
                                                   *SpotCheckItem.Result.choices],
                                          method="with_result")
-    mine = yes_no_filter("指派给我的", method="only_mine")
+    mine = yes_no_filter("指派给我核查的", method="only_mine")
 
     class Meta:
         model = SpotCheckItem

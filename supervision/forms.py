@@ -147,5 +147,11 @@ class SpotCallbackForm(forms.ModelForm):
         widgets = {"callee": forms.TextInput(attrs={"class": "form-control"}),
                    "statement": forms.Textarea(attrs={"rows": 4, "class": "form-control"})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in (("callee", "请填写回访对象"), ("statement", "请填写回访情况")):
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = message
+
     def _post_clean(self):
         pass  # the service validates and writes

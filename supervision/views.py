@@ -682,6 +682,12 @@ class SpotProgressColumn(Column):
         return text
 
 
+class LocalTimeColumn(Column):
+    def value(self, obj):
+        value = super().value(obj)
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else ""
+
+
 class SpotCheckListView(ObjectListView):
     model = SpotCheck
     filterset_class = filters.SpotCheckFilterSet
@@ -735,7 +741,7 @@ class SpotCheckDetailView(ObjectDetailView):
               Column("记录起始日期", "period_start"), Column("记录截止日期", "period_end"),
               UnitsColumn("被抽查单位", "units"), Column("每个单位抽取条数", "sample_size"),
               Column("随机种子", "seed"), Column("组织人", "entered_by"),
-              Column("抽取时间", "created_at"))
+              LocalTimeColumn("抽取时间", "created_at"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -811,6 +817,7 @@ class SpotReferralListView(SpotItemListView):
     record and the call-back, for the discipline inspectors."""
 
     allowed_roles = (Role.INSPECTOR,)
+    filterset_class = filters.SpotResultFilterSet
     title = "不属实记录移送纪检监察"
     empty_text = "暂无核实为不属实的记录"
     columns = (
@@ -821,7 +828,7 @@ class SpotReferralListView(SpotItemListView):
         Column("记录日期", "record_date"),
         Column("记录内容", "description"),
         Column("回访对象", "callee"),
-        Column("回访时间", "called_at"),
+        LocalTimeColumn("回访时间", "called_at"),
         Column("回访情况", "statement"),
         Column("核查人", "verifier_label"),
     )
@@ -854,9 +861,9 @@ class SpotItemDetailView(ObjectDetailView):
               Column("被抽查单位", "unit.name"), Column("记录类型", "kind_label"),
               Column("记录日期", "record_date"), Column("干部", "cadre.name"),
               Column("记录内容", "description"), Column("核查人", "verifier_label"),
-              Column("回访对象", "callee"), Column("回访时间", "called_at"),
+              Column("回访对象", "callee"), LocalTimeColumn("回访时间", "called_at"),
               Column("回访情况", "statement"), Column("核实结果", "result_label"),
-              Column("记录时间", "verified_at"))
+              LocalTimeColumn("记录时间", "verified_at"))
 
     def get_object(self):
         item = super().get_object()

@@ -375,7 +375,38 @@ def spot_check_create(*, spot_check, units, pool=(), acting_user, seed: str | No
     for item in items:
         item._history_user = acting_user
         item.save()
+    _notify_verifiers(spot_check, items)
     return spot_check
+
+
+def _notify_verifiers(spot_check, items) -> None:
+    from collections import Counter
+
+    from liaison.services import notify
+
+    counts = Counter(item.verifier for item in items)
+    notify(messages=[(user, f"您被随机指派为「{spot_check.title}」的核查人，"
+                            f"请回访核实 {n} 条记录", spot_check.get_absolute_url(),
+                      f"spot-check-{spot_check.pk}-verify") for user, n in counts.items()])
+
+
+def _notify_referral(item) -> None:
+    """A record found 不属实: the 纪检监察 users over its unit are told (once per item)."""
+    from django.urls import reverse
+
+    from liaison.models import User
+    from liaison.permissions import Role
+    from liaison.services import notify
+
+    path = item.unit.path  # the unit and its ancestors: "/1/", "/1/5/", "/1/5/9/"
+    paths = [path[:i + 1] for i, char in enumerate(path) if char == "/"]
+    inspectors = User.objects.filter(
+        is_active=True, role_grants__group__name=Role.INSPECTOR,
+        role_grants__organization__path__in=paths).distinct()
+    who = item.cadre.name if item.cadre_id else item.unit.name
+    notify(messages=[(user, f"双随机抽查核实为不属实，移送纪检监察：{who}，{item.description}",
+                      reverse("supervision:spot_referrals"), f"spot-untrue-{item.pk}")
+                     for user in inspectors])
 
 
 def spot_check_redraw(*, spot_check) -> dict:
@@ -450,5 +481,7 @@ def spot_item_verify(*, item, callee: str, called_at, statement: str, result: st
     _save(item, acting_user)
     record_verification_save(record=record, result=result, acting_user=acting_user,
                              source=f"双随机抽查#{item.spot_check_id}第{item.position}条")
+    if result == SpotCheckItem.Result.UNTRUE:
+        _notify_referral(item)
     figures_recompute(CHECKABLE[item.kind].years_of(record))
     return item

@@ -390,3 +390,16 @@ def test_the_lists_take_as_many_queries_for_many_spot_checks_as_for_one(world, c
     for n in range(3):
         untrue_item(f"more-{n}")
     assert queries() == one
+
+
+def test_verifiers_are_told_and_untrue_records_reach_the_inspectors_over_the_unit(world):
+    from liaison.models import Notification
+
+    item = trip_item(world)
+    verifier = world.inspectors["SQ21"]
+    assert Notification.objects.filter(user=verifier, text__contains="核查人").count() == 1
+    callback(item, verifier, R.UNTRUE)
+    told = set(Notification.objects.filter(text__contains="不属实").values_list(
+        "user__username", flat=True))
+    # 纪检监察 of the district, of 东城 and of 东城一社区 itself; not 西城's nor 组织部.
+    assert told == {"jjQD", "jjBSC01", "jjSQ11"}

@@ -1,6 +1,7 @@
 """Contact-point and household visit metrics (spec §4) and the places visits reach."""
 
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 
 from contactpoints.models import Visit
 from liaison.compliance.engine import Context
@@ -14,14 +15,17 @@ from liaison.compliance.queries import (
 from liaison.compliance.registry import (
     CADRE,
     ORGANIZATION,
+    CheckableKind,
     Metric,
     RecordSource,
+    register_checkable,
     register_household_places,
     register_metric,
     register_places,
     register_records,
 )
 from liaison.models import Category, ContactAssignment
+from liaison.personal import mask_name
 
 K = Visit.Kind
 
@@ -159,3 +163,26 @@ register_records(RecordSource("household_visit_days", household_day_records,
 register_records(RecordSource("unit_community_visits", unit_visit_records, expand=end_dates))
 register_records(RecordSource("unit_community_days", unit_day_records, expand=end_dates,
                               counts_records=False))
+
+
+def visit_unit():
+    """A visit's unit, for spot checks' per-unit sampling: where the visit went — the contact
+    point or community visited, or the visited household's community."""
+    return Coalesce("target_org_id", "target_household__community_id")
+
+
+def describe_visit(visit: Visit) -> str:
+    if visit.kind == K.HOUSEHOLD:
+        household = visit.target_household
+        target = f"住户 {household.code}（户主 {mask_name(household.head_name)}）"
+    else:
+        target = visit.target_org.name
+    days = f"{visit.start_date:%Y-%m-%d}" if visit.end_date == visit.start_date else \
+        f"{visit.start_date:%Y-%m-%d}至{visit.end_date:%Y-%m-%d}"
+    return f"{visit.contact.name} {days} {visit.get_kind_display()}：{target}"
+
+
+# spec/compliance.md §10: visits may be sampled and verified by spot checks.
+register_checkable(CheckableKind(
+    "visit", "走访", Visit, cadre_field="cadre", date_field="start_date",
+    end_date_field="end_date", unit=visit_unit, describe=describe_visit))

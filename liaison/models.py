@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Value
@@ -552,3 +553,44 @@ class AuditSeal(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.history_model}:{self.history_id}"
+
+
+class RecordVerification(models.Model):
+    """One verification of an activity record by a spot check's call-back (spec/compliance.md
+    §10). Written by supervision's service; the compliance engine reads it: a record whose
+    latest verification (`latest`) is 不属实 counts in no metric's actual. Kept in the core
+    because the engine may not import supervision."""
+
+    class Result(models.TextChoices):
+        TRUE = "true", "属实"
+        UNTRUE = "untrue", "不属实"
+        UNVERIFIABLE = "unverifiable", "无法核实"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField("记录ID")
+    result = models.CharField("核实结果", max_length=16, choices=Result.choices)
+    latest = models.BooleanField("最新结果", default=True)
+    source = models.CharField("来源", max_length=100, blank=True)
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+    recorded_by = models.ForeignKey(User, verbose_name="记录人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "记录核实结果"
+        verbose_name_plural = "记录核实结果"
+        ordering = ["-recorded_at", "-pk"]
+        indexes = [
+            # The engine's NOT EXISTS: the latest 不属实 results only.
+            models.Index(fields=["content_type", "object_id"], name="verification_untrue",
+                         condition=Q(latest=True, result="untrue")),
+            models.Index(fields=["content_type", "object_id", "latest"],
+                         name="verification_latest"),
+        ]
+        constraints = [models.UniqueConstraint(
+            fields=["content_type", "object_id"], condition=Q(latest=True),
+            name="one_latest_verification")]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model}#{self.object_id} {self.get_result_display()}"

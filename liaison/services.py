@@ -165,6 +165,33 @@ def record_save(*, instance: models.Model, acting_user, validate: bool = True) -
 
 
 @transaction.atomic
+def record_verification_save(*, record: models.Model, result: str, acting_user,
+                             source: str = ""):
+    """A verification result of an activity record (spec/compliance.md §10): it becomes the
+    record's latest, the earlier ones stay as history. The compliance engine reads the latest
+    (liaison.compliance.engine.Context.counted); the caller recomputes the figures."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from liaison.models import RecordVerification
+
+    if result not in RecordVerification.Result.values:
+        raise ValidationError("核实结果无效")
+    content_type = ContentType.objects.get_for_model(type(record))
+    earlier = RecordVerification.objects.select_for_update().filter(
+        content_type=content_type, object_id=record.pk, latest=True)
+    for row in earlier:
+        row.latest = False
+        row._history_user = acting_user
+        row.save(update_fields=["latest"])
+    verification = RecordVerification(content_type=content_type, object_id=record.pk,
+                                      result=result, source=source[:100],
+                                      recorded_by=acting_user)
+    verification._history_user = acting_user
+    verification.save()
+    return verification
+
+
+@transaction.atomic
 def cadre_create(*, cadre: Cadre, position, acting_user) -> Cadre:
     """A new cadre and their first position, both or neither."""
     record_save(instance=cadre, acting_user=acting_user)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
 
 from liaison.compliance.engine import Context, Names, Row
@@ -10,17 +10,19 @@ from liaison.compliance.queries import by_category, clock_rows, clock_totals
 from liaison.compliance.registry import (
     CADRE,
     ORGANIZATION,
+    CheckableKind,
     Metric,
     MetricInfo,
     RecordSource,
     RowSource,
     SummarySource,
+    register_checkable,
     register_metric,
     register_records,
     register_row_source,
     register_summary,
 )
-from liaison.models import Category
+from liaison.models import Category, Position, active_on_q
 from petitions.models import Petition, ReceptionDay
 from petitions.selectors import handling_due_at
 
@@ -99,3 +101,23 @@ def reception_summary(window, cadre_id: int):
 
 register_summary(SummarySource("receptions", "领导接访（仅统计数量）", reception_summary,
                                order=30))
+
+
+def reception_unit():
+    """A reception day's unit, for spot checks' per-unit sampling: the organization of the
+    host's (A角's) position on that day."""
+    return Subquery(Position.objects.filter(active_on_q(OuterRef("date")), cadre=OuterRef("host"))
+                    .order_by("start_date", "pk").values("organization")[:1])
+
+
+def describe_reception(day: ReceptionDay) -> str:
+    place = f"，地点：{day.place}" if day.place else ""
+    return (f"{day.date:%Y-%m-%d} {day.received_by.name} {day.get_mode_display()}"
+            f"（A角 {day.host.name}）{place}")
+
+
+# spec/compliance.md §10: reception days held (someone received) may be sampled and verified.
+register_checkable(CheckableKind(
+    "reception_day", "接访日", ReceptionDay, cadre_field="received_by", date_field="date",
+    unit=reception_unit, describe=describe_reception,
+    filters={"received_by__isnull": False}))

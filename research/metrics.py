@@ -1,6 +1,6 @@
 """Research metrics (spec §4) and the places research trips visit (for 三走遍)."""
 
-from django.db.models import F, Value
+from django.db.models import F, OuterRef, Subquery, Value
 
 from liaison.compliance.engine import (
     Context,
@@ -12,13 +12,15 @@ from liaison.compliance.queries import (
 )
 from liaison.compliance.registry import (
     CADRE,
+    CheckableKind,
     Metric,
     RecordSource,
+    register_checkable,
     register_metric,
     register_places,
     register_records,
 )
-from liaison.models import Category
+from liaison.models import Category, Position, active_on_q
 from research.models import ResearchReport, ResearchTrip, TripPlace
 
 
@@ -48,7 +50,7 @@ register_metric(Metric(
 
 @register_places
 def trip_places(ctx: Context, cadre_ids):
-    places = TripPlace.objects.filter(trip__cadre_id__in=cadre_ids,
+    places = ctx.counted(TripPlace.objects.all(), via="trip").filter(trip__cadre_id__in=cadre_ids,
                                       trip__start_date__lte=ctx.window.as_of,
                                       trip__end_date__gte=ctx.window.start)
     return places.values_list(F("trip__cadre_id"), "organization_id")
@@ -87,3 +89,24 @@ def report_records(ctx: Context, cadre_id: int):
 register_records(RecordSource("research_days", trip_records, expand=with_places,
                               counts_records=False))
 register_records(RecordSource("research_reports", report_records))
+
+
+def trip_unit():
+    """A trip's unit, for spot checks' per-unit sampling: the organization of the cadre's
+    position on the trip's first day (the first such position when they held two)."""
+    return Subquery(Position.objects.filter(active_on_q(OuterRef("start_date")),
+                                            cadre=OuterRef("cadre"))
+                    .order_by("start_date", "pk").values("organization")[:1])
+
+
+def describe_trip(trip: ResearchTrip) -> str:
+    places = "、".join(place.name for place in trip.places.all())
+    days = f"{trip.start_date:%Y-%m-%d}" if trip.end_date == trip.start_date else \
+        f"{trip.start_date:%Y-%m-%d}至{trip.end_date:%Y-%m-%d}"
+    return f"{trip.cadre.name} {days} 调研「{trip.title}」，地点：{places or '未填'}"
+
+
+# spec/compliance.md §10: trips may be sampled and verified by spot checks.
+register_checkable(CheckableKind(
+    "research_trip", "调研", ResearchTrip, cadre_field="cadre", date_field="start_date",
+    end_date_field="end_date", unit=trip_unit, describe=describe_trip))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from liaison.demo import register_demo
 from liaison.models import Organization
 from supervision.models import Inspection, Rectification
@@ -41,3 +43,44 @@ def inspections_demo(rng, today: dt.date) -> None:
         end_date=today - dt.timedelta(days=7), inspectors="区纪委监委暗访组",
         findings="接访日未按时开门接待")
     covert.units.set(units[:1])
+
+
+@register_demo
+def spot_checks_demo(rng, today: dt.date) -> None:
+    """A 双随机抽查 of three communities' records of the year so far, with a call-back of
+    each result: 属实, 无法核实 and 不属实 (which then counts in no figure, spec §10)."""
+    from django.core.exceptions import ValidationError
+
+    from liaison.compliance.registry import CHECKABLE
+    from liaison.models import User
+    from liaison.services import record_verification_save
+    from supervision import services
+    from supervision.models import SpotCheck, SpotCheckItem
+
+    district = Organization.objects.filter(parent__isnull=True).order_by("path").first()
+    units = list(Organization.objects.filter(type=Organization.Type.COMMUNITY)
+                 .order_by("code")[:3])
+    if district is None or not units:
+        return
+    organizer = User.objects.filter(role_grants__group__name="纪检监察").order_by("pk").first()
+    spot = SpotCheck(title=f"{today.year}年联系服务群众记录双随机抽查", organizer=district,
+                     kinds=list(CHECKABLE), period_start=dt.date(today.year, 1, 1),
+                     period_end=today, sample_size=2)
+    try:
+        services.spot_check_create(spot_check=spot, units=units, acting_user=organizer,
+                                   seed=f"{rng.getrandbits(64):016x}")
+    except ValidationError:
+        return  # no records, or nobody to verify them: no demo spot check
+    results = [SpotCheckItem.Result.TRUE, SpotCheckItem.Result.UNVERIFIABLE,
+               SpotCheckItem.Result.UNTRUE]
+    statements = ["电话回访，对方确认干部当天到访，情况属实", "多次拨打电话无人接听",
+                  "对方表示当天未见到该干部，记录与实际不符"]
+    # The figures are computed after the demo is built: written directly, not recomputed here.
+    for item, result, statement in zip(spot.items.order_by("position"), results, statements,
+                                       strict=False):
+        record = services.spot_record(item)
+        item.callee, item.statement, item.result = "被走访群众", statement, result
+        item.called_at = item.verified_at = timezone.now()
+        item.save()
+        record_verification_save(record=record, result=result, acting_user=item.verifier,
+                                 source=f"双随机抽查#{spot.pk}第{item.position}条")

@@ -1,9 +1,10 @@
 import django_filters
+from django.db.models import Q
 
 from liaison.filters import SearchFilterSet, subtree_filter, year_filter, yes_no_filter
-from liaison.models import Cadre
+from liaison.models import Cadre, Organization
 from liaison.plausibility import flag_rules
-from supervision.models import Inspection, PlausibilityFlag, Rectification
+from supervision.models import Inspection, PlausibilityFlag, Rectification, SpotCheck, SpotCheckItem
 from supervision.selectors import overdue_q
 
 
@@ -50,3 +51,59 @@ class FlagFilterSet(SearchFilterSet):
     class Meta:
         model = PlausibilityFlag
         fields = ["q", "rule", "unit", "cadre", "year"]
+
+
+def kind_choices():
+    from liaison.compliance.registry import CHECKABLE
+
+    return [(kind.name, kind.label) for kind in CHECKABLE.values()]
+
+
+class SpotCheckFilterSet(SearchFilterSet):
+    search_fields = ("title",)
+    unit = django_filters.ModelChoiceFilter(label="被抽查单位（含下级）",
+                                            queryset=Organization.objects.all(),
+                                            method="with_unit_under")
+    year = year_filter(field_name="period_start", lookup_expr="year")
+
+    class Meta:
+        model = SpotCheck
+        fields = ["q", "unit", "year"]
+
+    def with_unit_under(self, queryset, name, org):
+        units = SpotCheck.units.through.objects.filter(organization__path__startswith=org.path)
+        return queryset.filter(pk__in=units.values("spotcheck_id"))
+
+
+class SpotResultFilterSet(SearchFilterSet):
+    """The referral and 无法核实 lists: their result is given."""
+
+    search_fields = ("description", "cadre__name", "statement", "callee", "spot_check__title")
+    spot_check = django_filters.NumberFilter(label="抽查编号", field_name="spot_check_id")
+    unit = subtree_filter("被抽查单位（含下级）", "unit__path")
+    kind = django_filters.ChoiceFilter(label="记录类型", choices=kind_choices)
+
+    class Meta:
+        model = SpotCheckItem
+        fields = ["q", "spot_check", "unit", "kind"]
+
+
+class SpotItemFilterSet(SpotResultFilterSet):
+    result = django_filters.ChoiceFilter(label="核实结果", empty_label="全部",
+                                         choices=[("pending", "待核实"),
+                                                  *SpotCheckItem.Result.choices],
+                                         method="with_result")
+    mine = yes_no_filter("指派给我核查的", method="only_mine")
+
+    class Meta:
+        model = SpotCheckItem
+        fields = ["q", "spot_check", "unit", "kind", "result", "mine"]
+
+    def with_result(self, queryset, name, value):
+        return queryset.filter(result="" if value == "pending" else value)
+
+    def only_mine(self, queryset, name, value):
+        if value is None:
+            return queryset
+        mine = Q(verifier_id=getattr(self.request.user, "pk", None))
+        return queryset.filter(mine) if value else queryset.exclude(mine)

@@ -1,11 +1,11 @@
 from django import forms
 
 from liaison.compliance.engine import quotas_for
-from liaison.compliance.registry import METRIC_LABELS, default_quotas
+from liaison.compliance.registry import CHECKABLE, METRIC_LABELS, default_quotas
 from liaison.forms import CheckboxList, ScopedModelForm
 from liaison.models import Category, Organization, Quota
 from liaison.permissions import VIEW
-from supervision.models import Inspection, Rectification
+from supervision.models import Inspection, Rectification, SpotCheck, SpotCheckItem
 
 CATEGORY_LABELS = dict(Category.choices)
 
@@ -118,3 +118,70 @@ class OfficialBulletinForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-select" if isinstance(
                 field, forms.ChoiceField) else "form-control")
+
+
+class UserChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        name = getattr(getattr(user, "cadre", None), "name", "") or user.get_full_name()
+        return f"{name}（{user.username}）" if name else user.username
+
+
+class SpotCheckForm(ScopedModelForm):
+    """The frame of a 双随机抽查: what, when, where, how many, and who may verify."""
+
+    scoped_fields = {"organizer": VIEW}
+    kinds = forms.MultipleChoiceField(label="抽查记录类型", widget=CheckboxList,
+                                      error_messages={"required": "请至少选择一种记录类型"})
+    units = forms.ModelMultipleChoiceField(queryset=Organization.objects.none(),
+                                           label="被抽查单位（含下级）", widget=CheckboxList,
+                                           error_messages={"required": "请至少选择一个被抽查单位"})
+    pool = UserChoice(queryset=None, label="核查人员范围", required=False, widget=CheckboxList,
+                      help_text="不选则从全部组织部、纪检监察人员中随机抽取；"
+                                "被抽查单位的人员和记录本人自动回避")
+
+    class Meta:
+        model = SpotCheck
+        fields = ["title", "organizer", "kinds", "period_start", "period_end", "sample_size"]
+
+    field_order = ["title", "organizer", "kinds", "period_start", "period_end", "units",
+                   "sample_size", "pool"]
+
+    def __init__(self, *args, **kwargs):
+        from liaison.models import User
+        from supervision.scopes import INSPECTORS
+
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = [(k.name, k.label) for k in CHECKABLE.values()]
+        self.fields["units"].queryset = Organization.objects.restrict(
+            self.user, VIEW).order_by("path")
+        self.fields["pool"].queryset = User.objects.filter(
+            is_active=True, role_grants__group__name__in=INSPECTORS).distinct() \
+            .select_related("cadre").order_by("username")
+        self.fields["sample_size"].widget.attrs.update(min=1, max=50)
+
+
+class SpotCallbackForm(forms.ModelForm):
+    """The verifier's call-back (回访) of one sampled record."""
+
+    called_at = forms.DateTimeField(label="回访时间", widget=forms.DateTimeInput(
+        attrs={"type": "datetime-local", "class": "form-control"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"required": "请填写回访时间", "invalid": "回访时间格式不正确"})
+    result = forms.ChoiceField(label="核实结果", choices=SpotCheckItem.Result.choices,
+                               widget=forms.RadioSelect,
+                               error_messages={"required": "请选择核实结果"})
+
+    class Meta:
+        model = SpotCheckItem
+        fields = ["callee", "called_at", "statement", "result"]
+        widgets = {"callee": forms.TextInput(attrs={"class": "form-control"}),
+                   "statement": forms.Textarea(attrs={"rows": 4, "class": "form-control"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in (("callee", "请填写回访对象"), ("statement", "请填写回访情况")):
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = message
+
+    def _post_clean(self):
+        pass  # the service validates and writes

@@ -15,5 +15,13 @@ register_menu(
     MenuItem("整改事项", "supervision:rectification_list",
              (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN), SUPERVISION, order=45),
     MenuItem("可信度提示", "supervision:flag_list", (Role.ORG_DEPT, Role.INSPECTOR),
+             SUPERVISION, order=58),
+    MenuItem("双随机抽查", "supervision:spotcheck_list", (Role.ORG_DEPT, Role.INSPECTOR),
              SUPERVISION, order=50),
+    MenuItem("抽查核实记录", "supervision:spotitem_list", (Role.ORG_DEPT, Role.INSPECTOR),
+             SUPERVISION, order=52),
+    MenuItem("无法核实记录", "supervision:spot_unverifiable", (Role.ORG_DEPT, Role.INSPECTOR),
+             SUPERVISION, order=54),
+    MenuItem("移送纪检监察", "supervision:spot_referrals", (Role.INSPECTOR,), SUPERVISION,
+             order=56),
 )

@@ -1,13 +1,14 @@
-"""Compliance results computed by runs, the report files built for download, and the
-inspectors' inspections with their rectification items."""
+"""Compliance results computed by runs, the report files built for download, the
+inspectors' inspections with their rectification items, and random spot checks (双随机)."""
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from liaison.models import Organization
+from liaison.models import Cadre, Organization, RecordVerification
 from liaison.permissions import RestrictedQuerySet
 
 
@@ -311,3 +312,96 @@ class PlausibilityFlag(models.Model):
 
         rule = RULES.get(self.rule)
         return rule.title if rule else self.rule
+
+
+class SpotCheck(models.Model):
+    """双随机抽查: a frame (record kinds, a period, target units, a sample size per unit) and
+    the recorded random seed. The sample is a pure function of seed + frame + the records
+    ordered by primary key (supervision.services.spot_sample_draw), so anyone can draw it again
+    and compare (重新抽取核对). Verifiers are drawn from `pool` (empty: every 组织部 and
+    纪检监察 user), never from the inspected unit."""
+
+    title = models.CharField("抽查名称", max_length=100)
+    organizer = models.ForeignKey(Organization, verbose_name="组织单位",
+                                  on_delete=models.PROTECT, related_name="+")
+    kinds = models.JSONField("抽查记录类型", default=list)
+    period_start = models.DateField("记录起始日期")
+    period_end = models.DateField("记录截止日期")
+    units = models.ManyToManyField(Organization, verbose_name="被抽查单位",
+                                   related_name="spot_checks")
+    sample_size = models.PositiveSmallIntegerField("每个单位抽取条数")
+    pool = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="核查人员范围",
+                                  blank=True, related_name="+",
+                                  help_text="不选则从全部组织部、纪检监察人员中随机抽取")
+    seed = models.CharField("随机种子", max_length=64, editable=False)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="组织人", null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   editable=False)
+    created_at = models.DateTimeField("抽取时间", auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[units, pool])
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "双随机抽查"
+        verbose_name_plural = "双随机抽查"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:spotcheck_detail", args=[self.pk])
+
+    def clean(self):
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": "截止日期不能早于起始日期"})
+        if self.sample_size is not None and not 1 <= self.sample_size <= 50:
+            raise ValidationError({"sample_size": "每个单位抽取条数应在 1 到 50 之间"})
+
+
+class SpotCheckItem(models.Model):
+    """A sampled record, its randomly drawn verifier, and the verifier's call-back (回访):
+    who was called, when, what they said, and the result. The record's result is also written
+    to the core's RecordVerification, which the compliance engine reads (spec §10)."""
+
+    Result = RecordVerification.Result
+
+    spot_check = models.ForeignKey(SpotCheck, verbose_name="抽查", on_delete=models.CASCADE,
+                                   related_name="items")
+    position = models.PositiveIntegerField("序号")
+    unit = models.ForeignKey(Organization, verbose_name="被抽查单位", on_delete=models.PROTECT,
+                             related_name="+")
+    kind = models.CharField("记录类型", max_length=32)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField("记录ID")
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    record_date = models.DateField("记录日期")
+    description = models.TextField("记录内容")
+    verifier = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="核查人", null=True,
+                                 on_delete=models.PROTECT, related_name="spot_items")
+    callee = models.CharField("回访对象", max_length=100, blank=True,
+                              help_text="被回访人的姓名及身份，如：住户户主、社区书记")
+    called_at = models.DateTimeField("回访时间", null=True, blank=True)
+    statement = models.TextField("回访情况", blank=True, help_text="被回访人所述情况")
+    result = models.CharField("核实结果", max_length=16, choices=Result.choices, blank=True)
+    verified_at = models.DateTimeField("记录时间", null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "抽查记录"
+        verbose_name_plural = "抽查记录"
+        ordering = ["spot_check", "position"]
+        constraints = [models.UniqueConstraint(fields=["spot_check", "position"],
+                                               name="spot_item_position")]
+        indexes = [models.Index(fields=["result", "spot_check"]),
+                   models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.spot_check.title} #{self.position}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:spotitem_detail", args=[self.pk])

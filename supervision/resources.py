@@ -4,7 +4,7 @@ from import_export.fields import Field
 from liaison.compliance.engine import STATUS_LABELS
 from liaison.compliance.registry import METRIC_LABELS
 from liaison.models import Category
-from supervision.models import ComplianceResult, PlausibilityFlag
+from supervision.models import ComplianceResult, PlausibilityFlag, SpotCheckItem
 
 CATEGORY_LABELS = dict(Category.choices)
 
@@ -65,3 +65,52 @@ class FlagResource(resources.ModelResource):
 
     def dehydrate_note(self, flag):
         return "提示不等于结论"
+
+
+class SpotItemResource(resources.ModelResource):
+    """Sampled records with their call-backs: the referral list for 纪检监察 and the lists of
+    a spot check's items, as Excel."""
+
+    spot_check = Field(attribute="spot_check__title", column_name="抽查")
+    position = Field(attribute="position", column_name="序号")
+    unit = Field(attribute="unit__name", column_name="被抽查单位")
+    kind = Field(column_name="记录类型")
+    record_date = Field(attribute="record_date", column_name="记录日期")
+    cadre_code = Field(attribute="cadre__code", column_name="干部编码")
+    cadre = Field(attribute="cadre__name", column_name="干部")
+    description = Field(attribute="description", column_name="记录内容")
+    verifier = Field(column_name="核查人")
+    callee = Field(attribute="callee", column_name="回访对象")
+    called_at = Field(column_name="回访时间")
+    statement = Field(attribute="statement", column_name="回访情况")
+    result = Field(column_name="核实结果")
+
+    class Meta:
+        model = SpotCheckItem
+        fields = ("spot_check", "position", "unit", "kind", "record_date", "cadre_code", "cadre",
+                  "description", "verifier", "callee", "called_at", "statement", "result")
+
+    def dehydrate_kind(self, item):
+        from liaison.compliance.registry import CHECKABLE
+
+        kind = CHECKABLE.get(item.kind)
+        return kind.label if kind else item.kind
+
+    def dehydrate_verifier(self, item):
+        return verifier_name(item.verifier)
+
+    def dehydrate_called_at(self, item):
+        from django.utils import timezone
+
+        return f"{timezone.localtime(item.called_at):%Y-%m-%d %H:%M}" if item.called_at else ""
+
+    def dehydrate_result(self, item):
+        return item.get_result_display() or "待核实"
+
+
+def verifier_name(user) -> str:
+    if user is None:
+        return ""
+    cadre = getattr(user, "cadre", None)
+    name = (cadre.name if cadre else "") or user.get_full_name()
+    return f"{name}（{user.username}）" if name else user.username

@@ -1,5 +1,5 @@
-"""Which compliance results, inspections and rectification items a user may read or keep
-(liaison.permissions)."""
+"""Which compliance results, inspections, rectification items and spot checks a user may read
+or keep (liaison.permissions)."""
 
 from django.db.models import Exists, OuterRef, Q
 
@@ -18,6 +18,8 @@ from supervision.models import (
     Inspection,
     PlausibilityFlag,
     Rectification,
+    SpotCheck,
+    SpotCheckItem,
 )
 
 # 组织部 and 纪检监察 run inspections; the inspected units' admins read theirs and report.
@@ -85,3 +87,35 @@ def flag_scope(user, action: str) -> Q:
     if not grants:
         return Q(pk__in=[])
     return serving_under(grants, VIEW, "cadre") | subtree_q(grants, "org_path")
+
+
+@scope_for(SpotCheck, policy=Policy(view=INSPECTORS, change=INSPECTORS, history=INSPECTORS))
+def spot_check_scope(user, action: str) -> Q:
+    """双随机抽查 are the inspectors' own: the organizing unit's inspectors keep one; they, the
+    inspectors over a sampled unit and its drawn verifiers read it. Never the inspected units."""
+    keepers = grants_with(user, *INSPECTORS)
+    q = subtree_q(keepers, "organizer__path")
+    if action == CHANGE:
+        return q
+    targets = SpotCheck.units.through.objects.filter(spotcheck_id=OuterRef("pk"))
+    for grant in keepers:
+        q |= Q(Exists(targets.filter(organization__path__startswith=grant.org_path)))
+    if keepers:
+        q |= Q(Exists(SpotCheckItem.objects.filter(spot_check_id=OuterRef("pk"),
+                                                   verifier_id=user.pk)))
+    return q
+
+
+@scope_for(SpotCheckItem, policy=Policy(view=INSPECTORS, change=INSPECTORS,
+                                        history=INSPECTORS))
+def spot_item_scope(user, action: str) -> Q:
+    """A sampled record is read by who reads its spot check's unit: the organizers, the
+    inspectors over the sampled unit, and its verifier; only its verifier records the
+    call-back (supervision.services.spot_item_verify)."""
+    keepers = grants_with(user, *INSPECTORS)
+    if not keepers:
+        return Q(pk__in=[])
+    if action == CHANGE:
+        return Q(verifier_id=user.pk)
+    return subtree_q(keepers, "spot_check__organizer__path") | subtree_q(
+        keepers, "unit__path") | Q(verifier_id=user.pk)

@@ -242,3 +242,30 @@ def flag_record(flag):
     """The record a flag points to, or None when it was deleted since the run."""
     model = flag.content_type.model_class()
     return None if model is None else model._default_manager.filter(pk=flag.object_id).first()
+
+
+# --- spot checks (双随机) ------------------------------------------------------------------------
+
+
+def latest_result_q(result: str) -> Q:
+    """Sampled records whose latest verification (the core's, whatever spot check recorded
+    it) is `result`: a record verified again later leaves the lists of its earlier result."""
+    from django.db.models import Exists, OuterRef
+
+    from liaison.models import RecordVerification
+
+    return Q(result=result) & Q(Exists(RecordVerification.objects.filter(
+        content_type_id=OuterRef("content_type_id"), object_id=OuterRef("object_id"),
+        latest=True, result=result)))
+
+
+def spot_check_counts(queryset):
+    """Spot checks with their items counted: sampled, verified, untrue, unverifiable."""
+    from supervision.models import SpotCheckItem
+
+    R = SpotCheckItem.Result
+    return queryset.annotate(
+        sampled=Count("items", distinct=True),
+        verified=Count("items", filter=~Q(items__result=""), distinct=True),
+        untrue=Count("items", filter=Q(items__result=R.UNTRUE), distinct=True),
+        unverifiable=Count("items", filter=Q(items__result=R.UNVERIFIABLE), distinct=True))

@@ -344,3 +344,275 @@ def flag_run_request(*, acting_user):
     run = jobs.flag_run_create(acting_user=acting_user)
     transaction.on_commit(lambda: run_in_background(flag_run_task, run.pk))
     return run
+
+
+# --- random spot checks (双随机) with call-backs (spec/compliance.md §10) ------------------------
+
+
+def spot_population(*, kinds, period_start: dt.date, period_end: dt.date, unit) -> list:
+    """The records a unit's sample is drawn from: (kind, pk) of each checkable kind (by name)
+    dated in the period whose unit lies in the unit's subtree, ordered by kind then pk."""
+    from liaison.compliance.registry import CHECKABLE
+    from liaison.models import Organization
+
+    under = Organization.objects.filter(path__startswith=unit.path).values("pk")
+    population = []
+    for name in sorted(kinds):
+        kind = CHECKABLE[name]
+        pks = kind.records().filter(
+            **{f"{kind.date_field}__range": (period_start, period_end)},
+            spot_unit__in=under).order_by("pk").values_list("pk", flat=True)
+        population.extend((name, pk) for pk in pks)
+    return population
+
+
+def spot_sample_draw(*, seed: str, kinds, period_start: dt.date, period_end: dt.date,
+                     units, sample_size: int) -> list[tuple[int, str, int]]:
+    """The sample: (unit id, kind, record pk), units by pk, each unit's records drawn from its
+    population by a generator seeded with the seed and the unit (a pure function of seed +
+    frame + the records ordered by primary key: drawn again, it gives the same sample)."""
+    import random
+
+    sample = []
+    for unit in sorted(units, key=lambda u: u.pk):
+        population = spot_population(kinds=kinds, period_start=period_start,
+                                     period_end=period_end, unit=unit)
+        rng = random.Random(f"{seed}|{unit.pk}")
+        drawn = rng.sample(population, min(sample_size, len(population)))
+        sample.extend((unit.pk, kind, pk) for kind, pk in sorted(drawn))
+    return sample
+
+
+def spot_inspector_pool(users=None) -> list:
+    """The users verifiers are drawn from: those given, else every active 组织部 or 纪检监察
+    user; by pk."""
+    from liaison.models import User
+    from supervision.scopes import INSPECTORS
+
+    if users:
+        return sorted(users, key=lambda u: u.pk)
+    return list(User.objects.filter(is_active=True, role_grants__group__name__in=INSPECTORS)
+                .distinct().order_by("pk"))
+
+
+def spot_recusals(pool, today: dt.date) -> dict[int, tuple[set[str], int | None]]:
+    """{user: (paths of the organizations they belong to — their role grants' and their cadre
+    positions' on `today` —, their cadre id)}: what recusal needs, three queries."""
+    from liaison.models import Cadre, Position, RoleGrant
+
+    ids = [u.pk for u in pool]
+    paths: dict[int, set[str]] = {pk: set() for pk in ids}
+    for user_id, path in RoleGrant.objects.filter(user_id__in=ids).values_list(
+            "user_id", "organization__path"):
+        paths[user_id].add(path)
+    for user_id, path in Position.objects.active_on(today).filter(
+            cadre__user_id__in=ids).values_list("cadre__user_id", "organization__path"):
+        paths[user_id].add(path)
+    cadres = dict(Cadre.objects.filter(user_id__in=ids).values_list("user_id", "pk"))
+    return {pk: (paths[pk], cadres.get(pk)) for pk in ids}
+
+
+def is_recused(recusal: tuple[set[str], int | None], unit_path: str, cadre_id) -> bool:
+    """An inspector may not verify a record of a unit they belong to (their organization or
+    cadre position lies in the unit's subtree), nor a record of their own."""
+    paths, own_cadre = recusal
+    return any(path.startswith(unit_path) for path in paths) or (
+        own_cadre is not None and own_cadre == cadre_id)
+
+
+def spot_verifiers_draw(*, seed: str, items, pool, recusals) -> list:
+    """A verifier for each item (with .unit and .cadre_id), drawn at random among the pool's
+    users not recused, the least loaded first. Nobody eligible: a ValidationError naming it."""
+    import random
+
+    rng = random.Random(f"{seed}|verifiers")
+    load = {user.pk: 0 for user in pool}
+    chosen = []
+    for item in items:
+        eligible = [u for u in pool
+                    if not is_recused(recusals[u.pk], item.unit.path, item.cadre_id)]
+        if not eligible:
+            raise ValidationError(
+                f"抽中的「{item.description}」（{item.unit.name}）没有可指派的核查人员："
+                "核查人员范围内的人员均属被抽查单位或为记录本人，需回避。请扩大核查人员范围。")
+        least = min(load[u.pk] for u in eligible)
+        verifier = rng.choice([u for u in eligible if load[u.pk] == least])
+        load[verifier.pk] += 1
+        chosen.append(verifier)
+    return chosen
+
+
+def _nested(units) -> bool:
+    paths = sorted(unit.path for unit in units)
+    return any(b.startswith(a) for a, b in zip(paths, paths[1:], strict=False))
+
+
+@transaction.atomic
+def spot_check_create(*, spot_check, units, pool=(), acting_user, seed: str | None = None):
+    """Record the frame and a fresh random seed, draw the sample and its verifiers, all or
+    nothing."""
+    import secrets
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from liaison.compliance.registry import CHECKABLE
+    from supervision.models import SpotCheckItem
+
+    units = list(units)
+    if not spot_check.kinds:
+        raise ValidationError({"kinds": "请至少选择一种记录类型"})
+    unknown = set(spot_check.kinds) - set(CHECKABLE)
+    if unknown:
+        raise ValidationError({"kinds": "未知的记录类型"})
+    if not units:
+        raise ValidationError({"units": "请至少选择一个被抽查单位"})
+    if _nested(units):
+        raise ValidationError({"units": "被抽查单位不能相互包含（上级单位已含其下级单位）"})
+    spot_check.seed = seed or secrets.token_hex(16)
+    _save(spot_check, acting_user)
+    spot_check.units.set(units)
+    spot_check.pool.set(list(pool))
+
+    sample = spot_sample_draw(seed=spot_check.seed, kinds=spot_check.kinds,
+                              period_start=spot_check.period_start,
+                              period_end=spot_check.period_end, units=units,
+                              sample_size=spot_check.sample_size)
+    if not sample:
+        raise ValidationError("所选单位在该期间没有可抽取的记录，请调整抽查范围")
+    by_kind: dict[str, list[int]] = {}
+    for _, kind, pk in sample:
+        by_kind.setdefault(kind, []).append(pk)
+    records = {}
+    for name, pks in by_kind.items():
+        kind = CHECKABLE[name]
+        for record in kind.model._default_manager.filter(pk__in=pks).select_related(
+                *{kind.cadre_field}):
+            records[name, record.pk] = record
+    unit_by_pk = {unit.pk: unit for unit in units}
+    items = []
+    for position, (unit_pk, name, pk) in enumerate(sample, start=1):
+        kind, record = CHECKABLE[name], records[name, pk]
+        items.append(SpotCheckItem(
+            spot_check=spot_check, position=position, unit=unit_by_pk[unit_pk], kind=name,
+            content_type=ContentType.objects.get_for_model(kind.model), object_id=pk,
+            cadre_id=getattr(record, f"{kind.cadre_field}_id"),
+            record_date=getattr(record, kind.date_field), description=kind.describe(record)))
+    verifier_pool = spot_inspector_pool(list(pool))
+    recusals = spot_recusals(verifier_pool, timezone.localdate())
+    for item, verifier in zip(items, spot_verifiers_draw(
+            seed=spot_check.seed, items=items, pool=verifier_pool, recusals=recusals),
+            strict=True):
+        item.verifier = verifier
+    for item in items:
+        item._history_user = acting_user
+        item.save()
+    _notify_verifiers(spot_check, items)
+    return spot_check
+
+
+def _notify_verifiers(spot_check, items) -> None:
+    from collections import Counter
+
+    from liaison.services import notify
+
+    counts = Counter(item.verifier for item in items)
+    notify(messages=[(user, f"您被随机指派为「{spot_check.title}」的核查人，"
+                            f"请回访核实 {n} 条记录", spot_check.get_absolute_url(),
+                      f"spot-check-{spot_check.pk}-verify") for user, n in counts.items()])
+
+
+def _notify_referral(item) -> None:
+    """A record found 不属实: the 纪检监察 users over its unit are told (once per item)."""
+    from django.urls import reverse
+
+    from liaison.models import User
+    from liaison.permissions import Role
+    from liaison.services import notify
+
+    path = item.unit.path  # the unit and its ancestors: "/1/", "/1/5/", "/1/5/9/"
+    paths = [path[:i + 1] for i, char in enumerate(path) if char == "/"]
+    inspectors = User.objects.filter(
+        is_active=True, role_grants__group__name=Role.INSPECTOR,
+        role_grants__organization__path__in=paths).distinct()
+    who = item.cadre.name if item.cadre_id else item.unit.name
+    notify(messages=[(user, f"双随机抽查核实为不属实，移送纪检监察：{who}，{item.description}",
+                      reverse("supervision:spot_referrals"), f"spot-untrue-{item.pk}")
+                     for user in inspectors])
+
+
+def spot_check_redraw(*, spot_check) -> dict:
+    """重新抽取核对: the sample drawn again from the stored seed and frame, compared with the
+    stored one (the verifiers are not redrawn: the pool's memberships change over time)."""
+    stored = list(spot_check.items.order_by("position").values_list(
+        "unit_id", "kind", "object_id"))
+    again = spot_sample_draw(seed=spot_check.seed, kinds=spot_check.kinds,
+                             period_start=spot_check.period_start,
+                             period_end=spot_check.period_end, units=spot_check.units.all(),
+                             sample_size=spot_check.sample_size)
+    return {"stored": stored, "again": again, "equal": stored == again,
+            "missing": [row for row in stored if row not in again],
+            "extra": [row for row in again if row not in stored]}
+
+
+def spot_record(item):
+    """The sampled record itself, or None once deleted."""
+    from liaison.compliance.registry import CHECKABLE
+
+    kind = CHECKABLE.get(item.kind)
+    if kind is None:
+        return None
+    return kind.model._default_manager.filter(pk=item.object_id).first()
+
+
+def figures_recompute(years) -> None:
+    """Once this transaction commits: this year's figures as after any write, and each earlier
+    year concerned as of its 31 December (spec §10: the years concerned)."""
+    today = timezone.localdate()
+    for year in sorted(set(years)):
+        if year == today.year:
+            transaction.on_commit(fresh_figures_request, robust=True)
+        elif year < today.year:
+            transaction.on_commit(lambda y=year: compliance_run_request(year=y), robust=True)
+
+
+@transaction.atomic
+def spot_item_verify(*, item, callee: str, called_at, statement: str, result: str,
+                     acting_user):
+    """The assigned verifier records the call-back and its result; the record's latest
+    verification changes with it, and the figures of the years the record touches are
+    recomputed. Recording again (a later call-back) replaces the result."""
+    from django.core.exceptions import PermissionDenied
+
+    from liaison.compliance.registry import CHECKABLE
+    from liaison.services import record_verification_save
+    from supervision.models import SpotCheckItem
+
+    item = SpotCheckItem.objects.select_for_update().get(pk=item.pk)
+    if item.verifier_id != getattr(acting_user, "pk", None):
+        raise PermissionDenied("只有被指派的核查人可以记录回访结果")
+    errors = {}
+    if result not in SpotCheckItem.Result.values:
+        errors["result"] = "请选择核实结果"
+    if not (callee or "").strip():
+        errors["callee"] = "请填写回访对象"
+    if not (statement or "").strip():
+        errors["statement"] = "请填写回访情况"
+    if called_at is None:
+        errors["called_at"] = "请填写回访时间"
+    elif called_at > timezone.now():
+        errors["called_at"] = "回访时间不能晚于现在"
+    if errors:
+        raise ValidationError(errors)
+    record = spot_record(item)
+    if record is None:
+        raise ValidationError("被抽查的记录已被删除，无法记录核实结果")
+    item.callee, item.called_at = callee.strip(), called_at
+    item.statement, item.result = statement.strip(), result
+    item.verified_at = timezone.now()
+    _save(item, acting_user)
+    record_verification_save(record=record, result=result, acting_user=acting_user,
+                             source=f"双随机抽查#{item.spot_check_id}第{item.position}条")
+    if result == SpotCheckItem.Result.UNTRUE:
+        _notify_referral(item)
+    figures_recompute(CHECKABLE[item.kind].years_of(record))
+    return item

@@ -2,7 +2,7 @@ from django.urls import path
 
 from liaison.generic_views import object_urls
 from supervision import views
-from supervision.models import Inspection, PlausibilityFlag, Rectification
+from supervision.models import Inspection, PlausibilityFlag, Rectification, SpotCheck, SpotCheckItem
 
 app_name = "supervision"
 urlpatterns = [
@@ -37,4 +37,18 @@ urlpatterns = [
     *object_urls(PlausibilityFlag, "flag", "flags/", list=views.FlagListView,
                  detail=views.FlagDetailView, history=False),
     path("flags/run/", views.FlagRunCreateView.as_view(), name="flag_run"),
+]
+urlpatterns += [
+    *object_urls(SpotCheck, "spotcheck", "spot-checks/", list=views.SpotCheckListView,
+                 create=views.SpotCheckCreateView, detail=views.SpotCheckDetailView),
+    path("spot-checks/<int:pk>/redraw/", views.SpotCheckRedrawView.as_view(),
+         name="spotcheck_redraw"),
+    *object_urls(SpotCheckItem, "spotitem", "spot-checks/items/", list=views.SpotItemListView,
+                 detail=views.SpotItemDetailView),
+    path("spot-checks/items/<int:pk>/callback/", views.SpotItemVerifyView.as_view(),
+         name="spotitem_verify"),
+    path("spot-checks/referrals/", views.SpotReferralListView.as_view(),
+         name="spot_referrals"),
+    path("spot-checks/unverifiable/", views.SpotUnverifiableListView.as_view(),
+         name="spot_unverifiable"),
 ]

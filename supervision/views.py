@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from itertools import zip_longest
 
 import tablib
 from django.contrib import messages
@@ -19,6 +20,7 @@ from liaison.charts import MONTHS
 from liaison.compliance.engine import STATUS_LABELS, Window
 from liaison.compliance.registry import METRIC_LABELS
 from liaison.exports import pdf_response, spreadsheet_response, workbook_response
+from liaison.forms import add_validation_error
 from liaison.generic_views import (
     Column,
     ObjectDeleteView,
@@ -32,7 +34,7 @@ from liaison.generic_views import (
 from liaison.models import Cadre, Category, ClosedYear, Organization
 from liaison.params import date_param, id_param, year_param
 from liaison.pdf import render_pdf
-from liaison.permissions import CHANGE, VIEW, Role, grants_with, has_role, subtree_q
+from liaison.permissions import CHANGE, LIST, VIEW, Role, grants_with, has_role, subtree_q
 from liaison.sections import SECTIONS, sections
 from liaison.services import year_close, year_reopen
 from supervision import charts, filters, forms, jobs, selectors, services
@@ -45,8 +47,10 @@ from supervision.models import (
     PlausibilityFlag,
     Rectification,
     ReportFile,
+    SpotCheck,
+    SpotCheckItem,
 )
-from supervision.resources import FlagResource
+from supervision.resources import FlagResource, SpotItemResource, verifier_name
 from supervision.scopes import INSPECTED, INSPECTORS
 
 READERS = (Role.ORG_DEPT, Role.INSPECTOR, Role.UNIT_ADMIN)
@@ -874,3 +878,268 @@ class FlagRunCreateView(RoleRequiredMixin, View):
         messages.success(request, f"{run}已开始，完成后本页将显示新的结果（可稍后刷新）")
         return redirect("supervision:flag_list")
 
+# --- random spot checks (双随机) with call-backs ----------------------------------------------
+
+
+def kind_label(name: str) -> str:
+    from liaison.compliance.registry import CHECKABLE
+
+    kind = CHECKABLE.get(name)
+    return kind.label if kind else name
+
+
+class KindsColumn(Column):
+    def value(self, obj):
+        return "、".join(kind_label(name) for name in obj.kinds)
+
+
+class SpotProgressColumn(Column):
+    def value(self, obj):
+        text = f"已核实 {obj.verified}/{obj.sampled}"
+        if obj.untrue:
+            text += f"，不属实 {obj.untrue}"
+        if obj.unverifiable:
+            text += f"，无法核实 {obj.unverifiable}"
+        return text
+
+
+class LocalTimeColumn(Column):
+    def value(self, obj):
+        value = super().value(obj)
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else ""
+
+
+class SpotCheckListView(ObjectListView):
+    model = SpotCheck
+    filterset_class = filters.SpotCheckFilterSet
+    create_url_name = "supervision:spotcheck_create"
+    title = "双随机抽查"
+    empty_text = "暂无抽查。点击“新建”选定抽查范围，系统随机抽取记录和核查人员。"
+    columns = (
+        Column("抽取时间", "created_at", link=True),
+        Column("抽查名称", "title", link=True),
+        KindsColumn("记录类型", "kinds"),
+        UnitsColumn("被抽查单位", "units"),
+        Column("记录期间", "period"),
+        SpotProgressColumn("核实进度", "verified"),
+    )
+
+    def get_queryset(self):
+        return selectors.spot_check_counts(super().get_queryset().prefetch_related("units")) \
+            .order_by("-created_at", "-pk")
+
+    def prepare_rows(self, objects):
+        for obj in objects:
+            obj.period = f"{obj.period_start:%Y-%m-%d} 至 {obj.period_end:%Y-%m-%d}"
+        return objects
+
+
+class SpotCheckCreateView(ObjectEditView):
+    """The frame; saving draws the sample and its verifiers (services.spot_check_create)."""
+
+    model = SpotCheck
+    form_class = forms.SpotCheckForm
+    template_name = "supervision/spotcheck_form.html"
+
+    def get_initial(self):
+        today = timezone.localdate()
+        return {"period_start": today.replace(day=1) - dt.timedelta(days=90),
+                "period_end": today, "sample_size": 3,
+                "title": f"{today.year}年联系服务群众记录双随机抽查"}
+
+    def save_form(self, form):
+        return services.spot_check_create(spot_check=form.save(commit=False),
+                                          units=form.cleaned_data["units"],
+                                          pool=form.cleaned_data["pool"],
+                                          acting_user=self.request.user)
+
+
+class SpotCheckDetailView(ObjectDetailView):
+    model = SpotCheck
+    template_name = "supervision/spotcheck_detail.html"
+    url_base = "supervision:spotcheck"
+    fields = (Column("组织单位", "organizer.name"), KindsColumn("抽查记录类型", "kinds"),
+              Column("记录起始日期", "period_start"), Column("记录截止日期", "period_end"),
+              UnitsColumn("被抽查单位", "units"), Column("每个单位抽取条数", "sample_size"),
+              Column("随机种子", "seed"), Column("组织人", "entered_by"),
+              LocalTimeColumn("抽取时间", "created_at"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        spot_check, user = context["object"], self.request.user
+        items = list(SpotCheckItem.objects.restrict(user, VIEW).filter(spot_check=spot_check)
+                     .select_related("unit", "cadre", "verifier__cadre").order_by("position"))
+        for item in items:
+            item.kind_label = kind_label(item.kind)
+            item.verifier_label = verifier_name(item.verifier)
+            item.mine = item.verifier_id == user.pk
+        pool = [verifier_name(u) for u in spot_check.pool.select_related("cadre")]
+        context.update(items=items, can_edit=False, pool=pool,
+                       export_url=reverse("supervision:spotitem_list")
+                       + f"?spot_check={spot_check.pk}&export=xlsx")
+        return context
+
+
+class SpotCheckRedrawView(RoleRequiredMixin, View):
+    """重新抽取核对: anyone who reads the spot check draws the sample again from its seed and
+    frame and sees whether it equals the stored one."""
+
+    allowed_roles = INSPECTORS
+    model = SpotCheck
+
+    def get(self, request, pk):
+        spot_check = get_object_or_404(SpotCheck.objects.restrict(request.user, VIEW), pk=pk)
+        comparison = services.spot_check_redraw(spot_check=spot_check)
+        units = dict(spot_check.units.values_list("pk", "name"))
+
+        def named(rows):
+            return [(units.get(unit, unit), kind_label(kind), pk) for unit, kind, pk in rows]
+
+        return TemplateResponse(request, "supervision/spotcheck_redraw.html", {
+            "object": spot_check, "title": f"重新抽取核对：{spot_check.title}",
+            "equal": comparison["equal"], "count": len(comparison["stored"]),
+            "pairs": list(zip_longest(named(comparison["stored"]), named(comparison["again"]))),
+            "missing": named(comparison["missing"]), "extra": named(comparison["extra"])})
+
+
+class SpotItemListView(ObjectListView):
+    model = SpotCheckItem
+    filterset_class = filters.SpotItemFilterSet
+    export_resource = SpotItemResource
+    title = "抽查记录"
+    empty_text = "暂无抽查记录"
+    columns = (
+        Column("抽查", "spot_check.title"),
+        Column("序号", "position", link=True),
+        Column("被抽查单位", "unit.name"),
+        Column("记录类型", "kind_label"),
+        Column("记录日期", "record_date"),
+        Column("干部", "cadre.name"),
+        Column("记录内容", "description"),
+        Column("核查人", "verifier_label"),
+        Column("核实结果", "result_label"),
+    )
+
+    def get_queryset(self):
+        return super().get_queryset().select_related(
+            "spot_check", "unit", "cadre", "verifier__cadre").order_by(
+            "-spot_check__created_at", "spot_check_id", "position")
+
+    def prepare_rows(self, objects):
+        for item in objects:
+            item.kind_label = kind_label(item.kind)
+            item.verifier_label = verifier_name(item.verifier)
+            item.result_label = item.get_result_display() or "待核实"
+        return objects
+
+
+class SpotReferralListView(SpotItemListView):
+    """移送纪检监察: the records found 不属实 (their latest verification), with the cadre, the
+    record and the call-back, for the discipline inspectors."""
+
+    allowed_roles = (Role.INSPECTOR,)
+    filterset_class = filters.SpotResultFilterSet
+    title = "不属实记录移送纪检监察"
+    empty_text = "暂无核实为不属实的记录"
+    columns = (
+        Column("序号", "position", link=True),
+        Column("干部", "cadre.name"),
+        Column("被抽查单位", "unit.name"),
+        Column("记录类型", "kind_label"),
+        Column("记录日期", "record_date"),
+        Column("记录内容", "description"),
+        Column("回访对象", "callee"),
+        LocalTimeColumn("回访时间", "called_at"),
+        Column("回访情况", "statement"),
+        Column("核查人", "verifier_label"),
+    )
+
+    def policy_allows(self, action: str) -> bool:
+        return action in (VIEW, LIST) and has_role(self.request.user, *self.allowed_roles)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(
+            selectors.latest_result_q(SpotCheckItem.Result.UNTRUE))
+
+
+class SpotUnverifiableListView(SpotReferralListView):
+    """无法核实: listed for the inspectors (the records still count, spec §10)."""
+
+    allowed_roles = INSPECTORS
+    title = "无法核实的抽查记录"
+    empty_text = "暂无无法核实的记录"
+
+    def get_queryset(self):
+        return SpotItemListView.get_queryset(self).filter(
+            selectors.latest_result_q(SpotCheckItem.Result.UNVERIFIABLE))
+
+
+class SpotItemDetailView(ObjectDetailView):
+    model = SpotCheckItem
+    template_name = "supervision/spotitem_detail.html"
+    url_base = "supervision:spotitem"
+    fields = (Column("抽查", "spot_check"), Column("序号", "position"),
+              Column("被抽查单位", "unit.name"), Column("记录类型", "kind_label"),
+              Column("记录日期", "record_date"), Column("干部", "cadre.name"),
+              Column("记录内容", "description"), Column("核查人", "verifier_label"),
+              Column("回访对象", "callee"), LocalTimeColumn("回访时间", "called_at"),
+              Column("回访情况", "statement"), Column("核实结果", "result_label"),
+              LocalTimeColumn("记录时间", "verified_at"))
+
+    def get_object(self):
+        item = super().get_object()
+        item.kind_label = kind_label(item.kind)
+        item.verifier_label = verifier_name(item.verifier)
+        item.result_label = item.get_result_display() or "待核实"
+        return item
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(can_edit=False,
+                       can_verify=context["object"].verifier_id == self.request.user.pk)
+        return context
+
+
+class SpotItemVerifyView(RoleRequiredMixin, View):
+    """回访记录: only the verifier drawn for the item records the call-back and its result."""
+
+    allowed_roles = INSPECTORS
+    model = SpotCheckItem
+    template_name = "supervision/spotitem_verify.html"
+
+    def get_item(self):
+        # The verifier's own items only: not even a system administrator records another's.
+        items = SpotCheckItem.objects.restrict(self.request.user, CHANGE).filter(
+            verifier_id=self.request.user.pk).select_related("spot_check", "unit", "cadre")
+        return get_object_or_404(items, pk=self.kwargs["pk"])
+
+    def render(self, item, form):
+        item.kind_label = kind_label(item.kind)
+        return TemplateResponse(self.request, self.template_name, {
+            "object": item, "form": form, "title": f"回访核实：{item}"})
+
+    def get(self, request, pk):
+        item = self.get_item()
+        initial = {"called_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")} \
+            if item.called_at is None else {
+                "called_at": timezone.localtime(item.called_at).strftime("%Y-%m-%dT%H:%M")}
+        return self.render(item, forms.SpotCallbackForm(instance=item, initial=initial))
+
+    def post(self, request, pk):
+        item = self.get_item()
+        form = forms.SpotCallbackForm(request.POST, instance=SpotCheckItem(pk=item.pk))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.spot_item_verify(item=item, callee=data["callee"],
+                                          called_at=data["called_at"],
+                                          statement=data["statement"], result=data["result"],
+                                          acting_user=request.user)
+            except ValidationError as exc:
+                add_validation_error(form, exc)
+            else:
+                messages.success(request, "已记录回访结果" + (
+                    "：该记录不再计入任何指标，已移送纪检监察" if data["result"] == "untrue"
+                    else ""))
+                return redirect(item.spot_check.get_absolute_url())
+        return self.render(item, form)

@@ -6,24 +6,33 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 
 from liaison.compliance.engine import Context, Names, Row, status_of
 from liaison.compliance.queries import by_category, cadre_household_periods, counts
 from liaison.compliance.registry import (
     CADRE,
     ORGANIZATION,
+    CheckableKind,
     Metric,
     MetricInfo,
     RecordSource,
     RowSource,
     SummarySource,
+    register_checkable,
     register_metric,
     register_records,
     register_row_source,
     register_summary,
 )
-from liaison.models import LEADER_POINT_CATEGORIES, Cadre, Category, ContactAssignment, Position
+from liaison.models import (
+    LEADER_POINT_CATEGORIES,
+    Cadre,
+    Category,
+    ContactAssignment,
+    Position,
+    active_on_q,
+)
 from talks.models import Talk
 
 # The leadership-team categories (§9: leader_talks' quota, pairwise_talks' teams).
@@ -241,3 +250,27 @@ def talk_summary(window, cadre_id: int):
 
 
 register_summary(SummarySource("talks", "谈心谈话（按类型）", talk_summary, order=40))
+
+
+def describe_talk(talk: Talk) -> str:
+    people = "、".join(cadre.name for cadre in talk.cadres.all())
+    households = "、".join(household.code for household in talk.households.all())
+    parts = "；".join(part for part in (people and f"干部：{people}",
+                                        households and f"住户：{households}") if part)
+    return (f"{talk.date:%Y-%m-%d} {talk.initiator.name} 发起{talk.get_type_display()}"
+            f"（{talk.get_form_display()}），参与：{parts or '未填'}")
+
+
+def talk_unit():
+    """A talk's unit, for spot checks' per-unit sampling: the initiator's organization on the
+    talk's day — their first position then, as the talks dashboard counts it
+    (talks.dashboard.initiator_organization)."""
+    return Subquery(Position.objects.filter(active_on_q(OuterRef("date")),
+                                            cadre=OuterRef("initiator"))
+                    .order_by("start_date", "pk").values("organization")[:1])
+
+
+# spec/compliance.md §10: talks may be sampled and verified by spot checks.
+register_checkable(CheckableKind(
+    "talk", "谈心谈话", Talk, cadre_field="initiator", date_field="date",
+    unit=talk_unit, describe=describe_talk))

@@ -278,7 +278,30 @@ def tree(db):
         run=flag_run, rule="backdated", content_type=trip_type, object_id=trip_out.pk,
         cadre=cadre_out, org_path=community_out.path, organization=community_out,
         date=trip_out.start_date, detail="西城的提示")
+
+
+    # Spot checks organized by each sub-district of its community's trip; the walk's items
+    # have no verifier (the call-back page is the verifier's: tests/supervision).
+    spotcheck_in, spotitem_in = spot_check_of(east, community_in, trip_in)
+    spotcheck_out, spotitem_out = spot_check_of(west, community_out, trip_out)
     return SimpleNamespace(**locals())
+
+
+def spot_check_of(organizer, unit, trip):
+    from django.contrib.contenttypes.models import ContentType
+
+    from supervision.models import SpotCheck, SpotCheckItem
+
+    spot_check = SpotCheck.objects.create(
+        title=f"{unit.name}调研抽查", organizer=organizer, kinds=["research_trip"],
+        period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 12, 31), sample_size=1,
+        seed="walk")
+    spot_check.units.set([unit])
+    item = SpotCheckItem.objects.create(
+        spot_check=spot_check, position=1, unit=unit, kind="research_trip",
+        content_type=ContentType.objects.get_for_model(trip), object_id=trip.pk,
+        cadre=trip.cadre, record_date=trip.start_date, description=str(trip))
+    return spot_check, item
 
 
 def questionnaire_with_answer(unit, title: str, key: str, text: str):

@@ -24,9 +24,10 @@ from liaison.compliance.registry import (
     PRORATED,
     ROW_SOURCES,
     Metric,
+    checkable_for_model,
     default_quotas,
 )
-from liaison.models import Cadre, Household, Organization, Position, Quota
+from liaison.models import Cadre, Household, Organization, Position, Quota, RecordVerification
 
 MET, ON_TRACK, BEHIND, NOT_MET = "met", "on_track", "behind", "not_met"
 STATUS_LABELS = {MET: "已完成", ON_TRACK: "进度正常", BEHIND: "进度落后", NOT_MET: "未完成"}
@@ -127,12 +128,35 @@ class Context:
 
     def narrow(self, queryset: QuerySet, field: str, subject_type: str = "cadre") -> QuerySet:
         """Only the asked-for cadre's rows when computing one cadre's progress (the workbench);
-        rows of other subject types are then not needed at all."""
+        rows of other subject types are then not needed at all. Records found untrue are left
+        out (`counted`)."""
+        queryset = self.counted(queryset)
         if self.cadre_id is None:
             return queryset
         if subject_type != CADRE:
             return queryset.none()
         return queryset.filter(**{field: self.cadre_id})
+
+    @staticmethod
+    def counted(queryset: QuerySet, via: str = "") -> QuerySet:
+        """spec §10: leave out the records whose latest verification is 不属实 — rows of a
+        checkable model (liaison.compliance.registry.CHECKABLE), or rows reaching one through
+        the foreign key `via` (e.g. a trip's places through "trip"). A NOT EXISTS on the
+        partial index of latest untrue results; other models are returned as they are, and a
+        queryset already filtered is not filtered twice."""
+        model = queryset.model._meta.get_field(via).related_model if via else queryset.model
+        if checkable_for_model(model) is None:
+            return queryset
+        alias = f"untrue_{via}" if via else "untrue"
+        if alias in queryset.query.annotations:
+            return queryset
+        from django.contrib.contenttypes.models import ContentType
+
+        untrue = RecordVerification.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), latest=True,
+            result=RecordVerification.Result.UNTRUE,
+            object_id=OuterRef(f"{via}_id" if via else "pk"))
+        return queryset.alias(**{alias: Exists(untrue)}).filter(**{alias: False})
 
     def overlapping_year(self, queryset: QuerySet, prefix: str = "") -> QuerySet:
         """Rows whose period touches year Y."""
@@ -141,12 +165,13 @@ class Context:
             | Q(**{f"{prefix}end_date__gte": self.window.start})))
 
     def in_window(self, queryset: QuerySet, date_field: str = "start_date") -> QuerySet:
-        """Records that start (or are dated) inside the window."""
-        return queryset.filter(**{f"{date_field}__range": (self.window.start, self.window.as_of)})
+        """Records that start (or are dated) inside the window (and count: `counted`)."""
+        return self.counted(queryset).filter(
+            **{f"{date_field}__range": (self.window.start, self.window.as_of)})
 
     def touching_window(self, queryset: QuerySet) -> QuerySet:
-        """Records with any of their days inside the window."""
-        return queryset.filter(start_date__lte=self.window.as_of,
+        """Records with any of their days inside the window (and count: `counted`)."""
+        return self.counted(queryset).filter(start_date__lte=self.window.as_of,
                                end_date__gte=self.window.start)
 
     def subject_filter(self, subject_type: str) -> Q:

@@ -169,3 +169,52 @@ SUMMARY_SOURCES: dict[str, SummarySource] = {}
 def register_summary(source: SummarySource) -> SummarySource:
     SUMMARY_SOURCES[source.name] = source
     return source
+
+
+# --- records that spot checks (双随机) may sample (spec/compliance.md §10) --------------------
+
+
+@dataclass(frozen=True)
+class CheckableKind:
+    """A kind of activity record an inspector may sample and verify by calling back.
+
+    `cadre_field` names the FK to the cadre the record is for; `date_field` (and
+    `end_date_field`, for records spanning days) date it; `unit` returns an expression giving
+    each row's unit (an Organization id) for per-unit sampling; `describe(record)` is what the
+    inspector reads out on the call-back. The app that owns the model registers it in its
+    metrics.py; supervision reads records only through this registry."""
+
+    name: str
+    label: str
+    model: type
+    cadre_field: str
+    date_field: str
+    unit: Callable
+    describe: Callable
+    end_date_field: str = ""
+    filters: Mapping[str, object] = field(default_factory=dict)  # rows that are records at all
+
+    def records(self):
+        """The rows of this kind, with `spot_unit` (the unit) annotated."""
+        return self.model._default_manager.filter(**self.filters).annotate(
+            spot_unit=self.unit())
+
+    def years_of(self, record) -> list[int]:
+        start = getattr(record, self.date_field)
+        end = getattr(record, self.end_date_field) if self.end_date_field else start
+        return list(range(start.year, (end or start).year + 1))
+
+
+CHECKABLE: dict[str, CheckableKind] = {}
+
+
+def register_checkable(kind: CheckableKind) -> CheckableKind:
+    CHECKABLE[kind.name] = kind
+    return kind
+
+
+def checkable_for_model(model) -> CheckableKind | None:
+    for kind in CHECKABLE.values():
+        if kind.model is model:
+            return kind
+    return None

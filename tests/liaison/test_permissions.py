@@ -55,6 +55,8 @@ from supervision.models import (
     PlausibilityFlag,
     Rectification,
     ReportFile,
+    SpotCheck,
+    SpotCheckItem,
 )
 from talks.models import Talk
 
@@ -120,6 +122,15 @@ ACCESS = {
     "supervision:rectification_report": {UNIT_ADMIN},  # the responsible unit's admins
     "supervision:rectification_review": HISTORY,
     "supervision:flag_run": HISTORY,  # 组织部 and 纪检监察 recompute the plausibility flags
+
+
+    # 双随机抽查: 组织部 and 纪检监察 (supervision.scopes.INSPECTORS) redraw a spot check; the
+    # call-back is its drawn verifier's only, and the walk's item has none
+    # (tests/supervision/test_spot_checks.py); untrue records are referred to 纪检监察.
+    "supervision:spotcheck_redraw": HISTORY,
+    "supervision:spotitem_verify": set(),
+    "supervision:spot_referrals": {INSPECTOR, SYSADMIN},
+    "supervision:spot_unverifiable": HISTORY,
     "talks:talk_opinion_forward": {CADRE, ORG_DEPT, SYSADMIN},
     # Only a cadre who took part in the talk; the walk's talk has none (tests/talks has it).
     "talks:talk_confirm": set(),
@@ -268,6 +279,7 @@ def objects_in(tree):
             ResearchReport: tree.report_in, ResearchTopic: tree.topic_in, Visit: tree.visit_in,
             ComplianceRun: tree.run_in, ReportFile: tree.reportfile_in,
             Inspection: tree.inspection_in, Rectification: tree.rectification_in,
+            SpotCheck: tree.spotcheck_in, SpotCheckItem: tree.spotitem_in,
             Petition: tree.petition_in, ReceptionDay: tree.reception_in, Talk: tree.talk_in,
             Opinion: tree.opinion_in, OpinionAnalysis: tree.analysis_in,
             Questionnaire: tree.questionnaire_in, Answer: tree.answer_in,
@@ -285,6 +297,7 @@ def objects_out(tree):
             ResearchTopic: tree.topic_out, Visit: tree.visit_out,
             ComplianceRun: tree.run_in, ReportFile: tree.reportfile_out,
             Inspection: tree.inspection_out, Rectification: tree.rectification_out,
+            SpotCheck: tree.spotcheck_out, SpotCheckItem: tree.spotitem_out,
             Petition: tree.petition_out, ReceptionDay: tree.reception_out,
             Talk: tree.talk_out, Opinion: tree.opinion_out, OpinionAnalysis: tree.analysis_out,
             Questionnaire: tree.questionnaire_out, Answer: tree.answer_out,
@@ -349,6 +362,11 @@ EXPECTED_POLICIES = {
     Rectification: (READERS, HISTORY, HISTORY, {SYSADMIN}),
     # Plausibility flags are computed, never edited, and read by 组织部 and 纪检监察 only.
     PlausibilityFlag: (HISTORY, {SYSADMIN}, {SYSADMIN}, {SYSADMIN}),
+
+
+    # 双随机抽查 are the inspectors' own: never the inspected units'.
+    SpotCheck: (HISTORY, HISTORY, HISTORY, {SYSADMIN}),
+    SpotCheckItem: (HISTORY, HISTORY, HISTORY, {SYSADMIN}),
 }
 
 
@@ -406,7 +424,8 @@ def test_objects_outside_the_scope_are_never_shown(client, users, tree, role, pa
 
 # 纪检监察 "runs spot checks ... never edits records" (DESIGN.md §1): the ledgers and the
 # roster. Inspections and their rectification items are the inspectors' own work.
-INSPECTORS_OWN = ("supervision:inspection_", "supervision:rectification_")
+INSPECTORS_OWN = ("supervision:inspection_", "supervision:rectification_",
+                  "supervision:spotcheck_")
 
 
 @pytest.mark.parametrize(

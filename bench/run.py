@@ -335,12 +335,63 @@ def pdf_figure(cadres: int = 500, repeat: int = 1) -> None:
          f"s ({built['rows']:,} rows, {len(built['pdf']) // 1024:,} KiB)")
 
 
+def official_bulletin_figure() -> None:
+    """The quarterly 红头 bulletin of the whole district (#13), as 组织部 has it built: Q4 of
+    2025 as of 31 December (the run measured above); the PDF's text is checked for every
+    chapter and the district totals row (pdftotext)."""
+    import re
+    import subprocess
+    import tempfile
+    import uuid
+
+    from liaison.models import User
+    from liaison.sections import sections
+    from supervision import jobs, selectors, services
+
+    privileged_client("bench-zzb", "组织部")
+    user = User.objects.get(username="bench-zzb")
+    report = services.official_bulletin_request(
+        year=2025, period="Q4", doc_number=f"基准组通〔2026〕{uuid.uuid4().int % 9000 + 1}号",
+        issuer="中共示范区委组织部", acting_user=user, today=dt.date(2026, 1, 10))
+    started = time.perf_counter()
+    jobs.official_bulletin_build(report.pk)
+    elapsed = time.perf_counter() - started
+    report.refresh_from_db()
+    assert report.status == "done", report.error
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(report.file.read())
+        pdf.flush()
+        text = re.sub(r"\s+", "", subprocess.run(["pdftotext", pdf.name, "-"],
+                                                   capture_output=True, text=True).stdout)
+    run = selectors.published_run(2025, YEAR_END)
+    totals = selectors.totals(selectors.visible_results(user, run))
+    expected = ["全区合计", f"{totals['total']}", "督查检查", "每月趋势",
+                *(s.title for s in sections() if s.bulletin_template)]
+    missing = [item for item in expected if item not in text]
+    line("official_bulletin_district_seconds", round(elapsed, 1),
+         f"s ({report.file.size // 1024:,} KiB, {totals['total']:,} result rows; "
+         f"{'every chapter and the totals found' if not missing else f'MISSING {missing}'})")
+    report.file.delete(save=False)
+
+
+def flags_figure() -> None:
+    """The nightly plausibility run (可信度提示, #13) over the whole district."""
+    from supervision import jobs
+
+    started = time.perf_counter()
+    run = jobs.flag_run_execute(jobs.flag_run_create().pk)
+    elapsed = time.perf_counter() - started
+    assert run.status == "done", run.error
+    line("plausibility_run_seconds", round(elapsed, 1), f"s ({run.flag_count:,} flags)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip", nargs="*", default=[],
-                        choices=["recompute", "dashboard", "petitions", "import", "pdf"])
+                        choices=["recompute", "dashboard", "petitions", "import", "pdf",
+                                 "bulletin", "flags"])
     args = parser.parse_args()
     setup_django()
     from contactpoints.models import Visit
@@ -367,6 +418,10 @@ def main() -> None:
         petitions_figures()
     if "pdf" not in args.skip:
         pdf_figure(repeat=args.repeat)
+    if "bulletin" not in args.skip:
+        official_bulletin_figure()
+    if "flags" not in args.skip:
+        flags_figure()
     if "import" not in args.skip:
         import_figure(repeat=args.repeat)
 

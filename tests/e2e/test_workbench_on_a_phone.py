@@ -102,7 +102,9 @@ def test_a_cadre_logs_a_trip_and_three_household_visits_in_twelve_taps(
         time.sleep(1)
     phone.goto(f"{live_server.url}/supervision/cadres/{tree.cadre_in.pk}/")
     figures = dict(phone.eval_on_selector_all(
-        "tbody tr", "rows => rows.map(r => [r.cells[0].textContent.trim(),"
-                    " r.cells[1].textContent.trim()])"))
+        "td[data-label='完成']", "cells => cells.map(c => [c.parentElement.cells[0]"
+                                 ".textContent.trim(), c.textContent.trim()])"))
     assert figures["入户次数"] == "3", figures
+    # The records behind the figure, listed under it for an inspector to check.
+    assert "HH021" in phone.text_content("main")
     assert "尚未计入" not in phone.text_content("main")

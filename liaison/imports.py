@@ -12,8 +12,10 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -21,6 +23,7 @@ import openpyxl
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from import_export import resources, widgets
 from import_export.resources import Diff
 from import_export.results import RowResult
@@ -87,11 +90,63 @@ def split_codes(text) -> list[str]:
     return [code.strip() for code in text.split(CODE_SEPARATORS[0]) if code.strip()]
 
 
+# --- codes resolved once per file ------------------------------------------------------------
+
+# While an import runs: (model, code) -> row, filled for each chunk of the file in one query per
+# model (ImportResource.prepare_chunk). A code not found there is asked of the database, so a
+# row created earlier in the same file is still found; the cache is emptied when it grows past
+# CODE_CACHE_MAX entries, to keep the memory of a large file bounded.
+_code_cache: ContextVar[dict | None] = ContextVar("import_code_cache", default=None)
+CODE_CACHE_MAX = 50_000
+QUERY_SLICE = 500  # codes per `IN (...)`: well inside every database's parameter limit
+
+
+def codes_lookup(model, codes) -> dict:
+    """{code: row} of the `codes` that exist (from the import's cache where it can)."""
+    cache = _code_cache.get()
+    codes = {str(c) for c in codes if c not in (None, "")}
+    found = {}
+    if cache is not None:
+        for code in codes:
+            row = cache.get((model, code))
+            if row is not None:
+                found[code] = row
+    wanted = sorted(codes - found.keys())
+    for i in range(0, len(wanted), QUERY_SLICE):
+        for row in model.objects.filter(code__in=wanted[i:i + QUERY_SLICE]):
+            found[row.code] = row
+            if cache is not None:
+                cache[(model, row.code)] = row
+    return found
+
+
+def code_lookup(model, code):
+    """The row of `model` with this code, or None."""
+    return codes_lookup(model, [code]).get(str(code)) if code not in (None, "") else None
+
+
+def code_remember(instance) -> None:
+    """A row just saved by the import: later rows of the file naming its code get it."""
+    cache = _code_cache.get()
+    code = getattr(instance, "code", None)
+    if cache is not None and code and instance.pk is not None:
+        cache[(type(instance), code)] = instance
+
+
+@contextmanager
+def codes_cached():
+    token = _code_cache.set({})
+    try:
+        yield
+    finally:
+        _code_cache.reset(token)
+
+
 def rows_by_codes(model, noun: str, text) -> list:
     """The rows a cell of several codes names, in the cell's order (a code listed twice comes
     twice, for the rules to report); ValueError naming every unknown code."""
     codes = split_codes(text)
-    found = {row.code: row for row in model.objects.filter(code__in=codes)}
+    found = codes_lookup(model, codes)
     missing = [code for code in codes if code not in found]
     if missing:
         raise ValueError(f"{noun}编码「{'、'.join(missing)}」不存在")
@@ -166,10 +221,10 @@ class CodeWidget(widgets.ForeignKeyWidget):
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
             return None
-        try:
-            return self.get_queryset(value, row, **kwargs).get(code=value)
-        except self.model.DoesNotExist:
-            raise ValueError(f"{self.noun}编码「{value}」不存在") from None
+        found = code_lookup(self.model, value)
+        if found is None:
+            raise ValueError(f"{self.noun}编码「{value}」不存在")
+        return found
 
 
 # --- resources -------------------------------------------------------------------------------
@@ -250,9 +305,72 @@ class ImportResource(resources.ModelResource):
                     and hasattr(self, f.get_dehydrate_method(self.get_field_name(f))))]
         return self._diff_fields
 
-    def import_context(self, rows: list[dict]):
-        """A context the whole import runs in (e.g. lookups preloaded for a bulk import)."""
+    # The kind's cross-row checks (file_errors, order_rows) read the whole file at once, so
+    # its rows are kept in memory (the roster's tree, a cadre's name on every row, the 优秀
+    # cap per organization): small files. Other kinds stream: a file is read twice, once for
+    # the natural keys and once, chunk by chunk, to import.
+    whole_file: bool = False
+
+    def import_context(self):
+        """A context the whole import runs in (e.g. a calendar read once for every row)."""
         return nullcontext()
+
+    def code_columns(self) -> list[tuple[str, tuple, bool]]:
+        """(column, models its codes may name, several codes per cell?): resolved for each
+        chunk in one query per model."""
+        columns = [(f.column_name, (f.widget.model,), False) for f in self.get_import_fields()
+                   if isinstance(f.widget, CodeWidget)]
+        columns += [(self.fields[name].column_name, (model,), True)
+                    for name, model, _ in getattr(self, "code_lists", ())]
+        return columns
+
+    def prepare_chunk(self, rows: list[dict]) -> None:
+        """Before a chunk of rows is imported: its codes resolved, and the stored rows its
+        natural keys name read, in a few queries instead of a few per row."""
+        cache = _code_cache.get()
+        if cache is not None and len(cache) > CODE_CACHE_MAX:
+            cache.clear()
+        wanted: dict = defaultdict(set)
+        for column, models, several in self.code_columns():
+            for row in rows:
+                value = row.get(column)
+                codes = split_codes(value) if several else [value]
+                for model in models:
+                    wanted[model].update(c for c in codes if c not in (None, ""))
+        for model, codes in wanted.items():
+            codes_lookup(model, codes)
+        self._preload_instances(rows)
+
+    def _preload_instances(self, rows: list[dict]) -> None:
+        """The stored row of each natural key of the chunk (None: not stored yet), found as
+        `natural_key_lookup` + `.first()` would find it, by one query per key shape."""
+        self._known: dict = {}
+        groups: dict[tuple, set] = defaultdict(set)
+        for row in rows:
+            try:
+                lookup = self.natural_key_lookup(row)
+            except Exception:  # noqa: BLE001 - the row's own import reports its bad cell
+                continue
+            if lookup:
+                names = tuple(sorted(lookup))
+                groups[names].add(tuple(_key_value(lookup[n]) for n in names))
+        model = self._meta.model
+        ordering = model._meta.ordering or ["pk"]
+        for names, keys in groups.items():
+            query = Q()
+            for i, name in enumerate(names):
+                values = {key[i] for key in keys}
+                part = Q(**{f"{name}__in": [v for v in values if v is not None]})
+                if None in values:
+                    part |= Q(**{f"{name}__isnull": True})
+                query &= part
+            first: dict = {}
+            for pk, *values in model.objects.filter(query).order_by(*ordering) \
+                    .values_list("pk", *names):
+                first.setdefault(tuple(values), pk)
+            stored = model.objects.in_bulk([first[k] for k in keys if k in first])
+            for key in keys:
+                self._known[(names, key)] = stored.get(first.get(key))
 
     @classmethod
     def headers(cls) -> list[str]:
@@ -269,6 +387,13 @@ class ImportResource(resources.ModelResource):
             return None  # import_instance reports the bad cell with its column
         if lookup is None:
             return None
+        names = tuple(sorted(lookup))
+        key = (names, tuple(_key_value(lookup[n]) for n in names))
+        known = getattr(self, "_known", {})
+        if key in known:
+            # Handed out once: a second row naming it (the same key written differently)
+            # reads the database, as row-by-row would.
+            return known.pop(key)
         return self._meta.model.objects.filter(**lookup).first()
 
     # The natural key's columns (spec/import.md): two rows with the same key are an error.
@@ -322,6 +447,7 @@ class ImportResource(resources.ModelResource):
         if (self.acting_user is not None and not self._meta.use_bulk
                 and not can(self.acting_user, CHANGE, instance)):
             raise ValidationError(OUT_OF_SCOPE)
+        code_remember(instance)
 
     # Bulk mode (Meta.use_bulk): batches written with their history rows, then scope-checked.
 
@@ -377,6 +503,11 @@ class ImportResource(resources.ModelResource):
         return self.extra_error_columns.get(key)
 
 
+def _key_value(value):
+    """A natural key's value as the database returns it (a row stands for its id)."""
+    return value.pk if hasattr(value, "_meta") else value
+
+
 class CodeListsMixin:
     """Columns holding several codes of a many-to-many relation (spec/import.md: separated by
     ; or 、), declared as `code_lists = ((field, model, noun), ...)`. The resource calls
@@ -426,22 +557,19 @@ def _normalize(value):
     return value
 
 
-def read_table(filename: str, content: bytes) -> tuple[list[str], list[tuple[int, list]]]:
-    """Headers and non-empty data rows with their spreadsheet row numbers (header = 1)."""
+def read_rows(filename: str, stream) -> tuple[list[str], Iterator[tuple[int, list]]]:
+    """Headers, and the non-empty data rows with their spreadsheet row numbers (header = 1)
+    read one at a time from the binary `stream`: a .csv incrementally, an .xlsx in
+    openpyxl's read-only mode, so that a large file never sits whole in memory."""
     name = filename.lower()
     if name.endswith(".xlsx"):
         try:
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         except Exception as exc:
             raise ImportFileError("无法读取该 Excel 文件，请确认是 .xlsx 格式") from exc
         raw_rows: Iterable = workbook.worksheets[0].iter_rows(values_only=True)
     elif name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(
-                "CSV 文件应为 UTF-8 编码（可在 Excel 中另存为「CSV UTF-8」）") from exc
-        raw_rows = csv.reader(io.StringIO(text))
+        raw_rows = _csv_rows(io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""))
     else:
         raise ImportFileError("只支持 .xlsx 或 .csv 文件")
     rows = iter(raw_rows)
@@ -450,15 +578,30 @@ def read_table(filename: str, content: bytes) -> tuple[list[str], list[tuple[int
     except StopIteration:
         raise ImportFileError("文件为空，第1行应为表头") from None
     headers = [str(_normalize(h) or "") for h in header_row]
-    data = []
-    for number, values in enumerate(rows, start=2):
-        values = [_normalize(v) for v in values]
-        values = ["" if v is None else v for v in values]
-        if all(v == "" for v in values):
-            continue
-        values = (values + [""] * len(headers))[: len(headers)]
-        data.append((number, values))
-    return headers, data
+
+    def data() -> Iterator[tuple[int, list]]:
+        for number, values in enumerate(rows, start=2):
+            values = [_normalize(v) for v in values]
+            values = ["" if v is None else v for v in values]
+            if all(v == "" for v in values):
+                continue
+            yield number, (values + [""] * len(headers))[: len(headers)]
+
+    return headers, data()
+
+
+def _csv_rows(text) -> Iterator[list[str]]:
+    try:
+        yield from csv.reader(text)
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            "CSV 文件应为 UTF-8 编码（可在 Excel 中另存为「CSV UTF-8」）") from exc
+
+
+def read_table(filename: str, content: bytes) -> tuple[list[str], list[tuple[int, list]]]:
+    """Headers and every non-empty data row of a file held in memory (see read_rows)."""
+    headers, data = read_rows(filename, io.BytesIO(content))
+    return headers, list(data)
 
 
 # --- running an import -----------------------------------------------------------------------
@@ -504,57 +647,150 @@ ROW_TYPE_LABELS = {
 }
 
 
-def import_file(*, kind: str, filename: str, content: bytes, acting_user=None,
-                dry_run: bool = False, reason: str = "") -> ImportOutcome:
-    """Import one file of `kind`; all or nothing. Never raises for bad data: see .errors."""
+CHUNK_ROWS = 2000  # rows imported at a time: lookups read per chunk, memory bounded by it
+PREVIEW_ROWS_MAX = 2000  # rows listed in a preview; the summary counts them all
+
+
+def import_file(*, kind: str, filename: str, content: bytes | None = None, path=None,
+                acting_user=None, dry_run: bool = False, reason: str = "",
+                progress: Callable[[int, int], None] | None = None) -> ImportOutcome:
+    """Import one file of `kind` (its bytes, or the path of a large file on disk); all or
+    nothing. Never raises for bad data: see .errors. `progress(done, total)` is told of every
+    chunk imported."""
     resource_class = IMPORT_KINDS.get(kind)
     if resource_class is None:
         raise ImportFileError(f"未知的导入类型「{kind}」，可选：{'、'.join(IMPORT_KINDS)}")
     resource = resource_class(acting_user=acting_user, reason=reason)
     outcome = ImportOutcome(kind=kind, dry_run=dry_run)
+
+    def open_stream():
+        return io.BytesIO(content) if content is not None else open(path, "rb")  # noqa: SIM115
+
     try:
-        headers, data = read_table(filename, content)
+        with open_stream() as stream:
+            columns, rows, total, file_errors = _scan(resource, filename, stream)
     except ImportFileError as exc:
         outcome.errors.append(str(exc))
         return outcome
-
-    known = set(resource.headers())
-    missing = [c for c in resource.required_columns if c not in headers]
-    if missing:
-        outcome.errors.extend(cell_error(1, c, "缺少必填列") for c in missing)
+    except _MissingColumns as exc:
+        outcome.errors.extend(exc.args[0])
         return outcome
-    # Duplicate or unknown header names: keep the first occurrence of each known column.
-    columns = [h for i, h in enumerate(headers) if h in known and h not in headers[:i]]
-    index = {h: headers.index(h) for h in columns}
-    rows, file_errors = [], []
-    for number, values in data:
-        row = {h: values[index[h]] for h in columns}
-        row[ROW_COLUMN] = number
-        empty = [c for c in resource.required_columns if row.get(c) in (None, "")]
-        file_errors.extend((number, cell_error(number, c, "不能为空")) for c in empty)
-        if not empty:
-            rows.append(row)
-    # Rows with file-level errors are left out; the others still run, so that every error
-    # of the file is reported at once.
-    file_errors += resource.file_errors(rows)
     failed = {number for number, _ in file_errors}
-    rows = resource.order_rows([row for row in rows if row[ROW_COLUMN] not in failed])
-    dataset = tablib.Dataset(headers=columns + [ROW_COLUMN])
-    for row in rows:
-        dataset.append([row[h] for h in columns] + [row[ROW_COLUMN]])
+    errors: list[tuple[int, str]] = list(file_errors)
 
     try:
         with transaction.atomic(), one_import_at_a_time(kind, dry_run), closed_years_frozen(), \
-                resource.import_context(rows):
-            result = resource.import_data(dataset, dry_run=False, use_transactions=True)
-            _collect(outcome, resource, dataset, result, file_errors + resource.late_errors)
+                codes_cached(), resource.import_context(), open_stream() as stream:
+            if rows is None:  # streamed: read again, chunk by chunk
+                _, rows = _file_rows(resource, filename, stream, columns)
+            done = 0
+            for chunk in _chunks((row for row in rows if row[ROW_COLUMN] not in failed),
+                                 CHUNK_ROWS):
+                resource.prepare_chunk(chunk)
+                dataset = tablib.Dataset(headers=columns + [ROW_COLUMN])
+                for row in chunk:
+                    dataset.append([row[h] for h in columns] + [row[ROW_COLUMN]])
+                result = resource.import_data(dataset, dry_run=False, use_transactions=True)
+                errors += resource.late_errors
+                resource.late_errors = []
+                _collect(outcome, resource, dataset, result, errors)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, total)
+            errors.sort(key=lambda pair: pair[0])  # stable: a row's errors keep their order
+            outcome.errors.extend(message for _, message in errors)
+            outcome.rows.sort(key=lambda row: row.number)
             if dry_run or outcome.errors:
                 raise _Rollback
             if outcome.new or outcome.updated:
                 records_changed.send(sender=resource._meta.model)
     except _Rollback:
         pass
+    except ImportFileError as exc:  # a .csv found not to be UTF-8 past its first rows
+        outcome.errors = [str(exc)]
+        outcome.new = outcome.updated = outcome.unchanged = 0
+        outcome.rows = []
     return outcome
+
+
+class _MissingColumns(Exception):
+    pass
+
+
+def _file_rows(resource: ImportResource, filename: str, stream, columns=None,
+               empty_errors: list | None = None) -> Iterator[dict]:
+    """The file's rows as {column: value, ROW_COLUMN: number}, one at a time; rows with an
+    empty required cell are left out (their errors go to `empty_errors`)."""
+    headers, data = read_rows(filename, stream)
+    if columns is None:
+        known = set(resource.headers())
+        missing = [c for c in resource.required_columns if c not in headers]
+        if missing:
+            raise _MissingColumns([cell_error(1, c, "缺少必填列") for c in missing])
+        # Duplicate or unknown header names: keep the first occurrence of each known column.
+        columns = [h for i, h in enumerate(headers) if h in known and h not in headers[:i]]
+    index = {h: headers.index(h) for h in columns}
+    required = resource.required_columns
+
+    def rows() -> Iterator[dict]:
+        for number, values in data:
+            row = {h: values[index[h]] for h in columns}
+            row[ROW_COLUMN] = number
+            empty = [c for c in required if row.get(c) in (None, "")]
+            if empty:
+                if empty_errors is not None:
+                    empty_errors.extend((number, cell_error(number, c, "不能为空"))
+                                        for c in empty)
+                continue
+            yield row
+
+    return columns, rows()
+
+
+def _scan(resource: ImportResource, filename: str, stream):
+    """First reading: the columns, the file-level errors, how many rows there are, and for a
+    whole-file kind its rows in the order they must be written (None: read them again)."""
+    empty_errors: list[tuple[int, str]] = []
+    columns, rows = _file_rows(resource, filename, stream, empty_errors=empty_errors)
+    counted = _Counted(rows)
+    if resource.whole_file:
+        kept = list(counted)
+        file_errors = resource.file_errors(kept)
+        failed = {number for number, _ in file_errors}
+        ordered = resource.order_rows([row for row in kept if row[ROW_COLUMN] not in failed])
+    else:
+        file_errors, ordered = resource.file_errors(counted), None
+        for _ in counted:  # a kind without natural key columns leaves rows unread
+            pass
+    # Rows with file-level errors are left out; the others still run, so that every error
+    # of the file is reported at once.
+    file_errors = empty_errors + file_errors
+    failed = {number for number, _ in file_errors}
+    return columns, ordered, counted.count - len(failed & counted.numbers), file_errors
+
+
+class _Counted:
+    """Iterates rows once, counting them (and keeping their numbers, for the total)."""
+
+    def __init__(self, rows):
+        self.rows, self.count, self.numbers = rows, 0, set()
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            self.numbers.add(row[ROW_COLUMN])
+            yield row
+
+
+def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @contextmanager
@@ -568,11 +804,12 @@ def one_import_at_a_time(kind: str, dry_run: bool):
 
 
 def _collect(outcome: ImportOutcome, resource: ImportResource, dataset, result,
-             file_errors: list[tuple[int, str]]) -> None:
+             errors: list[tuple[int, str]]) -> None:
+    """One chunk's result: its errors appended to `errors`, its rows counted and (up to
+    PREVIEW_ROWS_MAX) listed."""
     def row_number(i: int) -> int:
         return dataset[i - 1][-1]
 
-    errors: list[tuple[int, str]] = list(file_errors)
     for error in result.base_errors:
         errors.append((0, f"导入失败：{error.error}"))
     for number, row_errors in result.row_errors():
@@ -585,8 +822,6 @@ def _collect(outcome: ImportOutcome, resource: ImportResource, dataset, result,
             column = resource.column_for(key)
             for message in messages:
                 errors.append((n, cell_error(n, column, message)))
-    errors.sort(key=lambda pair: pair[0])  # stable: a row's errors keep their column order
-    outcome.errors.extend(message for _, message in errors)
 
     for i, row_result in enumerate(result.rows, start=1):
         label = ROW_TYPE_LABELS.get(row_result.import_type)
@@ -598,11 +833,12 @@ def _collect(outcome: ImportOutcome, resource: ImportResource, dataset, result,
             outcome.updated += 1
         else:
             outcome.unchanged += 1
+        if len(outcome.rows) >= PREVIEW_ROWS_MAX:
+            continue
         updated = row_result.import_type == RowResult.IMPORT_TYPE_UPDATE
         changes = (row_result.diff or []) if updated else []
         outcome.rows.append(PreviewRow(row_number(i), label, row_result.object_repr or "",
                                        changes))
-    outcome.rows.sort(key=lambda row: row.number)
 
 
 def template_dataset(kind: str) -> tablib.Dataset:

@@ -8,6 +8,7 @@ from liaison.imports import (
     CodeWidget,
     DateWidget,
     ImportResource,
+    codes_lookup,
     register_import,
     split_codes,
 )
@@ -25,6 +26,9 @@ class ResearchTripResource(ImportResource):
     required_columns = ("干部编码", "开始日期", "调研地点编码", "调研主题")
     natural_key_columns = ("干部编码", "开始日期", "结束日期", "调研主题")
     extra_error_columns = {"places": "调研地点编码"}
+
+    def code_columns(self):
+        return [*super().code_columns(), ("调研地点编码", (Organization,), True)]
 
     def natural_key_of(self, row):
         start = str(row.get("开始日期") or "")
@@ -62,7 +66,7 @@ class ResearchTripResource(ImportResource):
             instance.end_date = instance.start_date  # empty = the same day
         instance.place_type = instance.place_type or ""
         codes = split_codes(row["调研地点编码"])
-        found = {o.code: o for o in Organization.objects.filter(code__in=codes)}
+        found = codes_lookup(Organization, codes)
         missing = [c for c in codes if c not in found]
         if missing:
             errors["places"] = [f"单位编码「{'、'.join(missing)}」不存在"]

@@ -31,7 +31,6 @@ class VisitResource(ContactPartiesResource):
         model = Visit
         fields = ("kind_field", "contact", "target", "start_date", "end_date")
         import_id_fields = ()
-        use_bulk = True
         batch_size = 2000
 
     @contextmanager

@@ -99,6 +99,7 @@ def split_codes(text) -> list[str]:
 _code_cache: ContextVar[dict | None] = ContextVar("import_code_cache", default=None)
 CODE_CACHE_MAX = 50_000
 QUERY_SLICE = 500  # codes per `IN (...)`: well inside every database's parameter limit
+KEYS_PER_QUERY = 100  # natural keys per query finding the stored rows of a chunk
 
 
 def codes_lookup(model, codes) -> dict:
@@ -234,14 +235,15 @@ class RowChanges(Diff):
     """What an updated row changes, cell by cell: [(column, old value, new value)] in the
     file's notation (the preview lists them). import-export builds one per row (Meta.skip_diff
     stays off: skip_unchanged needs the original anyway) and keeps what `as_html` returns on
-    RowResult.diff: here the changed cells, no HTML. A new row reads nothing; an existing row
-    reads the columns its resource names in `diff_fields`."""
+    RowResult.diff: here the RowChanges itself, read by `changes()` only for the rows a
+    preview lists (a large file's other rows cost nothing). A new row reads nothing; an
+    existing row reads the columns its resource names in `diff_fields`."""
 
     def __init__(self, resource, instance, new):
         self.resource, self.new = resource, new
         self.fields = [] if new else resource.diff_fields()
-        self.left = self._read(instance)
-        self.right = []
+        self.original = instance  # import-export's copy of the stored row
+        self.instance = None
 
     def _read(self, instance) -> list:
         """(shown, stored) per column: shown as the resource exports it to this user (personal
@@ -253,13 +255,17 @@ class RowChanges(Diff):
                 for f in self.fields]
 
     def compare_with(self, resource, instance):
-        self.right = self._read(instance)
+        self.instance = instance
 
     def as_html(self):
+        return self
+
+    def changes(self) -> list:
         # The old value as the user may see it; the new one is what their file says.
+        left, right = self._read(self.original), self._read(self.instance)
         return [(f.column_name, old_shown, new_stored)
                 for f, (old_shown, old_stored), (_, new_stored)
-                in zip(self.fields, self.left, self.right, strict=False)
+                in zip(self.fields, left, right, strict=False)
                 if old_stored != new_stored]
 
 
@@ -280,6 +286,13 @@ class ImportResource(resources.ModelResource):
         skip_html_diff = False  # RowResult.diff: the changed cells (RowChanges), not HTML
         clean_model_instances = False  # record_validate runs full_clean and the service rules
         use_transactions = True
+        # Rows are written in batches with their history rows (bulk_create_with_history /
+        # bulk_update_with_history), scope-checked per batch; what a row writes besides
+        # itself (many-to-many codes, a trip's places) follows in `after_batch_saved`. A kind
+        # whose rows refer to rows created earlier in the same file (the organization tree)
+        # or that writes other models per row (cadres) sets use_bulk = False.
+        use_bulk = True
+        batch_size = 1000
 
     def __init__(self, *, acting_user=None, reason: str = "", **kwargs):
         super().__init__(**kwargs)
@@ -296,12 +309,12 @@ class ImportResource(resources.ModelResource):
     def diff_fields(self) -> list:
         """The columns an existing row is compared on: those the import writes. Columns filled
         by a dehydrate_ method (code lists, e.g. a talk's participants) cost a query per row
-        each, and are left out in bulk mode (the visits import, the large files: its contact
-        and target columns are its natural key, which an update never changes)."""
+        each, and are left out when they are part of the natural key, which an update never
+        changes (a visit's or an assignment's contact and target)."""
         if not hasattr(self, "_diff_fields"):
             self._diff_fields = [
                 f for f in self.get_import_fields() if not f.readonly and not (
-                    self._meta.use_bulk
+                    f.column_name in self.natural_key_columns
                     and hasattr(self, f.get_dehydrate_method(self.get_field_name(f))))]
         return self._diff_fields
 
@@ -343,7 +356,7 @@ class ImportResource(resources.ModelResource):
 
     def _preload_instances(self, rows: list[dict]) -> None:
         """The stored row of each natural key of the chunk (None: not stored yet), found as
-        `natural_key_lookup` + `.first()` would find it, by one query per key shape."""
+        `natural_key_lookup` + `.first()` would find it, one query per KEYS_PER_QUERY keys."""
         self._known: dict = {}
         groups: dict[tuple, set] = defaultdict(set)
         for row in rows:
@@ -357,17 +370,15 @@ class ImportResource(resources.ModelResource):
         model = self._meta.model
         ordering = model._meta.ordering or ["pk"]
         for names, keys in groups.items():
-            query = Q()
-            for i, name in enumerate(names):
-                values = {key[i] for key in keys}
-                part = Q(**{f"{name}__in": [v for v in values if v is not None]})
-                if None in values:
-                    part |= Q(**{f"{name}__isnull": True})
-                query &= part
+            keys = sorted(keys, key=repr)
             first: dict = {}
-            for pk, *values in model.objects.filter(query).order_by(*ordering) \
-                    .values_list("pk", *names):
-                first.setdefault(tuple(values), pk)
+            for i in range(0, len(keys), KEYS_PER_QUERY):
+                query = Q()
+                for key in keys[i:i + KEYS_PER_QUERY]:
+                    query |= Q(**dict(zip(names, key, strict=True)))
+                for pk, *values in model.objects.filter(query).order_by(*ordering) \
+                        .values_list("pk", *names):
+                    first.setdefault(tuple(values), pk)
             stored = model.objects.in_bulk([first[k] for k in keys if k in first])
             for key in keys:
                 self._known[(names, key)] = stored.get(first.get(key))
@@ -455,10 +466,16 @@ class ImportResource(resources.ModelResource):
                     result=None):
         if self.create_instances:
             try:
-                bulk_create_with_history(self.create_instances, self._meta.model,
-                                         batch_size=batch_size, default_user=self.acting_user,
-                                         default_change_reason=self.reason)
+                if _has_history(self._meta.model):
+                    bulk_create_with_history(self.create_instances, self._meta.model,
+                                             batch_size=batch_size,
+                                             default_user=self.acting_user,
+                                             default_change_reason=self.reason)
+                else:
+                    self._meta.model.objects.bulk_create(self.create_instances,
+                                                         batch_size=batch_size)
                 self._check_batch_scope(self.create_instances)
+                self.after_batch_saved(self.create_instances)
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
             finally:
@@ -469,19 +486,36 @@ class ImportResource(resources.ModelResource):
         if self.update_instances:
             try:
                 self._check_batch_scope(self.update_instances)  # as stored, before the update
-                bulk_update_with_history(self.update_instances, self._meta.model,
-                                         self.get_bulk_update_fields(), batch_size=batch_size,
-                                         default_user=self.acting_user,
-                                         default_change_reason=self.reason)
+                for instance in self.update_instances:
+                    for f in self._auto_now_fields():
+                        f.pre_save(instance, add=False)  # as save() would: updated_at
+                if _has_history(self._meta.model):
+                    bulk_update_with_history(self.update_instances, self._meta.model,
+                                             self.get_bulk_update_fields(),
+                                             batch_size=batch_size,
+                                             default_user=self.acting_user,
+                                             default_change_reason=self.reason)
+                else:
+                    self._meta.model.objects.bulk_update(
+                        self.update_instances, self.get_bulk_update_fields(),
+                        batch_size=batch_size)
                 self._check_batch_scope(self.update_instances)  # and as changed
+                self.after_batch_saved(self.update_instances)
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
             finally:
                 self.update_instances.clear()
 
     def get_bulk_update_fields(self):
-        return [f.attribute for f in self.get_import_fields()
-                if f.attribute and not f.readonly and "__" not in f.attribute]
+        """Every stored column, as save() writes them: import_instance may set more than the
+        file's columns (a due date, a status)."""
+        return [f.name for f in self._meta.model._meta.concrete_fields if not f.primary_key]
+
+    def _auto_now_fields(self) -> list:
+        return [f for f in self._meta.model._meta.concrete_fields if getattr(f, "auto_now", False)]
+
+    def after_batch_saved(self, instances: list) -> None:
+        """Bulk mode: what a row writes once it is stored (its id known), for a batch."""
 
     def _check_batch_scope(self, instances) -> None:
         if self.acting_user is None:
@@ -501,6 +535,11 @@ class ImportResource(resources.ModelResource):
             if f.attribute == key or f.column_name == key:
                 return f.column_name
         return self.extra_error_columns.get(key)
+
+
+def _has_history(model) -> bool:
+    """The model keeps history rows (django-simple-history); a plug-in's may not."""
+    return getattr(model._meta, "simple_history_manager_attribute", None) is not None
 
 
 def _key_value(value):
@@ -533,13 +572,25 @@ class CodeListsMixin:
 
     def save_instance(self, instance, is_create, row, **kwargs):
         super().save_instance(instance, is_create, row, **kwargs)
+        if not self._meta.use_bulk:
+            self.code_lists_save(instance)
+
+    def after_batch_saved(self, instances):
+        super().after_batch_saved(instances)
+        for instance in instances:
+            self.code_lists_save(instance)
+
+    def code_lists_save(self, instance) -> None:
         for name, _, _ in self.code_lists:
             getattr(instance, name).set(getattr(instance, f"_{name}"))
 
     @staticmethod
     def codes_of(related) -> str:
-        """An exported cell of codes."""
-        return ";".join(sorted(row.code for row in related.all()))
+        """An exported cell of codes: those the import is about to set, when a row read from
+        a file waits for its batch (bulk mode), else those stored."""
+        pending = getattr(related.instance, f"_{related.prefetch_cache_name}", None)
+        rows = pending if pending is not None else related.all()
+        return ";".join(sorted(row.code for row in rows))
 
 
 # --- reading files ---------------------------------------------------------------------------
@@ -836,7 +887,7 @@ def _collect(outcome: ImportOutcome, resource: ImportResource, dataset, result,
         if len(outcome.rows) >= PREVIEW_ROWS_MAX:
             continue
         updated = row_result.import_type == RowResult.IMPORT_TYPE_UPDATE
-        changes = (row_result.diff or []) if updated else []
+        changes = row_result.diff.changes() if updated and row_result.diff else []
         outcome.rows.append(PreviewRow(row_number(i), label, row_result.object_repr or "",
                                        changes))
 

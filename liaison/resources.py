@@ -52,6 +52,7 @@ class OrganizationResource(ImportResource):
         model = Organization
         fields = ("code", "name", "type", "parent")
         import_id_fields = ("code",)
+        use_bulk = False  # a row's parent may be created by an earlier row of the file
 
     def natural_key_lookup(self, row):
         return {"code": row["单位编码"]}
@@ -127,6 +128,7 @@ class CadreResource(ImportResource):
         fields = ("cadre", "cadre_name", "organization", "category", "start_date", "end_date",
                   "party_secretary")
         import_id_fields = ("cadre", "organization", "category", "start_date")
+        use_bulk = False  # each row may create or rename its cadre first
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

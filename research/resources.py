@@ -48,6 +48,9 @@ class ResearchTripResource(ImportResource):
         import_id_fields = ()
 
     def dehydrate_places(self, trip):
+        pending = getattr(trip, "_import_places", None)  # a row waiting for its batch
+        if pending is not None:
+            return ";".join(sorted(org.code for org in pending))
         return ";".join(sorted(tp.organization.code for tp in trip.trip_places.all()))
 
     def natural_key_lookup(self, row):
@@ -82,8 +85,14 @@ class ResearchTripResource(ImportResource):
 
     def save_instance(self, instance, is_create, row, **kwargs):
         super().save_instance(instance, is_create, row, **kwargs)
-        trip_places_set(trip=instance, places=instance._import_places,
-                        acting_user=self.acting_user)
+        if not self._meta.use_bulk:
+            trip_places_set(trip=instance, places=instance._import_places,
+                            acting_user=self.acting_user)
+
+    def after_batch_saved(self, instances):
+        super().after_batch_saved(instances)
+        for trip in instances:
+            trip_places_set(trip=trip, places=trip._import_places, acting_user=self.acting_user)
 
 
 @register_import

@@ -71,15 +71,15 @@ def one_kind(kind: str, rows: int) -> None:
     from django.db import transaction
     from django.db.models.deletion import ProtectedError
 
+    from liaison.imports import IMPORT_KINDS
+
     with tempfile.TemporaryDirectory() as folder:
         path, pks = export_file(kind, rows, Path(folder))
         outcome, seconds = timed_import(kind, path, dry_run=True)
         report(kind, "unchanged", outcome, seconds)
         try:
             with transaction.atomic():
-                model = __import__("liaison.imports", fromlist=["IMPORT_KINDS"]) \
-                    .IMPORT_KINDS[kind]._meta.model
-                model.objects.filter(pk__in=pks).delete()
+                IMPORT_KINDS[kind]._meta.model.objects.filter(pk__in=pks).delete()
                 outcome, seconds = timed_import(kind, path, dry_run=False)
                 report(kind, "new", outcome, seconds)
                 raise _Undo
@@ -126,7 +126,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.one:
         setup_django()
-        visits_file(args.visits_file) if args.one == "visits-file" else one_kind(args.one, args.rows)
+        if args.one == "visits-file":
+            visits_file(args.visits_file)
+        else:
+            one_kind(args.one, args.rows)
         return
     setup_django()
     from liaison.imports import IMPORT_KINDS

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import openpyxl
 import tablib
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -235,14 +236,16 @@ class RowChanges(Diff):
     """What an updated row changes, cell by cell: [(column, old value, new value)] in the
     file's notation (the preview lists them). import-export builds one per row (Meta.skip_diff
     stays off: skip_unchanged needs the original anyway) and keeps what `as_html` returns on
-    RowResult.diff: here the RowChanges itself, read by `changes()` only for the rows a
-    preview lists (a large file's other rows cost nothing). A new row reads nothing; an
-    existing row reads the columns its resource names in `diff_fields`."""
+    RowResult.diff: here the RowChanges itself. A new row reads nothing; an existing row
+    reads the columns its resource names in `diff_fields`: as stored now, and as imported when
+    a preview lists it (`changes()`). Once a large file's preview has its rows
+    (resource.diff_wanted off), the other rows read nothing."""
 
     def __init__(self, resource, instance, new):
         self.resource, self.new = resource, new
-        self.fields = [] if new else resource.diff_fields()
-        self.original = instance  # import-export's copy of the stored row
+        wanted = not new and getattr(resource, "diff_wanted", True)
+        self.fields = resource.diff_fields() if wanted else []
+        self.left = self._read(instance)  # before the row is written (or its batch)
         self.instance = None
 
     def _read(self, instance) -> list:
@@ -262,10 +265,10 @@ class RowChanges(Diff):
 
     def changes(self) -> list:
         # The old value as the user may see it; the new one is what their file says.
-        left, right = self._read(self.original), self._read(self.instance)
+        right = self._read(self.instance)
         return [(f.column_name, old_shown, new_stored)
                 for f, (old_shown, old_stored), (_, new_stored)
-                in zip(self.fields, left, right, strict=False)
+                in zip(self.fields, self.left, right, strict=False)
                 if old_stored != new_stored]
 
 
@@ -379,9 +382,21 @@ class ImportResource(resources.ModelResource):
                 for pk, *values in model.objects.filter(query).order_by(*ordering) \
                         .values_list("pk", *names):
                     first.setdefault(tuple(values), pk)
-            stored = model.objects.in_bulk([first[k] for k in keys if k in first])
+            # With the rows they refer to: a preview's old values and a row's text name them.
+            stored = model.objects.select_related(*self._references()) \
+                .prefetch_related(*self.prefetch_related()) \
+                .in_bulk([first[k] for k in keys if k in first])
             for key in keys:
                 self._known[(names, key)] = stored.get(first.get(key))
+
+    def prefetch_related(self) -> list[str]:
+        """What the stored rows of a chunk are read with besides their own columns: their
+        many-to-many rows (an unchanged row is one whose code lists are unchanged too)."""
+        return [f.name for f in self._meta.model._meta.many_to_many]
+
+    def _references(self) -> list[str]:
+        return [f.name for f in self._meta.model._meta.concrete_fields
+                if f.many_to_one and f.related_model is not get_user_model()]
 
     @classmethod
     def headers(cls) -> list[str]:
@@ -404,7 +419,13 @@ class ImportResource(resources.ModelResource):
         if key in known:
             # Handed out once: a second row naming it (the same key written differently)
             # reads the database, as row-by-row would.
-            return known.pop(key)
+            instance = known.pop(key)
+            if instance is not None:
+                # Its prefetched to-many rows as plain lists: they survive the deepcopy that
+                # import-export keeps as the original (a copied QuerySet drops its rows).
+                instance._stored_related = {name: list(rows) for name, rows in getattr(
+                    instance, "_prefetched_objects_cache", {}).items()}
+            return instance
         return self._meta.model.objects.filter(**lookup).first()
 
     # The natural key's columns (spec/import.md): two rows with the same key are an error.
@@ -537,6 +558,15 @@ class ImportResource(resources.ModelResource):
         return self.extra_error_columns.get(key)
 
 
+def stored_related(instance, name: str) -> list:
+    """The rows of a to-many relation of a stored row as they are stored (read with its
+    chunk: see ImportResource.prefetch_related)."""
+    lists = getattr(instance, "_stored_related", None)
+    if lists is not None and name in lists:
+        return lists[name]
+    return list(getattr(instance, name).all())
+
+
 def _has_history(model) -> bool:
     """The model keeps history rows (django-simple-history); a plug-in's may not."""
     return getattr(model._meta, "simple_history_manager_attribute", None) is not None
@@ -566,7 +596,7 @@ class CodeListsMixin:
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         return super().skip_row(instance, original, row, import_validation_errors) and all(
-            set(getattr(original, name).values_list("pk", flat=True))
+            {related.pk for related in stored_related(original, name)}
             == {related.pk for related in getattr(instance, f"_{name}")}
             for name, _, _ in self.code_lists)
 
@@ -588,8 +618,9 @@ class CodeListsMixin:
     def codes_of(related) -> str:
         """An exported cell of codes: those the import is about to set, when a row read from
         a file waits for its batch (bulk mode), else those stored."""
-        pending = getattr(related.instance, f"_{related.prefetch_cache_name}", None)
-        rows = pending if pending is not None else related.all()
+        name = related.prefetch_cache_name
+        pending = getattr(related.instance, f"_{name}", None)
+        rows = pending if pending is not None else stored_related(related.instance, name)
         return ";".join(sorted(row.code for row in rows))
 
 
@@ -738,13 +769,17 @@ def import_file(*, kind: str, filename: str, content: bytes | None = None, path=
             for chunk in _chunks((row for row in rows if row[ROW_COLUMN] not in failed),
                                  CHUNK_ROWS):
                 resource.prepare_chunk(chunk)
+                resource.diff_wanted = len(outcome.rows) < PREVIEW_ROWS_MAX
                 dataset = tablib.Dataset(headers=columns + [ROW_COLUMN])
                 for row in chunk:
                     dataset.append([row[h] for h in columns] + [row[ROW_COLUMN]])
                 result = resource.import_data(dataset, dry_run=False, use_transactions=True)
                 errors += resource.late_errors
+                # A row found out of scope after its batch was written is an error row, as
+                # it is row by row: neither counted nor listed.
+                late = {number for number, _ in resource.late_errors}
                 resource.late_errors = []
-                _collect(outcome, resource, dataset, result, errors)
+                _collect(outcome, resource, dataset, result, errors, late)
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total)
@@ -855,7 +890,7 @@ def one_import_at_a_time(kind: str, dry_run: bool):
 
 
 def _collect(outcome: ImportOutcome, resource: ImportResource, dataset, result,
-             errors: list[tuple[int, str]]) -> None:
+             errors: list[tuple[int, str]], failed: set[int]) -> None:
     """One chunk's result: its errors appended to `errors`, its rows counted and (up to
     PREVIEW_ROWS_MAX) listed."""
     def row_number(i: int) -> int:
@@ -876,7 +911,7 @@ def _collect(outcome: ImportOutcome, resource: ImportResource, dataset, result,
 
     for i, row_result in enumerate(result.rows, start=1):
         label = ROW_TYPE_LABELS.get(row_result.import_type)
-        if label is None:
+        if label is None or row_number(i) in failed:
             continue
         if row_result.import_type == RowResult.IMPORT_TYPE_NEW:
             outcome.new += 1

@@ -11,6 +11,7 @@ from liaison.imports import (
     codes_lookup,
     register_import,
     split_codes,
+    stored_related,
 )
 from liaison.models import Cadre, Organization
 from liaison.permissions import Role, has_role
@@ -47,11 +48,15 @@ class ResearchTripResource(ImportResource):
         fields = ("cadre", "start_date", "end_date", "places", "title", "place_type")
         import_id_fields = ()
 
+    def prefetch_related(self):
+        return [*super().prefetch_related(), "trip_places__organization"]
+
     def dehydrate_places(self, trip):
         pending = getattr(trip, "_import_places", None)  # a row waiting for its batch
         if pending is not None:
             return ";".join(sorted(org.code for org in pending))
-        return ";".join(sorted(tp.organization.code for tp in trip.trip_places.all()))
+        return ";".join(sorted(tp.organization.code
+                               for tp in stored_related(trip, "trip_places")))
 
     def natural_key_lookup(self, row):
         start = self.fields["start_date"].clean(row)
@@ -80,7 +85,7 @@ class ResearchTripResource(ImportResource):
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if not super().skip_row(instance, original, row, import_validation_errors):
             return False
-        stored = set(original.trip_places.values_list("organization_id", flat=True))
+        stored = {place.organization_id for place in stored_related(original, "trip_places")}
         return stored == {p.pk for p in instance._import_places}
 
     def save_instance(self, instance, is_create, row, **kwargs):

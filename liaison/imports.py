@@ -850,21 +850,19 @@ def _scan(resource: ImportResource, filename: str, stream):
             pass
     # Rows with file-level errors are left out; the others still run, so that every error
     # of the file is reported at once.
-    file_errors = empty_errors + file_errors
-    failed = {number for number, _ in file_errors}
-    return columns, ordered, counted.count - len(failed & counted.numbers), file_errors
+    total = counted.count - len({number for number, _ in file_errors})
+    return columns, ordered, total, empty_errors + file_errors
 
 
 class _Counted:
-    """Iterates rows once, counting them (and keeping their numbers, for the total)."""
+    """Iterates rows once, counting them."""
 
     def __init__(self, rows):
-        self.rows, self.count, self.numbers = rows, 0, set()
+        self.rows, self.count = rows, 0
 
     def __iter__(self):
         for row in self.rows:
             self.count += 1
-            self.numbers.add(row[ROW_COLUMN])
             yield row
 
 

@@ -75,20 +75,31 @@ class PreloadedVisitLookups(VisitLookups):
     the same file overlapping it is caught as if it had been saved."""
 
     def __init__(self, keys: set[tuple]):
-        cadres = {k[1] for k in keys if k[1]}
-        units = {k[2] for k in keys if k[2]}
-        contacts = Q(cadre_id__in=cadres) | Q(unit_id__in=units)
         self.periods: dict[tuple, dict] = defaultdict(dict)  # key -> {pk: (start, end)}
+        self.assignments: dict[tuple, list] = defaultdict(list)
+        self.cadres: set = set()
+        self.units: set = set()
+        self.fresh = 0
+        self.add(keys)
+
+    def add(self, keys: set[tuple]) -> None:
+        """Read the visits and assignments of the contacts of `keys` not read yet (a large
+        file is read chunk by chunk)."""
+        cadres = {k[1] for k in keys if k[1]} - self.cadres
+        units = {k[2] for k in keys if k[2]} - self.units
+        if not cadres and not units:
+            return
+        self.cadres |= cadres
+        self.units |= units
+        contacts = Q(cadre_id__in=cadres) | Q(unit_id__in=units)
         for pk, *key, start, end in Visit.objects.filter(contacts).values_list(
                 "pk", "kind", "cadre_id", "unit_id", "target_org_id", "target_household_id",
                 "start_date", "end_date"):
             self.periods[tuple(key)][pk] = (start, end)
-        self.assignments: dict[tuple, list] = defaultdict(list)
         for *key, start, end in ContactAssignment.objects.filter(
                 contacts, kind__in=list(ASSIGNMENT_KIND.values())).values_list(
                 "kind", "cadre_id", "unit_id", "target_org_id", "start_date", "end_date"):
             self.assignments[tuple(key)].append((start, end))
-        self.fresh = 0
 
     def assignment_active(self, visit: Visit, kind: str) -> bool:
         day = visit.start_date

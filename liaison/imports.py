@@ -12,15 +12,19 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import openpyxl
 import tablib
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from import_export import resources, widgets
 from import_export.resources import Diff
 from import_export.results import RowResult
@@ -87,11 +91,64 @@ def split_codes(text) -> list[str]:
     return [code.strip() for code in text.split(CODE_SEPARATORS[0]) if code.strip()]
 
 
+# --- codes resolved once per file ------------------------------------------------------------
+
+# While an import runs: (model, code) -> row, filled for each chunk of the file in one query per
+# model (ImportResource.prepare_chunk). A code not found there is asked of the database, so a
+# row created earlier in the same file is still found; the cache is emptied when it grows past
+# CODE_CACHE_MAX entries, to keep the memory of a large file bounded.
+_code_cache: ContextVar[dict | None] = ContextVar("import_code_cache", default=None)
+CODE_CACHE_MAX = 50_000
+QUERY_SLICE = 500  # codes per `IN (...)`: well inside every database's parameter limit
+KEYS_PER_QUERY = 100  # natural keys per query finding the stored rows of a chunk
+
+
+def codes_lookup(model, codes) -> dict:
+    """{code: row} of the `codes` that exist (from the import's cache where it can)."""
+    cache = _code_cache.get()
+    codes = {str(c) for c in codes if c not in (None, "")}
+    found = {}
+    if cache is not None:
+        for code in codes:
+            row = cache.get((model, code))
+            if row is not None:
+                found[code] = row
+    wanted = sorted(codes - found.keys())
+    for i in range(0, len(wanted), QUERY_SLICE):
+        for row in model.objects.filter(code__in=wanted[i:i + QUERY_SLICE]):
+            found[row.code] = row
+            if cache is not None:
+                cache[(model, row.code)] = row
+    return found
+
+
+def code_lookup(model, code):
+    """The row of `model` with this code, or None."""
+    return codes_lookup(model, [code]).get(str(code)) if code not in (None, "") else None
+
+
+def code_remember(instance) -> None:
+    """A row just saved by the import: later rows of the file naming its code get it."""
+    cache = _code_cache.get()
+    code = getattr(instance, "code", None)
+    if cache is not None and code and instance.pk is not None:
+        cache[(type(instance), code)] = instance
+
+
+@contextmanager
+def codes_cached():
+    token = _code_cache.set({})
+    try:
+        yield
+    finally:
+        _code_cache.reset(token)
+
+
 def rows_by_codes(model, noun: str, text) -> list:
     """The rows a cell of several codes names, in the cell's order (a code listed twice comes
     twice, for the rules to report); ValueError naming every unknown code."""
     codes = split_codes(text)
-    found = {row.code: row for row in model.objects.filter(code__in=codes)}
+    found = codes_lookup(model, codes)
     missing = [code for code in codes if code not in found]
     if missing:
         raise ValueError(f"{noun}编码「{'、'.join(missing)}」不存在")
@@ -166,10 +223,10 @@ class CodeWidget(widgets.ForeignKeyWidget):
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
             return None
-        try:
-            return self.get_queryset(value, row, **kwargs).get(code=value)
-        except self.model.DoesNotExist:
-            raise ValueError(f"{self.noun}编码「{value}」不存在") from None
+        found = code_lookup(self.model, value)
+        if found is None:
+            raise ValueError(f"{self.noun}编码「{value}」不存在")
+        return found
 
 
 # --- resources -------------------------------------------------------------------------------
@@ -179,14 +236,17 @@ class RowChanges(Diff):
     """What an updated row changes, cell by cell: [(column, old value, new value)] in the
     file's notation (the preview lists them). import-export builds one per row (Meta.skip_diff
     stays off: skip_unchanged needs the original anyway) and keeps what `as_html` returns on
-    RowResult.diff: here the changed cells, no HTML. A new row reads nothing; an existing row
-    reads the columns its resource names in `diff_fields`."""
+    RowResult.diff: here the RowChanges itself. A new row reads nothing; an existing row
+    reads the columns its resource names in `diff_fields`: as stored now, and as imported when
+    a preview lists it (`changes()`). Once a large file's preview has its rows
+    (resource.diff_wanted off), the other rows read nothing."""
 
     def __init__(self, resource, instance, new):
         self.resource, self.new = resource, new
-        self.fields = [] if new else resource.diff_fields()
-        self.left = self._read(instance)
-        self.right = []
+        wanted = not new and getattr(resource, "diff_wanted", True)
+        self.fields = resource.diff_fields() if wanted else []
+        self.left = self._read(instance)  # before the row is written (or its batch)
+        self.instance = None
 
     def _read(self, instance) -> list:
         """(shown, stored) per column: shown as the resource exports it to this user (personal
@@ -198,13 +258,17 @@ class RowChanges(Diff):
                 for f in self.fields]
 
     def compare_with(self, resource, instance):
-        self.right = self._read(instance)
+        self.instance = instance
 
     def as_html(self):
+        return self
+
+    def changes(self) -> list:
         # The old value as the user may see it; the new one is what their file says.
+        right = self._read(self.instance)
         return [(f.column_name, old_shown, new_stored)
                 for f, (old_shown, old_stored), (_, new_stored)
-                in zip(self.fields, self.left, self.right, strict=False)
+                in zip(self.fields, self.left, right, strict=False)
                 if old_stored != new_stored]
 
 
@@ -225,6 +289,13 @@ class ImportResource(resources.ModelResource):
         skip_html_diff = False  # RowResult.diff: the changed cells (RowChanges), not HTML
         clean_model_instances = False  # record_validate runs full_clean and the service rules
         use_transactions = True
+        # Rows are written in batches with their history rows (bulk_create_with_history /
+        # bulk_update_with_history), scope-checked per batch; what a row writes besides
+        # itself (many-to-many codes, a trip's places) follows in `after_batch_saved`. A kind
+        # whose rows refer to rows created earlier in the same file (the organization tree)
+        # or that writes other models per row (cadres) sets use_bulk = False.
+        use_bulk = True
+        batch_size = 1000
 
     def __init__(self, *, acting_user=None, reason: str = "", **kwargs):
         super().__init__(**kwargs)
@@ -241,18 +312,91 @@ class ImportResource(resources.ModelResource):
     def diff_fields(self) -> list:
         """The columns an existing row is compared on: those the import writes. Columns filled
         by a dehydrate_ method (code lists, e.g. a talk's participants) cost a query per row
-        each, and are left out in bulk mode (the visits import, the large files: its contact
-        and target columns are its natural key, which an update never changes)."""
+        each, and are left out when they are part of the natural key, which an update never
+        changes (a visit's or an assignment's contact and target)."""
         if not hasattr(self, "_diff_fields"):
             self._diff_fields = [
                 f for f in self.get_import_fields() if not f.readonly and not (
-                    self._meta.use_bulk
+                    f.column_name in self.natural_key_columns
                     and hasattr(self, f.get_dehydrate_method(self.get_field_name(f))))]
         return self._diff_fields
 
-    def import_context(self, rows: list[dict]):
-        """A context the whole import runs in (e.g. lookups preloaded for a bulk import)."""
+    # The kind's cross-row checks (file_errors, order_rows) read the whole file at once, so
+    # its rows are kept in memory (the roster's tree, a cadre's name on every row, the 优秀
+    # cap per organization): small files. Other kinds stream: a file is read twice, once for
+    # the natural keys and once, chunk by chunk, to import.
+    whole_file: bool = False
+
+    def import_context(self):
+        """A context the whole import runs in (e.g. a calendar read once for every row)."""
         return nullcontext()
+
+    def code_columns(self) -> list[tuple[str, tuple, bool]]:
+        """(column, models its codes may name, several codes per cell?): resolved for each
+        chunk in one query per model."""
+        columns = [(f.column_name, (f.widget.model,), False) for f in self.get_import_fields()
+                   if isinstance(f.widget, CodeWidget)]
+        columns += [(self.fields[name].column_name, (model,), True)
+                    for name, model, _ in getattr(self, "code_lists", ())]
+        return columns
+
+    def prepare_chunk(self, rows: list[dict]) -> None:
+        """Before a chunk of rows is imported: its codes resolved, and the stored rows its
+        natural keys name read, in a few queries instead of a few per row."""
+        cache = _code_cache.get()
+        if cache is not None and len(cache) > CODE_CACHE_MAX:
+            cache.clear()
+        wanted: dict = defaultdict(set)
+        for column, models, several in self.code_columns():
+            for row in rows:
+                value = row.get(column)
+                codes = split_codes(value) if several else [value]
+                for model in models:
+                    wanted[model].update(c for c in codes if c not in (None, ""))
+        for model, codes in wanted.items():
+            codes_lookup(model, codes)
+        self._preload_instances(rows)
+
+    def _preload_instances(self, rows: list[dict]) -> None:
+        """The stored row of each natural key of the chunk (None: not stored yet), found as
+        `natural_key_lookup` + `.first()` would find it, one query per KEYS_PER_QUERY keys."""
+        self._known: dict = {}
+        groups: dict[tuple, set] = defaultdict(set)
+        for row in rows:
+            try:
+                lookup = self.natural_key_lookup(row)
+            except Exception:  # noqa: BLE001 - the row's own import reports its bad cell
+                continue
+            if lookup:
+                names = tuple(sorted(lookup))
+                groups[names].add(tuple(_key_value(lookup[n]) for n in names))
+        model = self._meta.model
+        ordering = model._meta.ordering or ["pk"]
+        for names, keys in groups.items():
+            keys = sorted(keys, key=repr)
+            first: dict = {}
+            for i in range(0, len(keys), KEYS_PER_QUERY):
+                query = Q()
+                for key in keys[i:i + KEYS_PER_QUERY]:
+                    query |= Q(**dict(zip(names, key, strict=True)))
+                for pk, *values in model.objects.filter(query).order_by(*ordering) \
+                        .values_list("pk", *names):
+                    first.setdefault(tuple(values), pk)
+            # With the rows they refer to: a preview's old values and a row's text name them.
+            stored = model.objects.select_related(*self._references()) \
+                .prefetch_related(*self.prefetch_related()) \
+                .in_bulk([first[k] for k in keys if k in first])
+            for key in keys:
+                self._known[(names, key)] = stored.get(first.get(key))
+
+    def prefetch_related(self) -> list[str]:
+        """What the stored rows of a chunk are read with besides their own columns: their
+        many-to-many rows (an unchanged row is one whose code lists are unchanged too)."""
+        return [f.name for f in self._meta.model._meta.many_to_many]
+
+    def _references(self) -> list[str]:
+        return [f.name for f in self._meta.model._meta.concrete_fields
+                if f.many_to_one and f.related_model is not get_user_model()]
 
     @classmethod
     def headers(cls) -> list[str]:
@@ -269,6 +413,19 @@ class ImportResource(resources.ModelResource):
             return None  # import_instance reports the bad cell with its column
         if lookup is None:
             return None
+        names = tuple(sorted(lookup))
+        key = (names, tuple(_key_value(lookup[n]) for n in names))
+        known = getattr(self, "_known", {})
+        if key in known:
+            # Handed out once: a second row naming it (the same key written differently)
+            # reads the database, as row-by-row would.
+            instance = known.pop(key)
+            if instance is not None:
+                # Its prefetched to-many rows as plain lists: they survive the deepcopy that
+                # import-export keeps as the original (a copied QuerySet drops its rows).
+                instance._stored_related = {name: list(rows) for name, rows in getattr(
+                    instance, "_prefetched_objects_cache", {}).items()}
+            return instance
         return self._meta.model.objects.filter(**lookup).first()
 
     # The natural key's columns (spec/import.md): two rows with the same key are an error.
@@ -322,6 +479,7 @@ class ImportResource(resources.ModelResource):
         if (self.acting_user is not None and not self._meta.use_bulk
                 and not can(self.acting_user, CHANGE, instance)):
             raise ValidationError(OUT_OF_SCOPE)
+        code_remember(instance)
 
     # Bulk mode (Meta.use_bulk): batches written with their history rows, then scope-checked.
 
@@ -329,10 +487,16 @@ class ImportResource(resources.ModelResource):
                     result=None):
         if self.create_instances:
             try:
-                bulk_create_with_history(self.create_instances, self._meta.model,
-                                         batch_size=batch_size, default_user=self.acting_user,
-                                         default_change_reason=self.reason)
+                if _has_history(self._meta.model):
+                    bulk_create_with_history(self.create_instances, self._meta.model,
+                                             batch_size=batch_size,
+                                             default_user=self.acting_user,
+                                             default_change_reason=self.reason)
+                else:
+                    self._meta.model.objects.bulk_create(self.create_instances,
+                                                         batch_size=batch_size)
                 self._check_batch_scope(self.create_instances)
+                self.after_batch_saved(self.create_instances)
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
             finally:
@@ -343,19 +507,36 @@ class ImportResource(resources.ModelResource):
         if self.update_instances:
             try:
                 self._check_batch_scope(self.update_instances)  # as stored, before the update
-                bulk_update_with_history(self.update_instances, self._meta.model,
-                                         self.get_bulk_update_fields(), batch_size=batch_size,
-                                         default_user=self.acting_user,
-                                         default_change_reason=self.reason)
+                for instance in self.update_instances:
+                    for f in self._auto_now_fields():
+                        f.pre_save(instance, add=False)  # as save() would: updated_at
+                if _has_history(self._meta.model):
+                    bulk_update_with_history(self.update_instances, self._meta.model,
+                                             self.get_bulk_update_fields(),
+                                             batch_size=batch_size,
+                                             default_user=self.acting_user,
+                                             default_change_reason=self.reason)
+                else:
+                    self._meta.model.objects.bulk_update(
+                        self.update_instances, self.get_bulk_update_fields(),
+                        batch_size=batch_size)
                 self._check_batch_scope(self.update_instances)  # and as changed
+                self.after_batch_saved(self.update_instances)
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
             finally:
                 self.update_instances.clear()
 
     def get_bulk_update_fields(self):
-        return [f.attribute for f in self.get_import_fields()
-                if f.attribute and not f.readonly and "__" not in f.attribute]
+        """Every stored column, as save() writes them: import_instance may set more than the
+        file's columns (a due date, a status)."""
+        return [f.name for f in self._meta.model._meta.concrete_fields if not f.primary_key]
+
+    def _auto_now_fields(self) -> list:
+        return [f for f in self._meta.model._meta.concrete_fields if getattr(f, "auto_now", False)]
+
+    def after_batch_saved(self, instances: list) -> None:
+        """Bulk mode: what a row writes once it is stored (its id known), for a batch."""
 
     def _check_batch_scope(self, instances) -> None:
         if self.acting_user is None:
@@ -377,6 +558,25 @@ class ImportResource(resources.ModelResource):
         return self.extra_error_columns.get(key)
 
 
+def stored_related(instance, name: str) -> list:
+    """The rows of a to-many relation of a stored row as they are stored (read with its
+    chunk: see ImportResource.prefetch_related)."""
+    lists = getattr(instance, "_stored_related", None)
+    if lists is not None and name in lists:
+        return lists[name]
+    return list(getattr(instance, name).all())
+
+
+def _has_history(model) -> bool:
+    """The model keeps history rows (django-simple-history); a plug-in's may not."""
+    return getattr(model._meta, "simple_history_manager_attribute", None) is not None
+
+
+def _key_value(value):
+    """A natural key's value as the database returns it (a row stands for its id)."""
+    return value.pk if hasattr(value, "_meta") else value
+
+
 class CodeListsMixin:
     """Columns holding several codes of a many-to-many relation (spec/import.md: separated by
     ; or 、), declared as `code_lists = ((field, model, noun), ...)`. The resource calls
@@ -396,19 +596,32 @@ class CodeListsMixin:
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         return super().skip_row(instance, original, row, import_validation_errors) and all(
-            set(getattr(original, name).values_list("pk", flat=True))
+            {related.pk for related in stored_related(original, name)}
             == {related.pk for related in getattr(instance, f"_{name}")}
             for name, _, _ in self.code_lists)
 
     def save_instance(self, instance, is_create, row, **kwargs):
         super().save_instance(instance, is_create, row, **kwargs)
+        if not self._meta.use_bulk:
+            self.code_lists_save(instance)
+
+    def after_batch_saved(self, instances):
+        super().after_batch_saved(instances)
+        for instance in instances:
+            self.code_lists_save(instance)
+
+    def code_lists_save(self, instance) -> None:
         for name, _, _ in self.code_lists:
             getattr(instance, name).set(getattr(instance, f"_{name}"))
 
     @staticmethod
     def codes_of(related) -> str:
-        """An exported cell of codes."""
-        return ";".join(sorted(row.code for row in related.all()))
+        """An exported cell of codes: those the import is about to set, when a row read from
+        a file waits for its batch (bulk mode), else those stored."""
+        name = related.prefetch_cache_name
+        pending = getattr(related.instance, f"_{name}", None)
+        rows = pending if pending is not None else stored_related(related.instance, name)
+        return ";".join(sorted(row.code for row in rows))
 
 
 # --- reading files ---------------------------------------------------------------------------
@@ -426,22 +639,19 @@ def _normalize(value):
     return value
 
 
-def read_table(filename: str, content: bytes) -> tuple[list[str], list[tuple[int, list]]]:
-    """Headers and non-empty data rows with their spreadsheet row numbers (header = 1)."""
+def read_rows(filename: str, stream) -> tuple[list[str], Iterator[tuple[int, list]]]:
+    """Headers, and the non-empty data rows with their spreadsheet row numbers (header = 1)
+    read one at a time from the binary `stream`: a .csv incrementally, an .xlsx in
+    openpyxl's read-only mode, so that a large file never sits whole in memory."""
     name = filename.lower()
     if name.endswith(".xlsx"):
         try:
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         except Exception as exc:
             raise ImportFileError("无法读取该 Excel 文件，请确认是 .xlsx 格式") from exc
         raw_rows: Iterable = workbook.worksheets[0].iter_rows(values_only=True)
     elif name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(
-                "CSV 文件应为 UTF-8 编码（可在 Excel 中另存为「CSV UTF-8」）") from exc
-        raw_rows = csv.reader(io.StringIO(text))
+        raw_rows = _csv_rows(io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""))
     else:
         raise ImportFileError("只支持 .xlsx 或 .csv 文件")
     rows = iter(raw_rows)
@@ -450,15 +660,30 @@ def read_table(filename: str, content: bytes) -> tuple[list[str], list[tuple[int
     except StopIteration:
         raise ImportFileError("文件为空，第1行应为表头") from None
     headers = [str(_normalize(h) or "") for h in header_row]
-    data = []
-    for number, values in enumerate(rows, start=2):
-        values = [_normalize(v) for v in values]
-        values = ["" if v is None else v for v in values]
-        if all(v == "" for v in values):
-            continue
-        values = (values + [""] * len(headers))[: len(headers)]
-        data.append((number, values))
-    return headers, data
+
+    def data() -> Iterator[tuple[int, list]]:
+        for number, values in enumerate(rows, start=2):
+            values = [_normalize(v) for v in values]
+            values = ["" if v is None else v for v in values]
+            if all(v == "" for v in values):
+                continue
+            yield number, (values + [""] * len(headers))[: len(headers)]
+
+    return headers, data()
+
+
+def _csv_rows(text) -> Iterator[list[str]]:
+    try:
+        yield from csv.reader(text)
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            "CSV 文件应为 UTF-8 编码（可在 Excel 中另存为「CSV UTF-8」）") from exc
+
+
+def read_table(filename: str, content: bytes) -> tuple[list[str], list[tuple[int, list]]]:
+    """Headers and every non-empty data row of a file held in memory (see read_rows)."""
+    headers, data = read_rows(filename, io.BytesIO(content))
+    return headers, list(data)
 
 
 # --- running an import -----------------------------------------------------------------------
@@ -504,57 +729,152 @@ ROW_TYPE_LABELS = {
 }
 
 
-def import_file(*, kind: str, filename: str, content: bytes, acting_user=None,
-                dry_run: bool = False, reason: str = "") -> ImportOutcome:
-    """Import one file of `kind`; all or nothing. Never raises for bad data: see .errors."""
+CHUNK_ROWS = 2000  # rows imported at a time: lookups read per chunk, memory bounded by it
+PREVIEW_ROWS_MAX = 2000  # rows listed in a preview; the summary counts them all
+
+
+def import_file(*, kind: str, filename: str, content: bytes | None = None, path=None,
+                acting_user=None, dry_run: bool = False, reason: str = "",
+                progress: Callable[[int, int], None] | None = None) -> ImportOutcome:
+    """Import one file of `kind` (its bytes, or the path of a large file on disk); all or
+    nothing. Never raises for bad data: see .errors. `progress(done, total)` is told of every
+    chunk imported."""
     resource_class = IMPORT_KINDS.get(kind)
     if resource_class is None:
         raise ImportFileError(f"未知的导入类型「{kind}」，可选：{'、'.join(IMPORT_KINDS)}")
     resource = resource_class(acting_user=acting_user, reason=reason)
     outcome = ImportOutcome(kind=kind, dry_run=dry_run)
+
+    def open_stream():
+        return io.BytesIO(content) if content is not None else open(path, "rb")  # noqa: SIM115
+
     try:
-        headers, data = read_table(filename, content)
+        with open_stream() as stream:
+            columns, rows, total, file_errors = _scan(resource, filename, stream)
     except ImportFileError as exc:
         outcome.errors.append(str(exc))
         return outcome
-
-    known = set(resource.headers())
-    missing = [c for c in resource.required_columns if c not in headers]
-    if missing:
-        outcome.errors.extend(cell_error(1, c, "缺少必填列") for c in missing)
+    except _MissingColumns as exc:
+        outcome.errors.extend(exc.args[0])
         return outcome
-    # Duplicate or unknown header names: keep the first occurrence of each known column.
-    columns = [h for i, h in enumerate(headers) if h in known and h not in headers[:i]]
-    index = {h: headers.index(h) for h in columns}
-    rows, file_errors = [], []
-    for number, values in data:
-        row = {h: values[index[h]] for h in columns}
-        row[ROW_COLUMN] = number
-        empty = [c for c in resource.required_columns if row.get(c) in (None, "")]
-        file_errors.extend((number, cell_error(number, c, "不能为空")) for c in empty)
-        if not empty:
-            rows.append(row)
-    # Rows with file-level errors are left out; the others still run, so that every error
-    # of the file is reported at once.
-    file_errors += resource.file_errors(rows)
     failed = {number for number, _ in file_errors}
-    rows = resource.order_rows([row for row in rows if row[ROW_COLUMN] not in failed])
-    dataset = tablib.Dataset(headers=columns + [ROW_COLUMN])
-    for row in rows:
-        dataset.append([row[h] for h in columns] + [row[ROW_COLUMN]])
+    errors: list[tuple[int, str]] = list(file_errors)
 
     try:
         with transaction.atomic(), one_import_at_a_time(kind, dry_run), closed_years_frozen(), \
-                resource.import_context(rows):
-            result = resource.import_data(dataset, dry_run=False, use_transactions=True)
-            _collect(outcome, resource, dataset, result, file_errors + resource.late_errors)
+                codes_cached(), resource.import_context(), open_stream() as stream:
+            if rows is None:  # streamed: read again, chunk by chunk
+                _, rows = _file_rows(resource, filename, stream, columns)
+            done = 0
+            for chunk in _chunks((row for row in rows if row[ROW_COLUMN] not in failed),
+                                 CHUNK_ROWS):
+                resource.prepare_chunk(chunk)
+                resource.diff_wanted = len(outcome.rows) < PREVIEW_ROWS_MAX
+                dataset = tablib.Dataset(headers=columns + [ROW_COLUMN])
+                for row in chunk:
+                    dataset.append([row[h] for h in columns] + [row[ROW_COLUMN]])
+                result = resource.import_data(dataset, dry_run=False, use_transactions=True)
+                errors += resource.late_errors
+                # A row found out of scope after its batch was written is an error row, as
+                # it is row by row: neither counted nor listed.
+                late = {number for number, _ in resource.late_errors}
+                resource.late_errors = []
+                _collect(outcome, resource, dataset, result, errors, late)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, total)
+            errors.sort(key=lambda pair: pair[0])  # stable: a row's errors keep their order
+            outcome.errors.extend(message for _, message in errors)
+            outcome.rows.sort(key=lambda row: row.number)
             if dry_run or outcome.errors:
                 raise _Rollback
             if outcome.new or outcome.updated:
                 records_changed.send(sender=resource._meta.model)
     except _Rollback:
         pass
+    except ImportFileError as exc:  # a .csv found not to be UTF-8 past its first rows
+        outcome.errors = [str(exc)]
+        outcome.new = outcome.updated = outcome.unchanged = 0
+        outcome.rows = []
     return outcome
+
+
+class _MissingColumns(Exception):
+    pass
+
+
+def _file_rows(resource: ImportResource, filename: str, stream, columns=None,
+               empty_errors: list | None = None) -> Iterator[dict]:
+    """The file's rows as {column: value, ROW_COLUMN: number}, one at a time; rows with an
+    empty required cell are left out (their errors go to `empty_errors`)."""
+    headers, data = read_rows(filename, stream)
+    if columns is None:
+        known = set(resource.headers())
+        missing = [c for c in resource.required_columns if c not in headers]
+        if missing:
+            raise _MissingColumns([cell_error(1, c, "缺少必填列") for c in missing])
+        # Duplicate or unknown header names: keep the first occurrence of each known column.
+        columns = [h for i, h in enumerate(headers) if h in known and h not in headers[:i]]
+    index = {h: headers.index(h) for h in columns}
+    required = resource.required_columns
+
+    def rows() -> Iterator[dict]:
+        for number, values in data:
+            row = {h: values[index[h]] for h in columns}
+            row[ROW_COLUMN] = number
+            empty = [c for c in required if row.get(c) in (None, "")]
+            if empty:
+                if empty_errors is not None:
+                    empty_errors.extend((number, cell_error(number, c, "不能为空"))
+                                        for c in empty)
+                continue
+            yield row
+
+    return columns, rows()
+
+
+def _scan(resource: ImportResource, filename: str, stream):
+    """First reading: the columns, the file-level errors, how many rows there are, and for a
+    whole-file kind its rows in the order they must be written (None: read them again)."""
+    empty_errors: list[tuple[int, str]] = []
+    columns, rows = _file_rows(resource, filename, stream, empty_errors=empty_errors)
+    counted = _Counted(rows)
+    if resource.whole_file:
+        kept = list(counted)
+        file_errors = resource.file_errors(kept)
+        failed = {number for number, _ in file_errors}
+        ordered = resource.order_rows([row for row in kept if row[ROW_COLUMN] not in failed])
+    else:
+        file_errors, ordered = resource.file_errors(counted), None
+        for _ in counted:  # a kind without natural key columns leaves rows unread
+            pass
+    # Rows with file-level errors are left out; the others still run, so that every error
+    # of the file is reported at once.
+    total = counted.count - len({number for number, _ in file_errors})
+    return columns, ordered, total, empty_errors + file_errors
+
+
+class _Counted:
+    """Iterates rows once, counting them."""
+
+    def __init__(self, rows):
+        self.rows, self.count = rows, 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+def _chunks(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @contextmanager
@@ -568,11 +888,12 @@ def one_import_at_a_time(kind: str, dry_run: bool):
 
 
 def _collect(outcome: ImportOutcome, resource: ImportResource, dataset, result,
-             file_errors: list[tuple[int, str]]) -> None:
+             errors: list[tuple[int, str]], failed: set[int]) -> None:
+    """One chunk's result: its errors appended to `errors`, its rows counted and (up to
+    PREVIEW_ROWS_MAX) listed."""
     def row_number(i: int) -> int:
         return dataset[i - 1][-1]
 
-    errors: list[tuple[int, str]] = list(file_errors)
     for error in result.base_errors:
         errors.append((0, f"导入失败：{error.error}"))
     for number, row_errors in result.row_errors():
@@ -585,12 +906,10 @@ def _collect(outcome: ImportOutcome, resource: ImportResource, dataset, result,
             column = resource.column_for(key)
             for message in messages:
                 errors.append((n, cell_error(n, column, message)))
-    errors.sort(key=lambda pair: pair[0])  # stable: a row's errors keep their column order
-    outcome.errors.extend(message for _, message in errors)
 
     for i, row_result in enumerate(result.rows, start=1):
         label = ROW_TYPE_LABELS.get(row_result.import_type)
-        if label is None:
+        if label is None or row_number(i) in failed:
             continue
         if row_result.import_type == RowResult.IMPORT_TYPE_NEW:
             outcome.new += 1
@@ -598,11 +917,12 @@ def _collect(outcome: ImportOutcome, resource: ImportResource, dataset, result,
             outcome.updated += 1
         else:
             outcome.unchanged += 1
+        if len(outcome.rows) >= PREVIEW_ROWS_MAX:
+            continue
         updated = row_result.import_type == RowResult.IMPORT_TYPE_UPDATE
-        changes = (row_result.diff or []) if updated else []
+        changes = row_result.diff.changes() if updated and row_result.diff else []
         outcome.rows.append(PreviewRow(row_number(i), label, row_result.object_repr or "",
                                        changes))
-    outcome.rows.sort(key=lambda row: row.number)
 
 
 def template_dataset(kind: str) -> tablib.Dataset:

@@ -594,3 +594,46 @@ class RecordVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type.model}#{self.object_id} {self.get_result_display()}"
+
+
+class ImportJob(models.Model):
+    """A large file's import run in the background (#16): its preview (a dry run) or its
+    import, with the progress its page polls and, once done, what the preview shows."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "处理中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("导入类型", max_length=32)
+    filename = models.CharField("文件名", max_length=255)
+    file_token = models.CharField(max_length=64)  # the upload in liaison.pending_imports
+    dry_run = models.BooleanField("仅预览", default=True)
+    requested_by = models.ForeignKey(User, verbose_name="发起人", on_delete=models.CASCADE,
+                                     related_name="+")
+    requested_at = models.DateTimeField("发起时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices,
+                              default=Status.PENDING)
+    rows_total = models.PositiveIntegerField("总行数", default=0)
+    new = models.PositiveIntegerField("新增", default=0)
+    updated = models.PositiveIntegerField("更新", default=0)
+    unchanged = models.PositiveIntegerField("不变", default=0)
+    errors = models.JSONField("错误", default=list, blank=True)
+    preview = models.JSONField("预览行", default=list, blank=True)
+    error = models.TextField("失败原因", blank=True)
+
+    class Meta:
+        verbose_name = "后台导入"
+        verbose_name_plural = "后台导入"
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "kind", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.filename}（{'预览' if self.dry_run else '导入'}）"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

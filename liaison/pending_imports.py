@@ -3,6 +3,7 @@ so they are deleted on confirm or cancel, and an hour after upload otherwise."""
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 
@@ -27,6 +28,18 @@ def pending_import_store(content: bytes) -> str:
     return token
 
 
+def pending_import_store_stream(chunks) -> str:
+    """As pending_import_store, from an upload's chunks (a large file is not read whole)."""
+    pending_import_purge(PENDING_MAX_AGE_SECONDS)
+    token = uuid.uuid4().hex
+    folder = pending_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / token).open("wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+    return token
+
+
 def pending_import_take(token: str) -> bytes | None:
     """The stored file, removed from disk. Renaming claims it atomically, so that of two
     confirmations of one upload (a double click) only one imports it."""
@@ -41,6 +54,22 @@ def pending_import_take(token: str) -> bytes | None:
     content = claimed.read_bytes()
     claimed.unlink()
     return content
+
+
+def pending_import_claim(token: str) -> str | None:
+    """Hand the stored file over to a background import under a new token (a second
+    confirmation of the same upload finds nothing). Its age starts again: the purge of
+    unconfirmed uploads leaves it to the import, which deletes it when done."""
+    if not token.isalnum():
+        return None
+    claimed = uuid.uuid4().hex
+    path = pending_folder() / claimed
+    try:
+        (pending_folder() / token).rename(path)
+    except FileNotFoundError:
+        return None
+    os.utime(path)
+    return claimed
 
 
 def pending_import_discard(token: str) -> None:

@@ -13,6 +13,7 @@ from liaison.imports import (
     DateWidget,
     ImportResource,
     YesNoWidget,
+    code_lookup,
     register_import,
     row_error,
 )
@@ -38,6 +39,7 @@ class OrganizationResource(ImportResource):
     label = "单位"
     required_columns = ("单位编码", "单位名称", "单位类型")
     natural_key_columns = ("单位编码",)
+    whole_file = True
 
     code = Field(attribute="code", column_name="单位编码")
     name = Field(attribute="name", column_name="单位名称")
@@ -50,6 +52,7 @@ class OrganizationResource(ImportResource):
         model = Organization
         fields = ("code", "name", "type", "parent")
         import_id_fields = ("code",)
+        use_bulk = False  # a row's parent may be created by an earlier row of the file
 
     def natural_key_lookup(self, row):
         return {"code": row["单位编码"]}
@@ -107,6 +110,7 @@ class CadreResource(ImportResource):
     required_columns = ("干部编码", "姓名", "单位编码", "类别", "任职开始日期")
     natural_key_columns = ("干部编码", "单位编码", "类别", "任职开始日期")
     extra_error_columns = {"name": "姓名"}
+    whole_file = True
 
     cadre = Field(attribute="cadre", column_name="干部编码", widget=CodeWidget(Cadre, "干部"))
     cadre_name = Field(attribute="cadre__name", column_name="姓名", readonly=True)
@@ -124,6 +128,7 @@ class CadreResource(ImportResource):
         fields = ("cadre", "cadre_name", "organization", "category", "start_date", "end_date",
                   "party_secretary")
         import_id_fields = ("cadre", "organization", "category", "start_date")
+        use_bulk = False  # each row may create or rename its cadre first
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -149,7 +154,7 @@ class CadreResource(ImportResource):
 
     def before_import_row(self, row, **kwargs):
         code, name = row["干部编码"], row["姓名"]
-        cadre = Cadre.objects.filter(code=code).first()
+        cadre = code_lookup(Cadre, code)
         if cadre is None:
             record_save(instance=Cadre(code=code, name=name), acting_user=self.acting_user)
             return
@@ -219,12 +224,12 @@ class ContactPartiesResource(ImportResource):
         return obj.target_code
 
     def _by_code(self, model, code: str):
-        """A roster row by code, looked up once per import (files repeat the same codes)."""
-        cache = self.__dict__.setdefault("_code_cache", {})
-        key = (model, code)
-        if key not in cache:
-            cache[key] = model.objects.filter(code=code).first()
-        return cache[key]
+        """A roster row by code (resolved for each chunk of the file at once)."""
+        return code_lookup(model, code)
+
+    def code_columns(self):
+        return [("联系人编码", (Cadre, Organization), False),
+                ("联系对象编码", (Organization, Household), False)]
 
     def _parties(self, row) -> dict:
         """The contact and target of the row, resolved by its kind; errors per column."""

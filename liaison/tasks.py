@@ -15,3 +15,11 @@ def seal_audit_chain() -> int:
     from liaison.audit import seal
 
     return seal()
+
+
+@shared_task(acks_late=True)
+def import_job_task(job_id: int) -> None:
+    """A large file's preview or import (liaison.import_jobs)."""
+    from liaison.import_jobs import import_job_execute
+
+    import_job_execute(job_id)

@@ -43,6 +43,7 @@ urlpatterns = [
     path("imports/<str:kind>/", views.ImportUploadView.as_view(), name="import_upload"),
     path("imports/<str:kind>/confirm/", views.ImportConfirmView.as_view(),
          name="import_confirm"),
+    path("imports/<str:kind>/job/", views.ImportJobView.as_view(), name="import_job"),
     path("imports/<str:kind>/cancel/", views.ImportCancelView.as_view(), name="import_cancel"),
     path("imports/<str:kind>/template/", views.ImportTemplateView.as_view(),
          name="import_template"),

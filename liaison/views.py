@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -24,9 +25,12 @@ from liaison.generic_views import (
     PersonalColumn,
     RoleRequiredMixin,
 )
+from liaison.import_jobs import import_job_active, import_job_latest, import_job_progress
+from liaison.import_services import import_job_start
 from liaison.imports import (
     IMPORT_KINDS,
     ImportFileError,
+    PreviewRow,
     import_file,
     import_kinds_for,
     importer_roles,
@@ -36,6 +40,7 @@ from liaison.models import (
     Cadre,
     ContactAssignment,
     Household,
+    ImportJob,
     Notification,
     Organization,
     PersonalDataAccess,
@@ -43,8 +48,10 @@ from liaison.models import (
 )
 from liaison.params import id_param, year_param
 from liaison.pending_imports import (
+    pending_import_claim,
     pending_import_discard,
     pending_import_store,
+    pending_import_store_stream,
     pending_import_take,
 )
 from liaison.permissions import CHANGE, VIEW, Role, personal_data_q, user_roles
@@ -482,14 +489,14 @@ class ImportUploadView(ImportKindMixin, View):
     def context(self, **extra):
         return {"kind": self.kind, "label": IMPORT_KINDS[self.kind].label,
                 "headers": IMPORT_KINDS[self.kind].headers(),
-                "title": f"导入{IMPORT_KINDS[self.kind].label}", **extra}
+                "title": f"导入{IMPORT_KINDS[self.kind].label}",
+                "running": import_job_active(user=self.request.user, kind=self.kind),
+                "background_kb": settings.IMPORT_BACKGROUND_BYTES // 1024, **extra}
 
     def get(self, request):
         return TemplateResponse(request, self.template_name, self.context())
 
     def post(self, request):
-        from django.conf import settings
-
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, "请选择要导入的 .xlsx 或 .csv 文件")
@@ -497,6 +504,22 @@ class ImportUploadView(ImportKindMixin, View):
         if upload.size > settings.IMPORT_MAX_BYTES:
             messages.error(request, "文件过大（上限 20 MB）")
             return redirect("import_upload", kind=self.kind)
+        running = import_job_active(user=request.user, kind=self.kind)
+        if running is not None:
+            messages.info(request, "已有一个导入在后台进行，请等它完成")
+            return redirect("import_job", kind=self.kind)
+        previous = request.session.get(SESSION_KEY)
+        if upload.size > settings.IMPORT_BACKGROUND_BYTES:
+            # A large file: previewed in the background, the page follows its progress.
+            request.session.pop(SESSION_KEY, None)
+            if previous:
+                pending_import_discard(previous.get("file", ""))
+            token = pending_import_store_stream(upload.chunks())
+            job, _ = import_job_start(kind=self.kind, filename=upload.name, file_token=token,
+                                      dry_run=True, acting_user=request.user)
+            request.session[SESSION_KEY] = {"kind": self.kind, "name": upload.name,
+                                            "file": token, "job": job.pk}
+            return redirect("import_job", kind=self.kind)
         content = upload.read()
         try:
             outcome = import_file(kind=self.kind, filename=upload.name, content=content,
@@ -527,10 +550,15 @@ class ImportCancelView(ImportKindMixin, View):
 
 class ImportConfirmView(ImportKindMixin, View):
     def post(self, request):
+        running = import_job_active(user=request.user, kind=self.kind)
+        if running is not None:  # a second click while the import runs: the same job
+            return redirect("import_job", kind=self.kind)
         pending = request.session.pop(SESSION_KEY, None)
         if not pending or pending["kind"] != self.kind:
             messages.error(request, "没有待确认的导入，请重新上传文件")
             return redirect("import_upload", kind=self.kind)
+        if pending.get("job"):
+            return self.confirm_in_background(request, pending)
         content = pending_import_take(pending.get("file", ""))
         if content is None:
             messages.error(request, "待确认的文件已失效，请重新上传")
@@ -542,6 +570,46 @@ class ImportConfirmView(ImportKindMixin, View):
         else:
             messages.error(request, "导入失败，未写入任何数据：" + "；".join(outcome.errors[:20]))
         return redirect("import_upload", kind=self.kind)
+
+    def confirm_in_background(self, request, pending):
+        preview = ImportJob.objects.filter(pk=pending["job"], requested_by=request.user,
+                                           kind=self.kind, dry_run=True).first()
+        if preview is None or preview.status != ImportJob.Status.DONE or preview.errors:
+            messages.error(request, "该文件尚未通过预览检查，请重新上传")
+            return redirect("import_upload", kind=self.kind)
+        token = pending_import_claim(pending.get("file", ""))
+        if token is None:
+            messages.error(request, "待确认的文件已失效，请重新上传")
+            return redirect("import_upload", kind=self.kind)
+        import_job_start(kind=self.kind, filename=pending["name"], file_token=token,
+                         dry_run=False, acting_user=request.user)
+        return redirect("import_job", kind=self.kind)
+
+
+class ImportJobView(ImportKindMixin, View):
+    """A large file's preview or import in the background: its progress (the page polls
+    ?format=json), then what it found. Each user sees only their own latest job."""
+
+    template_name = "liaison/import_job.html"
+
+    def get(self, request):
+        job = import_job_latest(user=request.user, kind=self.kind)
+        if job is None:
+            return redirect("import_upload", kind=self.kind)
+        progress = import_job_progress(job)
+        if request.GET.get("format") == "json":
+            return JsonResponse({"id": job.pk, "status": job.status, "progress": progress,
+                                 "status_label": job.get_status_display(),
+                                 "rows": job.rows_total, "finished": job.finished,
+                                 "error": job.error})
+        label = IMPORT_KINDS[self.kind].label
+        pending = request.session.get(SESSION_KEY) or {}
+        return TemplateResponse(request, self.template_name, {
+            "kind": self.kind, "label": label, "job": job, "progress": progress,
+            "title": f"导入{label}：{'预览' if job.dry_run else '导入'}进度",
+            "summary": f"新增 {job.new} 行，更新 {job.updated} 行，不变 {job.unchanged} 行",
+            "confirmable": job.dry_run and pending.get("job") == job.pk,
+            "preview_rows": [PreviewRow(*row) for row in job.preview]})
 
 
 

@@ -51,9 +51,9 @@ class OpinionResource(ImportResource):
     def natural_key_lookup(self, row):
         return {"code": row["意见编号"]}
 
-    def import_context(self, rows):
+    def import_context(self):
         self.calendar = WorkingCalendar.load()  # read once for the whole file
-        return super().import_context(rows)
+        return super().import_context()
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)

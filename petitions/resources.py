@@ -129,9 +129,9 @@ class PetitionResource(CodeListsMixin, ImportResource):
     def natural_key_lookup(self, row):
         return {"code": row["信访编号"]}
 
-    def import_context(self, rows):
+    def import_context(self):
         self.calendar = WorkingCalendar.load()  # read once for the whole file
-        return super().import_context(rows)
+        return super().import_context()
 
     def dehydrate_accused_cadres(self, case):
         return self.codes_of(case.accused_cadres)

@@ -42,6 +42,7 @@ class PledgeResource(ImportResource):
     roles = WRITERS
     required_columns = ("干部编码", "年度", "所在党组织编码", "承诺事项")
     natural_key_columns = ("干部编码", "年度")
+    whole_file = True
 
     cadre = Field(attribute="cadre", column_name="干部编码", widget=CodeWidget(Cadre, "干部"))
     year = Field(attribute="year", column_name="年度", widget=YearWidget())

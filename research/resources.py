@@ -8,8 +8,10 @@ from liaison.imports import (
     CodeWidget,
     DateWidget,
     ImportResource,
+    codes_lookup,
     register_import,
     split_codes,
+    stored_related,
 )
 from liaison.models import Cadre, Organization
 from liaison.permissions import Role, has_role
@@ -25,6 +27,9 @@ class ResearchTripResource(ImportResource):
     required_columns = ("干部编码", "开始日期", "调研地点编码", "调研主题")
     natural_key_columns = ("干部编码", "开始日期", "结束日期", "调研主题")
     extra_error_columns = {"places": "调研地点编码"}
+
+    def code_columns(self):
+        return [*super().code_columns(), ("调研地点编码", (Organization,), True)]
 
     def natural_key_of(self, row):
         start = str(row.get("开始日期") or "")
@@ -43,8 +48,15 @@ class ResearchTripResource(ImportResource):
         fields = ("cadre", "start_date", "end_date", "places", "title", "place_type")
         import_id_fields = ()
 
+    def prefetch_related(self):
+        return [*super().prefetch_related(), "trip_places__organization"]
+
     def dehydrate_places(self, trip):
-        return ";".join(sorted(tp.organization.code for tp in trip.trip_places.all()))
+        pending = getattr(trip, "_import_places", None)  # a row waiting for its batch
+        if pending is not None:
+            return ";".join(sorted(org.code for org in pending))
+        return ";".join(sorted(tp.organization.code
+                               for tp in stored_related(trip, "trip_places")))
 
     def natural_key_lookup(self, row):
         start = self.fields["start_date"].clean(row)
@@ -62,7 +74,7 @@ class ResearchTripResource(ImportResource):
             instance.end_date = instance.start_date  # empty = the same day
         instance.place_type = instance.place_type or ""
         codes = split_codes(row["调研地点编码"])
-        found = {o.code: o for o in Organization.objects.filter(code__in=codes)}
+        found = codes_lookup(Organization, codes)
         missing = [c for c in codes if c not in found]
         if missing:
             errors["places"] = [f"单位编码「{'、'.join(missing)}」不存在"]
@@ -73,13 +85,19 @@ class ResearchTripResource(ImportResource):
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if not super().skip_row(instance, original, row, import_validation_errors):
             return False
-        stored = set(original.trip_places.values_list("organization_id", flat=True))
+        stored = {place.organization_id for place in stored_related(original, "trip_places")}
         return stored == {p.pk for p in instance._import_places}
 
     def save_instance(self, instance, is_create, row, **kwargs):
         super().save_instance(instance, is_create, row, **kwargs)
-        trip_places_set(trip=instance, places=instance._import_places,
-                        acting_user=self.acting_user)
+        if not self._meta.use_bulk:
+            trip_places_set(trip=instance, places=instance._import_places,
+                            acting_user=self.acting_user)
+
+    def after_batch_saved(self, instances):
+        super().after_batch_saved(instances)
+        for trip in instances:
+            trip_places_set(trip=trip, places=trip._import_places, acting_user=self.acting_user)
 
 
 @register_import

@@ -40,7 +40,12 @@ document.querySelectorAll("[data-job-status]").forEach(function (box) {
   function poll() {
     fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (response) { return response.json(); })
-      .then(function (job) { update(job); if (!job.finished) { setTimeout(poll, 2000); } })
+      .then(function (job) {
+        update(job);
+        if (!job.finished) { setTimeout(poll, 2000); }
+        // A page whose finished state shows more than the box (an import's preview) reloads.
+        else if (box.hasAttribute("data-job-reload")) { window.location.reload(); }
+      })
       .catch(function () { setTimeout(poll, 5000); });
   }
   if (box.getAttribute("data-job-finished") !== "true") { setTimeout(poll, 1000); }

@@ -81,6 +81,7 @@ ACCESS = {
     "import_upload": ROSTER,
     "import_confirm": ROSTER,
     "import_cancel": ROSTER,
+    "import_job": ROSTER,  # the user's own latest background import of the kind
     "import_template": ROSTER,
     "workbench": {CADRE, SYSADMIN},
     "notifications": ALL,

@@ -20,8 +20,9 @@ class Command(BaseCommand):
         # No web user: the history names the operating-system user and the command.
         reason = (f"命令行导入（操作系统用户 {getpass.getuser()}）："
                   f"manage.py import_data {kind} {file.name}")
-        outcome = import_file(kind=kind, filename=file.name, content=file.read_bytes(),
-                              dry_run=dry_run, reason=reason)
+        # Read from disk chunk by chunk: a large file never sits whole in memory.
+        outcome = import_file(kind=kind, filename=file.name, path=file, dry_run=dry_run,
+                              reason=reason)
         if not outcome.ok:
             for error in outcome.errors:
                 self.stderr.write(error)

@@ -230,8 +230,28 @@ def masses_talk_records(ctx: Context, cadre_id: int):
     return talk_values(with_linked_household(ctx).filter(initiator_id=cadre_id))
 
 
+def member_talk_records(ctx: Context, cadre_id: int):
+    """A secretary's talks with the members of their Party organization in the window (the
+    figure counts each member reached, up to twice: not the talks)."""
+    members = secretaries_and_members(ctx.window.as_of, cadre_id).get(cadre_id, set())
+    return talk_values(talks_in_window(ctx, initiator_id=cadre_id).filter(
+        cadres__in=members).distinct())
+
+
+def pairwise_talk_records(ctx: Context, organization_id: int):
+    """The 民主生活会前谈心 talks in the window that a member of the unit's leadership team
+    held or joined (the figure counts the distinct pairs who met: not the talks)."""
+    team = team_positions(ctx).filter(organization_id=organization_id).values("cadre_id")
+    talks = talks_in_window(ctx, type=Talk.Type.PRE_MEETING)
+    return talk_values(talks.filter(Q(initiator_id__in=team) | Q(cadres__in=team)).distinct())
+
+
 register_records(RecordSource("leader_talks", leader_talk_records, expand=talk_labels))
 register_records(RecordSource("masses_talks", masses_talk_records, expand=talk_labels))
+register_records(RecordSource("member_talks", member_talk_records, expand=talk_labels,
+                              counts_records=False))
+register_records(RecordSource("pairwise_talks", pairwise_talk_records, expand=talk_labels,
+                              counts_records=False))
 
 
 def talk_summary(window, cadre_id: int):

@@ -125,3 +125,31 @@ def test_leader_talks_count_each_talk_once_for_its_initiator_and_each_participan
     talk(staff, D(2025, 3, 1), cadres=[head])
     assert rows("leader_talks") == {("L", ""): (2, 1, 2, "not_met"),
                                     ("H", ""): (2, 2, 2, "met")}
+
+
+def records_of(metric, subject_id):
+    from liaison.compliance.engine import Context, Window
+    from liaison.compliance.records import records_behind
+
+    records = records_behind(Context(Window(2025, YEAR_END)), metric, subject_id)
+    return sorted(row["date"] for row in records.rows)
+
+
+def test_a_secretarys_report_lists_the_talks_with_members_behind_the_figure(district):
+    secretary = cadre("S", (district.one, C.COMMUNITY_CADRE, D(2020, 1, 1), None, True))
+    a = cadre("A", (district.one, C.PARTY_MEMBER, D(2020, 1, 1), None))
+    outsider = cadre("O", (district.two, C.PARTY_MEMBER, D(2020, 1, 1), None))
+    talk(secretary, D(2025, 3, 1), T.SECRETARY, cadres=[a])
+    talk(secretary, D(2025, 4, 1), cadres=[outsider])  # not a member: not behind the figure
+    talk(a, D(2025, 5, 1), cadres=[secretary])  # the member's: not behind the figure
+    assert records_of("member_talks", secretary.pk) == [D(2025, 3, 1)]
+
+
+def test_a_units_pairwise_figure_lists_its_teams_pre_meeting_talks(district):
+    head = cadre("H", (district.east, C.SUBDISTRICT_HEAD, D(2020, 1, 1), None))
+    deputy = cadre("L1", (district.east, C.SUBDISTRICT_LEADER, D(2020, 1, 1), None))
+    stranger = cadre("X", (district.one, C.COMMUNITY_CADRE, D(2020, 1, 1), None))
+    talk(head, D(2025, 1, 10), T.PRE_MEETING, cadres=[deputy])
+    talk(deputy, D(2025, 2, 1), T.DAILY, cadres=[head])  # not before a meeting
+    talk(stranger, D(2025, 3, 1), T.PRE_MEETING)  # not the team's
+    assert records_of("pairwise_talks", district.east.pk) == [D(2025, 1, 10)]

@@ -392,7 +392,9 @@ class LedgerRecord(models.Model):
     entered_by = models.ForeignKey(User, verbose_name="录入人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+", editable=False)
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # Indexed: every dashboard and report counts the records saved since its figures'
+    # computation (supervision.selectors.records_saved_since), over every ledger.
+    updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
 
     class Meta:
         abstract = True

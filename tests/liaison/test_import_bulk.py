@@ -115,6 +115,7 @@ class _Undo(Exception):
 
 def both_paths(monkeypatch, name: str, user_factory=None):
     results = []
+    restart_ids()  # both paths start numbering after the rows already there
     for path in ("bulk", "row by row"):
         if path == "row by row":
             row_by_row(monkeypatch)

@@ -5,12 +5,12 @@ communities and the cadres' household visits in the window, the problems raised 
 from __future__ import annotations
 
 import tablib
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, F, IntegerField, Q
 from django.db.models.functions import Coalesce
 
 from contactpoints.models import Visit
 from liaison.compliance.engine import Window
-from liaison.models import Organization, Position, active_on_q
+from liaison.models import Organization
 from liaison.permissions import VIEW
 from liaison.sections import (
     Section,
@@ -21,6 +21,7 @@ from liaison.sections import (
     register_trend,
     unit_rows,
 )
+from liaison.selectors import served_organization
 
 KINDS = Visit.Kind.choices
 
@@ -32,9 +33,7 @@ def contact_in(unit: Organization) -> Q:
 
 def contact_organization():
     """The visiting unit, else the organization the cadre served in that day."""
-    return Coalesce(F("unit_id"), Subquery(
-        Position.objects.filter(active_on_q(OuterRef("start_date")), cadre=OuterRef("cadre"))
-        .order_by("start_date", "pk").values("organization")[:1]),
+    return Coalesce(F("unit_id"), served_organization("cadre", "start_date"),
         output_field=IntegerField())
 
 

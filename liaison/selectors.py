@@ -100,3 +100,11 @@ def cadre_active_positions(cadre, day: dt.date):
 def user_cadre(user):
     return getattr(user, "cadre", None) if user.is_authenticated else None
 
+
+
+def served_organization(cadre: str = "cadre", on: str = "date") -> Subquery:
+    """The organization a record's cadre served in on the record's day: that of their first
+    position then (a cadre with two posts that day counts once, in the first). For per-unit
+    tables, the trends and spot checks' per-unit sampling alike."""
+    return Subquery(Position.objects.filter(active_on_q(OuterRef(on)), cadre=OuterRef(cadre))
+                    .order_by("start_date", "pk").values("organization")[:1])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 
 from liaison.compliance.engine import Context, Names, Row
@@ -22,7 +22,8 @@ from liaison.compliance.registry import (
     register_row_source,
     register_summary,
 )
-from liaison.models import Category, Position, active_on_q
+from liaison.models import Category
+from liaison.selectors import served_organization
 from petitions.models import Petition, ReceptionDay
 from petitions.selectors import handling_due_at
 
@@ -106,8 +107,7 @@ register_summary(SummarySource("receptions", "领导接访（仅统计数量）"
 def reception_unit():
     """A reception day's unit, for spot checks' per-unit sampling: the organization of the
     host's (A角's) position on that day."""
-    return Subquery(Position.objects.filter(active_on_q(OuterRef("date")), cadre=OuterRef("host"))
-                    .order_by("start_date", "pk").values("organization")[:1])
+    return served_organization("host", "date")
 
 
 def describe_reception(day: ReceptionDay) -> str:

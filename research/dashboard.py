@@ -5,10 +5,10 @@ many found problems, and the research reports submitted and adopted."""
 from __future__ import annotations
 
 import tablib
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 
 from liaison.compliance.engine import Window
-from liaison.models import Organization, Position, active_on_q
+from liaison.models import Organization
 from liaison.permissions import VIEW
 from liaison.sections import (
     Section,
@@ -19,6 +19,7 @@ from liaison.sections import (
     register_trend,
     unit_rows,
 )
+from liaison.selectors import served_organization
 from research.models import ResearchReport, ResearchTrip
 
 PLACES = ResearchTrip.PlaceType.choices
@@ -26,8 +27,7 @@ PLACES = ResearchTrip.PlaceType.choices
 
 def cadre_organization(day: str):
     """The organization the cadre served in on the record's `day` (their first position)."""
-    return Subquery(Position.objects.filter(active_on_q(OuterRef(day)), cadre=OuterRef("cadre"))
-                    .order_by("start_date", "pk").values("organization")[:1])
+    return served_organization("cadre", day)
 
 
 def research_figures(user, window: Window, unit: Organization | None) -> dict:

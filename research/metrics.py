@@ -1,6 +1,6 @@
 """Research metrics (spec §4) and the places research trips visit (for 三走遍)."""
 
-from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models import F, Value
 
 from liaison.compliance.engine import (
     Context,
@@ -20,7 +20,8 @@ from liaison.compliance.registry import (
     register_places,
     register_records,
 )
-from liaison.models import Category, Position, active_on_q
+from liaison.models import Category
+from liaison.selectors import served_organization
 from research.models import ResearchReport, ResearchTrip, TripPlace
 
 
@@ -94,9 +95,7 @@ register_records(RecordSource("research_reports", report_records))
 def trip_unit():
     """A trip's unit, for spot checks' per-unit sampling: the organization of the cadre's
     position on the trip's first day (the first such position when they held two)."""
-    return Subquery(Position.objects.filter(active_on_q(OuterRef("start_date")),
-                                            cadre=OuterRef("cadre"))
-                    .order_by("start_date", "pk").values("organization")[:1])
+    return served_organization("cadre", "start_date")
 
 
 def describe_trip(trip: ResearchTrip) -> str:

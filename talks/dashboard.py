@@ -6,7 +6,7 @@ its content, so every reader of the dashboard may see it."""
 from __future__ import annotations
 
 import tablib
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 
 from liaison.charts import count_bars
@@ -21,6 +21,7 @@ from liaison.sections import (
     register_trend,
     unit_rows,
 )
+from liaison.selectors import served_organization
 from talks.models import Talk
 from talks.selectors import unconfirmed_q
 
@@ -38,9 +39,7 @@ def initiator_in(unit: Organization, subtree: bool) -> Q:
 def initiator_organization():
     """The organization the initiator served in on the talk's day: that of their first
     position then (a cadre with two posts that day counts the talk once, in the first)."""
-    return Subquery(Position.objects.filter(active_on_q(OuterRef("date")),
-                                            cadre=OuterRef("initiator"))
-                    .order_by("start_date", "pk").values("organization")[:1])
+    return served_organization("initiator", "date")
 
 
 def talks_figures(user, window: Window, unit: Organization | None) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
 
 from liaison.compliance.engine import Context, Names, Row, status_of
 from liaison.compliance.queries import by_category, cadre_household_periods, counts
@@ -31,8 +31,8 @@ from liaison.models import (
     Category,
     ContactAssignment,
     Position,
-    active_on_q,
 )
+from liaison.selectors import served_organization
 from talks.models import Talk
 
 # The leadership-team categories (§9: leader_talks' quota, pairwise_talks' teams).
@@ -285,9 +285,7 @@ def talk_unit():
     """A talk's unit, for spot checks' per-unit sampling: the initiator's organization on the
     talk's day — their first position then, as the talks dashboard counts it
     (talks.dashboard.initiator_organization)."""
-    return Subquery(Position.objects.filter(active_on_q(OuterRef("date")),
-                                            cadre=OuterRef("initiator"))
-                    .order_by("start_date", "pk").values("organization")[:1])
+    return served_organization("initiator", "date")
 
 
 # spec/compliance.md §10: talks may be sampled and verified by spot checks.

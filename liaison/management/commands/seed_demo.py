@@ -45,7 +45,7 @@ UNITS = [
     "区商务局", "区文旅局", "区卫健委", "区退役军人事务局", "区应急管理局", "区审计局",
     "区市场监管局", "区统计局", "区医保局", "区信访局",
 ]
-PASSWORD = "Demo@2025"
+PASSWORD = "Demo@Liaison2025"  # meets the 10-character rule real accounts follow
 DEMO_LOGINS = [
     ("admin", Role.SYSADMIN, "QD", "系统管理员（须设置 TOTP）"),
     ("zzb", Role.ORG_DEPT, "QD", "组织部（须设置 TOTP）"),

@@ -190,6 +190,16 @@ def generate(scale: int, rng: random.Random) -> dict[str, int]:
                         rng.choice(("submitted", "adopted", "returned"))))
 
     now = dt.datetime.now(dt.UTC).isoformat()
+
+    def entered(last_day: dt.date) -> str:
+        """When a record was typed in: within a week of its last day, as cadres do, and 3%
+        more than 30 days late (what the backdating flag looks for)."""
+        late = rng.randint(31, 90) if rng.random() < 0.03 else rng.randint(0, 7)
+        return dt.datetime.combine(last_day + dt.timedelta(days=late), dt.time(10),
+                                   tzinfo=dt.UTC).isoformat()
+
+    trip_rows = [(*t, "", "", "", "", *[entered(t[3])] * 2) for t in trips]
+    visit_rows = [(*v, "", "", "", "", *[entered(v[6])] * 2) for v in visits]
     with connection.cursor() as cursor:
         copy_rows(cursor, "liaison_organization",
                   ["id", "code", "name", "type", "path", "parent_id"], orgs)
@@ -206,17 +216,17 @@ def generate(scale: int, rng: random.Random) -> dict[str, int]:
         copy_rows(cursor, "research_researchtrip",
                   ["id", "cadre_id", "start_date", "end_date", "title", "place_type", "findings",
                    "problems", "actions", "created_at", "updated_at"],
-                  [(*t, "", "", "", "", now, now) for t in trips])
+                  trip_rows)
         copy_rows(cursor, "research_tripplace", ["trip_id", "organization_id"], places)
         copy_rows(cursor, "contactpoints_visit",
                   ["kind", "cadre_id", "unit_id", "target_org_id", "target_household_id",
                    "start_date", "end_date", "policy_explained", "situation_learned",
                    "problems_raised", "problems_solved", "created_at", "updated_at"],
-                  [(*v, "", "", "", "", now, now) for v in visits])
+                  visit_rows)
         copy_rows(cursor, "research_researchreport",
-                  ["cadre_id", "title", "submitted_on", "status", "file", "review_comment",
-                   "created_at", "updated_at"],
-                  [(*r, "", "", now, now) for r in reports])
+                  ["cadre_id", "title", "submitted_on", "status", "file", "file_sha256",
+                   "review_comment", "created_at", "updated_at"],
+                  [(*r, "", "", "", now, now) for r in reports])
         for table in ("liaison_organization", "liaison_cadre", "liaison_household",
                       "research_researchtrip"):
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "

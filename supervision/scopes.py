@@ -9,6 +9,7 @@ from liaison.permissions import (
     Policy,
     Role,
     grants_with,
+    is_unrestricted,
     scope_for,
     subtree_q,
 )
@@ -32,11 +33,27 @@ def result_scope(user, action: str) -> Q:
     """Results are read-only; readers see their subtree, a cadre their own rows."""
     if action == CHANGE:
         return Q(pk__in=[])
-    q = subtree_q(grants_with(user, *READERS), "org_path")
-    cadre = getattr(user, "cadre", None) if grants_with(user, Role.CADRE) else None
+    grants, cadre = _result_readers(user)
+    q = subtree_q(grants, "org_path")
     if cadre is not None:
         q |= Q(subject_type="cadre", subject_id=cadre.pk)
     return q
+
+
+def _result_readers(user):
+    """What a user's result scope depends on: their readers' grants and their own cadre."""
+    cadre = getattr(user, "cadre", None) if grants_with(user, Role.CADRE) else None
+    return grants_with(user, *READERS), cadre
+
+
+def result_scope_key(user) -> str:
+    """Equal for two users exactly when they see the same result rows (result_scope, and
+    liaison.permissions.scope_q's unrestricted users): a key for figures cached per scope."""
+    if is_unrestricted(user):
+        return "all"
+    grants, cadre = _result_readers(user)
+    paths = ",".join(sorted({grant.org_path for grant in grants}))
+    return f"{paths}|{cadre.pk if cadre is not None else ''}"
 
 
 def inspected_units_q(grants) -> Q:

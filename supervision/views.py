@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views import View
 
 from liaison.charts import MONTHS
@@ -127,24 +128,49 @@ class DashboardView(ReportWindowMixin, PageView):
                                            **kwargs)
         if run is None:
             return context
-        results = selectors.visible_results(self.request.user, run)
-        if unit is not None:
-            results = results.filter(org_path__startswith=unit.path)
-        metrics = selectors.by_metric(results)
-        units = selectors.by_unit(results, unit)
-        context.update(
-            metrics=metrics,
-            metric_chart=charts.status_bars(metrics),
-            categories=selectors.by_category(results),
-            units=units,
-            units_ranked=selectors.ranked(units),
-            lagging=[(r, _row_labels(r)) for r in selectors.lagging(results)[:50]],
-            lagging_count=results.filter(status__in=selectors.LAGGING).count(),
-        )
+        if self.request.GET.get("export"):
+            context.update(self.figures(run, unit))
+        else:
+            context["figures_html"] = self.figures_html(run, unit, window)
         if unit is not None:  # the unit's own figures, each with the records it counts
             context["own_rows"] = selectors.figures_with_records(
-                results.filter(subject_type="organization", subject_id=unit.pk), window)
+                self.results(run, unit).filter(subject_type="organization", subject_id=unit.pk),
+                window)
         return context
+
+    def results(self, run, unit):
+        results = selectors.visible_results(self.request.user, run)
+        return results if unit is None else results.filter(org_path__startswith=unit.path)
+
+    def figures(self, run, unit) -> dict:
+        results = self.results(run, unit)
+        metrics = selectors.by_metric(results)
+        units = selectors.by_unit(results, unit)
+        return {"metrics": metrics, "metric_chart": charts.status_bars(metrics),
+                "categories": selectors.by_category(results), "units": units,
+                "units_ranked": selectors.ranked(units),
+                "lagging": [(r, _row_labels(r)) for r in selectors.lagging(results)[:50]],
+                "lagging_count": results.filter(status__in=selectors.LAGGING).count()}
+
+    def figures_html(self, run, unit, window) -> str:
+        """The figures' tables, rendered once per run, unit and result scope and then served
+        from the cache: a published run's rows never change (a new run has a new key), and
+        at N=10 the aggregates over its 70,000 rows and the 800 table rows cost most of the
+        page. The timeout only bounds how long a deployed template change waits."""
+        from django.core.cache import cache
+        from django.template.loader import render_to_string
+
+        from supervision.scopes import result_scope_key
+
+        key = (f"dashboard-figures:{run.pk}:{run.finished_at:%s%f}:{unit.pk if unit else 0}:"
+               f"{result_scope_key(self.request.user)}")
+        html = cache.get(key)
+        if html is None:
+            html = render_to_string("supervision/_dashboard_figures.html",
+                                    {"window": window, "unit": unit, "run": run,
+                                     **self.figures(run, unit)})
+            cache.set(key, html, 60 * 60)
+        return mark_safe(html)  # noqa: S308 — rendered above from our own template
 
     def scope_label(self) -> str:
         """全区 for district-wide readers, else the units the user's grants cover."""

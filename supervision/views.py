@@ -143,7 +143,7 @@ class DashboardView(ReportWindowMixin, PageView):
         )
         if unit is not None:  # the unit's own figures, each with the records it counts
             context["own_rows"] = selectors.figures_with_records(
-                results.filter(subject_type="organization", subject_id=unit.pk), window,
+                results.filter(selectors.own_figures_q(unit)), window,
                 reader=self.request.user)
         return context
 
@@ -378,7 +378,7 @@ class UnitReportPdfView(ReportWindowMixin, PageView):
             org_path__startswith=unit.path)
         metrics = selectors.by_metric(results)
         own = selectors.figures_with_records(
-            results.filter(subject_type="organization", subject_id=unit.pk), window,
+            results.filter(selectors.own_figures_q(unit)), window,
             reader=request.user, limit=None)
         pdf = render_pdf("supervision/pdf/unit.html", {
             "own_rows": own,

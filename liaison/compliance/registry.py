@@ -92,6 +92,17 @@ def register_row_source(source: RowSource) -> RowSource:
     return source
 
 
+# The records behind those places, for listing one cadre's walkthrough (the same records as
+# the functions above): functions (ctx, cadre id) -> iterable of dicts with date, end_date,
+# detail and either organization_id or household_id and community_id.
+PLACE_RECORD_SOURCES: list[Callable] = []
+
+
+def register_place_records(func: Callable) -> Callable:
+    PLACE_RECORD_SOURCES.append(func)
+    return func
+
+
 def register_places(func: Callable) -> Callable:
     PLACE_SOURCES.append(func)
     return func

@@ -21,6 +21,7 @@ from liaison.compliance.registry import (
     register_checkable,
     register_household_places,
     register_metric,
+    register_place_records,
     register_places,
     register_records,
 )
@@ -87,17 +88,37 @@ register_metric(Metric("unit_community_days", "单位进社区天数", ORGANIZAT
                        default_quota={"": 12}))
 
 
+def point_visits_touching(ctx: Context, cadre_ids):
+    return ctx.touching_window(to_own_points(
+        Visit.objects.filter(kind=K.LEADER_POINT, cadre_id__in=cadre_ids)))
+
+
+def household_visits_touching(ctx: Context, cadre_ids):
+    return ctx.touching_window(Visit.objects.filter(kind=K.HOUSEHOLD, cadre_id__in=cadre_ids))
+
+
 @register_places
 def contact_point_targets(ctx: Context, cadre_ids):
-    return ctx.touching_window(to_own_points(
-        Visit.objects.filter(kind=K.LEADER_POINT, cadre_id__in=cadre_ids))) \
-        .values_list("cadre_id", "target_org_id")
+    return point_visits_touching(ctx, cadre_ids).values_list("cadre_id", "target_org_id")
 
 
 @register_household_places
 def visited_households(ctx: Context, cadre_ids):
-    return ctx.touching_window(Visit.objects.filter(kind=K.HOUSEHOLD, cadre_id__in=cadre_ids)) \
-        .values_list("cadre_id", "target_household_id", "target_household__community_id")
+    return household_visits_touching(ctx, cadre_ids).values_list(
+        "cadre_id", "target_household_id", "target_household__community_id")
+
+
+@register_place_records
+def visit_place_records(ctx: Context, cadre_id: int):
+    """The same visits, dated (三走遍's records)."""
+    for start, end, org_id in point_visits_touching(ctx, [cadre_id]).values_list(
+            "start_date", "end_date", "target_org_id"):
+        yield {"date": start, "end_date": end, "organization_id": org_id, "detail": "到联系点"}
+    for start, end, household_id, community_id in household_visits_touching(
+            ctx, [cadre_id]).values_list("start_date", "end_date", "target_household_id",
+                                         "target_household__community_id"):
+        yield {"date": start, "end_date": end, "household_id": household_id,
+               "community_id": community_id, "detail": "入户走访"}
 
 
 # --- the records behind the figures (liaison.compliance.registry RECORD_SOURCES) ---------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, When
 
 from liaison.compliance.engine import Context, Names, Row, status_of
 from liaison.compliance.registry import (
@@ -13,9 +13,13 @@ from liaison.compliance.registry import (
     HOUSEHOLD,
     HOUSEHOLD_SOURCES,
     ORGANIZATION,
+    PLACE_RECORD_SOURCES,
     PLACE_SOURCES,
     MetricInfo,
+    RecordList,
+    RecordSource,
     RowSource,
+    register_records,
     register_row_source,
 )
 from liaison.models import (
@@ -27,6 +31,7 @@ from liaison.models import (
     Position,
     active_on_q,
 )
+from liaison.personal import mask_name
 
 T = Organization.Type
 SUBDISTRICT_TYPES = (T.SUBDISTRICT, T.CLUSTER)
@@ -70,57 +75,79 @@ def visited_pairs(ctx: Context, cadre_ids: list[int]):
     return places, households
 
 
+class PlaceTree:
+    """The organizations' types and parents, read once, to tell which member of a cadre's
+    walkthrough set (spec §5) a visited place or household reaches."""
+
+    def __init__(self):
+        self.orgs = {pk: (type_, parent) for pk, type_, parent in
+                     Organization.objects.values_list("pk", "type", "parent_id")}
+        self.subdistricts = {pk for pk, (type_, _) in self.orgs.items()
+                             if type_ in SUBDISTRICT_TYPES}
+        self.communities_of: dict[int, set[int]] = defaultdict(set)
+        for pk, (type_, parent) in self.orgs.items():
+            if type_ == T.COMMUNITY:
+                self.communities_of[parent].add(pk)
+
+    def subdistrict_of(self, org_id: int) -> int | None:
+        type_, parent = self.orgs.get(org_id, (None, None))
+        if type_ in SUBDISTRICT_TYPES:
+            return org_id
+        return parent if type_ == T.COMMUNITY else None
+
+    def place_reaches(self, tier: int, org_id: int):
+        """The member a visited organization reaches (None: none of this tier's kind)."""
+        if tier == DISTRICT_TIER:
+            return self.subdistrict_of(org_id)
+        if tier == SUBDISTRICT_TIER and self.orgs.get(org_id, (None,))[0] == T.COMMUNITY:
+            return org_id
+        return None
+
+    @staticmethod
+    def household_reaches(tier: int, tier_orgs: set[int], household_id: int,
+                          community_id: int):
+        if tier == SUBDISTRICT_TIER:
+            return community_id
+        if tier == COMMUNITY_TIER and community_id in tier_orgs:
+            return ("household", household_id)
+        return None
+
+    def members(self, tier: int, tier_orgs: set[int]) -> set[int]:
+        """The organizations to walk (the district and sub-district tiers)."""
+        if tier == DISTRICT_TIER:
+            return self.subdistricts
+        return set().union(*(self.communities_of[o] for o in tier_orgs))
+
+
 def walkthrough_rows(ctx: Context, names: Names) -> list[Row]:
     cadres = names.of(CADRE)
     tiers = walkthrough_tiers(ctx, cadres)
     if not tiers:
         return []
-    orgs = {pk: (type_, parent) for pk, type_, parent in
-            Organization.objects.values_list("pk", "type", "parent_id")}
-    subdistricts = {pk for pk, (type_, _) in orgs.items() if type_ in SUBDISTRICT_TYPES}
-    communities_of: dict[int, set[int]] = defaultdict(set)
-    for pk, (type_, parent) in orgs.items():
-        if type_ == T.COMMUNITY:
-            communities_of[parent].add(pk)
+    tree = PlaceTree()
     community_cadres = {c for c, (tier, _) in tiers.items() if tier == COMMUNITY_TIER}
     household_counts = dict(
         Household.objects.order_by().values_list("community_id").annotate(n=Count("pk"))
     ) if community_cadres else {}
 
-    def subdistrict_of(org_id: int) -> int | None:
-        type_, parent = orgs.get(org_id, (None, None))
-        if type_ in SUBDISTRICT_TYPES:
-            return org_id
-        return parent if type_ == T.COMMUNITY else None
-
     places, households = visited_pairs(ctx, list(tiers))
     visited: dict[int, set] = defaultdict(set)
     for cadre_id, org_id in places:
-        tier = tiers[cadre_id][0]
-        if tier == DISTRICT_TIER:
-            visited[cadre_id].add(subdistrict_of(org_id))
-        elif tier == SUBDISTRICT_TIER and orgs.get(org_id, (None,))[0] == T.COMMUNITY:
-            visited[cadre_id].add(org_id)
+        visited[cadre_id].add(tree.place_reaches(tiers[cadre_id][0], org_id))
     for cadre_id, household_id, community_id in households:
-        tier = tiers[cadre_id][0]
-        if tier == SUBDISTRICT_TIER:
-            visited[cadre_id].add(community_id)
-        elif tier == COMMUNITY_TIER and community_id in tiers[cadre_id][1]:
-            visited[cadre_id].add(("household", household_id))
+        tier, tier_orgs = tiers[cadre_id]
+        visited[cadre_id].add(tree.household_reaches(tier, tier_orgs, household_id,
+                                                     community_id))
 
     rows = []
     for cadre_id, (tier, tier_orgs) in tiers.items():
-        if tier == DISTRICT_TIER:
-            members = subdistricts
-            target = len(members)
-            actual = len(visited[cadre_id] & members)
-        elif tier == SUBDISTRICT_TIER:
-            members = set().union(*(communities_of[o] for o in tier_orgs))
-            target = len(members)
-            actual = len(visited[cadre_id] & members)
-        else:
+        if tier == COMMUNITY_TIER:
             target = sum(household_counts.get(o, 0) for o in tier_orgs)
-            actual = len(visited[cadre_id])
+            actual = len(visited[cadre_id] - {None})
+        else:
+            members = tree.members(tier, tier_orgs)
+            target = len(members)
+            actual = len(visited[cadre_id] & members)
         if target <= 0:
             continue
         expected = target * ctx.window.days // ctx.window.days_in_year
@@ -176,3 +203,123 @@ register_row_source(RowSource("coverage", coverage_rows, (
     MetricInfo("unit_coverage", "区直单位联系社区", ORGANIZATION, unit="个"),
     MetricInfo("household_coverage", "党员干部联系贫困户", HOUSEHOLD, unit="人"),
 )))
+
+
+# --- the records behind the figures (registry RECORD_SOURCES) ------------------------------------
+
+
+def walkthrough_records(ctx: Context, cadre_id: int) -> RecordList:
+    """Each record (trip place, contact point visit, household visit) that reached a member of
+    the cadre's set, named by the member it reached; and the members not walked yet."""
+    tier_of = walkthrough_tiers(ctx, {cadre_id}).get(cadre_id)
+    if tier_of is None:
+        return RecordList([])
+    tier, tier_orgs = tier_of
+    tree = PlaceTree()
+    if tier == COMMUNITY_TIER:
+        households = {("household", pk): (code, head) for pk, code, head in
+                      Household.objects.filter(community_id__in=tier_orgs)
+                      .values_list("pk", "code", "head_name")}
+        members = set(households)
+    else:
+        members = tree.members(tier, tier_orgs)
+    names = dict(Organization.objects.filter(pk__in=[m for m in members if isinstance(m, int)])
+                 .values_list("pk", "name"))
+
+    def named(member) -> dict:
+        if isinstance(member, tuple):
+            code, head = households[member]
+            return {"place": "", "household_code": code, "household_name": head}
+        return {"place": names.get(member, ""), "household_code": "", "household_name": ""}
+
+    found = []
+    for source in PLACE_RECORD_SOURCES:
+        for record in source(ctx, cadre_id):
+            if record.get("household_id") is not None:
+                member = tree.household_reaches(tier, tier_orgs, record["household_id"],
+                                                record["community_id"])
+            else:
+                member = tree.place_reaches(tier, record["organization_id"])
+            if member is not None and member in members:
+                found.append((record, member))
+    # Where a record went, when that is below the member it reached (a community visited
+    # for its sub-district).
+    went = dict(Organization.objects.filter(pk__in={
+        r["organization_id"] for r, m in found if r.get("organization_id") not in (None, m)})
+        .values_list("pk", "name"))
+    rows, reached = [], set()
+    for record, member in found:
+        reached.add(member)
+        below = went.get(record.get("organization_id"))
+        rows.append({"pk": None, "date": record["date"], "end_date": record["end_date"],
+                     "detail": record["detail"] + (f"：{below}" if below else ""),
+                     **named(member)})
+    rows.sort(key=lambda r: (r["date"], r["place"], r["household_code"]))
+    missing = [named(m) for m in members - reached]
+    for row in missing:  # households by code, masked like every household head here
+        if row["household_code"]:
+            row["place"] = f"{row['household_code']} {mask_name(row['household_name'])}"
+    missing.sort(key=lambda r: r["place"])
+    return RecordList(rows, [{"place": m["place"], "detail": ""} for m in missing], "尚未走到")
+
+
+def assignment_rows(assignments, who: str) -> list[dict]:
+    """Active assignments as records: since when, to whom, by whom."""
+    return [{"pk": pk, "date": start, "end_date": end, "detail": f"{by}（{who}）",
+             "place": org or "", "household_code": household or "", "household_name": head}
+            for pk, start, end, by, org, household, head in assignments.order_by(
+                "start_date", "pk").values_list(
+                "pk", "start_date", "end_date", "by_", "target_org__name",
+                "target_household__code", "target_household__head_name")]
+
+
+def uncovered(rows: list[dict], subject: str, as_of) -> RecordList:
+    """The assignments; the subject itself listed as uncovered when none is active at A."""
+    if rows:
+        return RecordList(rows)
+    return RecordList([], [{"place": subject, "detail": f"截至{as_of:%Y-%m-%d}无有效联系"}],
+                      "未覆盖")
+
+
+def leader_coverage_records(ctx: Context, subdistrict_id: int) -> RecordList:
+    """Leader contact points of district-level cadres (by category at A) active at A on the
+    sub-district or a community under it (coverage_rows' leaders)."""
+    as_of = ctx.window.as_of
+    district_level_at_a = Position.objects.filter(
+        active_on_q(as_of), cadre=OuterRef("cadre"), category__in=list(DISTRICT_LEVEL))
+    assignments = ContactAssignment.objects.filter(
+        active_on_q(as_of), Q(target_org_id=subdistrict_id)
+        | Q(target_org__type=T.COMMUNITY, target_org__parent_id=subdistrict_id),
+        kind=ContactAssignment.Kind.LEADER_POINT).filter(Exists(district_level_at_a)) \
+        .annotate(by_=F("cadre__name"))
+    subject = Organization.objects.filter(pk=subdistrict_id).values_list("name", flat=True)
+    return uncovered(assignment_rows(assignments, "区级领导联系点"), subject.first() or "",
+                     as_of)
+
+
+def unit_coverage_records(ctx: Context, community_id: int) -> RecordList:
+    as_of = ctx.window.as_of
+    assignments = ContactAssignment.objects.filter(
+        active_on_q(as_of), kind=ContactAssignment.Kind.UNIT_COMMUNITY,
+        target_org_id=community_id).annotate(by_=F("unit__name"))
+    subject = Organization.objects.filter(pk=community_id).values_list("name", flat=True)
+    return uncovered(assignment_rows(assignments, "联系单位"), subject.first() or "", as_of)
+
+
+def household_coverage_records(ctx: Context, household_id: int) -> RecordList:
+    as_of = ctx.window.as_of
+    assignments = ContactAssignment.objects.filter(
+        active_on_q(as_of), kind=ContactAssignment.Kind.HOUSEHOLD,
+        target_household_id=household_id).annotate(by_=F("cadre__name"))
+    household = Household.objects.filter(pk=household_id).values_list("code", "head_name") \
+        .first() or ("", "")
+    return uncovered(assignment_rows(assignments, "党员联户"),
+                     f"{household[0]} {mask_name(household[1])}", as_of)
+
+
+# The figures count distinct cadres, units or places: not the records listed.
+register_records(RecordSource("walkthrough", walkthrough_records, counts_records=False))
+register_records(RecordSource("leader_coverage", leader_coverage_records, counts_records=False))
+register_records(RecordSource("unit_coverage", unit_coverage_records, counts_records=False))
+register_records(RecordSource("household_coverage", household_coverage_records,
+                              counts_records=False))

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F
+from django.db.models import BooleanField, Case, Count, DateField, F, Value, When
 from django.db.models.functions import TruncMonth
 
 from liaison.compliance.engine import Context, Names, Row
-from liaison.compliance.queries import by_category, clock_rows, clock_totals
+from liaison.compliance.queries import (
+    by_category,
+    clock_counted_q,
+    clock_on_time_q,
+    clock_rows,
+    clock_totals,
+)
 from liaison.compliance.registry import (
     CADRE,
     ORGANIZATION,
@@ -23,7 +29,10 @@ from liaison.compliance.registry import (
     register_summary,
 )
 from liaison.models import Category
+from liaison.permissions import VIEW
+from liaison.personal import mask_name
 from liaison.selectors import served_organization
+from petitions.clocks import STAGES, state_at
 from petitions.models import Petition, ReceptionDay
 from petitions.selectors import handling_due_at
 
@@ -82,6 +91,59 @@ def mode_labels(rows: list[dict]) -> list[dict]:
 
 register_records(RecordSource("reception_months", reception_records, expand=mode_labels,
                               counts_records=False))
+
+
+# --- the cases behind petition_decisions and petition_replies ------------------------------------
+# Only the cases the reader may see (petitions.scopes: never one that accuses them), and the
+# petitioner named masked, whoever reads: a report is no place to reveal an identity.
+
+
+def clock_records(ctx: Context, unit_id: int, reader, cases, due: str, done: str):
+    """The unit's cases whose clock the figure counts (clock_totals' filters), each with its
+    due date and whether it was on time."""
+    as_of = ctx.window.as_of
+    visible = (Petition.objects.restrict(reader, VIEW) if reader is not None
+               else Petition.objects.none())  # no reader: nothing (deny by default)
+    cases = ctx.narrow(cases, "handling_unit_id", ORGANIZATION).filter(
+        handling_unit_id=unit_id, received_on__lte=as_of).filter(
+        clock_counted_q(ctx, due, done)).filter(pk__in=visible.values("pk"))
+    return cases.values(
+        "pk", date=F("received_on"), place=F("code"), name_=F("petitioner_name"),
+        due_=F(due), done_=F(done), as_of_=Value(as_of, output_field=DateField()),
+        on_time_=Case(When(clock_on_time_q(ctx, due, done), then=Value(True)),
+                      default=Value(False), output_field=BooleanField()))
+
+
+def decision_records(ctx: Context, unit_id: int, reader):
+    return clock_records(ctx, unit_id, reader, Petition.objects.all(), "decision_due",
+                         "decided_on")
+
+
+def reply_records(ctx: Context, unit_id: int, reader):
+    accepted = Petition.objects.filter(decision=D.ACCEPTED, decided_on__lte=ctx.window.as_of) \
+        .annotate(handling_due_at=handling_due_at(ctx.window.as_of))
+    return clock_records(ctx, unit_id, reader, accepted, "handling_due_at", "replied_on")
+
+
+def case_states(rows: list[dict]) -> list[dict]:
+    """Each case's stage at A (petitions.clocks.state_at, one more query for the listed
+    cases), its due date and whether the clock was on time or late."""
+    cases = Petition.objects.in_bulk([row["pk"] for row in rows])
+    for row in rows:
+        as_of, due, done = row.pop("as_of_"), row.pop("due_"), row.pop("done_")
+        state = state_at(cases[row["pk"]], as_of)
+        stage = STAGES.get(state.stage, state.stage) if state else ""
+        timing = "按期" if row.pop("on_time_") else "逾期"
+        finished = f"，{done:%Y-%m-%d}办结" if done and done <= as_of else "，未办结"
+        row["place"] = f"{row['place']}（信访人 {mask_name(row.pop('name_'))}）"
+        row["detail"] = f"{stage}；期限 {due:%Y-%m-%d}{finished}；{timing}"
+    return rows
+
+
+register_records(RecordSource("petition_decisions", decision_records, expand=case_states,
+                              reader_scoped=True))
+register_records(RecordSource("petition_replies", reply_records, expand=case_states,
+                              reader_scoped=True))
 
 
 def reception_summary(window, cadre_id: int):

@@ -17,6 +17,7 @@ from liaison.compliance.registry import (
     RecordSource,
     register_checkable,
     register_metric,
+    register_place_records,
     register_places,
     register_records,
 )
@@ -49,12 +50,25 @@ register_metric(Metric(
                    C.DEPARTMENT_HEAD: 1, C.SUBDISTRICT_HEAD: 1}))
 
 
+def places_in_window(ctx: Context, cadre_ids):
+    """The places of the cadres' trips with any day inside the window (and that count)."""
+    return ctx.counted(TripPlace.objects.all(), via="trip").filter(
+        trip__cadre_id__in=cadre_ids, trip__start_date__lte=ctx.window.as_of,
+        trip__end_date__gte=ctx.window.start)
+
+
 @register_places
 def trip_places(ctx: Context, cadre_ids):
-    places = ctx.counted(TripPlace.objects.all(), via="trip").filter(trip__cadre_id__in=cadre_ids,
-                                      trip__start_date__lte=ctx.window.as_of,
-                                      trip__end_date__gte=ctx.window.start)
-    return places.values_list(F("trip__cadre_id"), "organization_id")
+    return places_in_window(ctx, cadre_ids).values_list(F("trip__cadre_id"), "organization_id")
+
+
+@register_place_records
+def trip_place_records(ctx: Context, cadre_id: int):
+    """Each place of each such trip, dated by its trip (三走遍's records)."""
+    for start, end, title, org_id in places_in_window(ctx, [cadre_id]).values_list(
+            "trip__start_date", "trip__end_date", "trip__title", "organization_id"):
+        yield {"date": start, "end_date": end, "organization_id": org_id,
+               "detail": f"调研「{title}」"}
 
 
 # --- the records behind the figures (liaison.compliance.registry RECORD_SOURCES) ---------------

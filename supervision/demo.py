@@ -84,3 +84,38 @@ def spot_checks_demo(rng, today: dt.date) -> None:
         item.save()
         record_verification_save(record=record, result=result, acting_user=item.verifier,
                                  source=f"双随机抽查#{spot.pk}第{item.position}条")
+
+
+LATE_SHARE = 0.01  # of the demo's records entered more than a month after their date
+
+
+def entered_on_their_day(rng, now) -> None:
+    """The demo builds a year of records in one go: dated over the year, all entered now,
+    every one of them would look backdated (补录). Give them the entry time of a clerk who
+    enters a record within two days, and about one in a hundred 35 to 60 days late, so that
+    the backdating rule shows a few cases rather than every record."""
+    from liaison.plausibility import date_field, ledger_models
+
+    for model in ledger_models():
+        name = date_field(model)
+        records = list(model._default_manager.filter(**{f"{name}__isnull": False})
+                       .order_by("pk").only("pk", name, "created_at"))
+        for record in records:
+            day = getattr(record, name)
+            day = day.date() if isinstance(day, dt.datetime) else day
+            late = rng.randint(35, 60) if rng.random() < LATE_SHARE else rng.randint(0, 2)
+            entered = timezone.make_aware(dt.datetime.combine(
+                day + dt.timedelta(days=late), dt.time(9 + rng.randint(0, 9), rng.randint(0, 59))))
+            record.created_at = min(entered, now)
+        model._default_manager.bulk_update(records, ["created_at"], batch_size=1000)
+
+
+@register_demo
+def plausibility_demo(rng, today: dt.date) -> None:
+    """The plausibility flags (可信度提示) computed once, by the service the nightly run calls,
+    so that the inspectors' page is not empty before the first night. Registered last of the
+    last app: every other app's demo records exist by then."""
+    from supervision import jobs
+
+    entered_on_their_day(rng, timezone.now())
+    jobs.flag_run_execute(jobs.flag_run_create().pk)

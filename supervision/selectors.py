@@ -128,9 +128,18 @@ def overdue_q(prefix: str = "") -> Q:
 PAGE_RECORDS = 20  # per metric on a page; the PDF lists them all
 
 
-def figures_with_records(results, window, *, limit: int | None = PAGE_RECORDS) -> list[tuple]:
+def own_figures_q(unit) -> Q:
+    """A unit's own figures on its drill-down: its rows as a subject, and those of its
+    households (a community's poor households and who is in contact with them)."""
+    return Q(subject_type="organization", subject_id=unit.pk) | Q(
+        subject_type="household", organization_id=unit.pk)
+
+
+def figures_with_records(results, window, *, reader,
+                         limit: int | None = PAGE_RECORDS) -> list[tuple]:
     """(result row, labels, Records or None) for each of a subject's result rows: the
-    records its figure counts, read through the apps' registered record sources."""
+    records its figure counts that `reader` may see, read through the apps' registered
+    record sources."""
     from liaison.compliance.engine import STATUS_LABELS
     from liaison.compliance.records import record_context, records_behind
 
@@ -139,9 +148,13 @@ def figures_with_records(results, window, *, limit: int | None = PAGE_RECORDS) -
     for row in results:
         key = (row.metric, row.subject_id)
         if key not in seen:
-            seen[key] = records_behind(ctx, row.metric, row.subject_id, limit=limit)
+            seen[key] = records_behind(ctx, row.metric, row.subject_id, limit=limit,
+                                       reader=reader)
         out.append((row, {"metric_label": METRIC_LABELS.get(row.metric, row.metric),
-                          "status_label": STATUS_LABELS.get(row.status, row.status)},
+                          "status_label": STATUS_LABELS.get(row.status, row.status),
+                          # a household's row names it (its head stored masked)
+                          "subject": f"{row.subject_code} {row.subject_name}"
+                          if row.subject_type == "household" else ""},
                     seen[key]))
     return out
 

@@ -163,16 +163,21 @@ def material_docx(material: Material, *, district_name: str) -> bytes:
                              level=2)
         if not f.records.rows:
             document.add_paragraph("没有计入的记录。")
-            continue
-        table = document.add_table(rows=1, cols=3)
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, ("日期", "地点／对象", "内容"), strict=True):
-            cell.text = text
-        for record in f.records.rows:
-            cells = table.add_row().cells
-            for cell, text in zip(cells, (_when(record), _place(record),
-                                          record.get("detail") or ""), strict=True):
+        else:
+            table = document.add_table(rows=1, cols=3)
+            table.style = "Table Grid"
+            for cell, text in zip(table.rows[0].cells, ("日期", "地点／对象", "内容"),
+                                  strict=True):
                 cell.text = text
+            for record in f.records.rows:
+                cells = table.add_row().cells
+                for cell, text in zip(cells, (_when(record), _place(record),
+                                              record.get("detail") or ""), strict=True):
+                    cell.text = text
+        if f.records.missing:  # 三走遍's places not walked yet
+            places = "、".join(m["place"] for m in f.records.missing)
+            document.add_paragraph(
+                f"{f.records.missing_label} {len(f.records.missing)} 处：{places}")
 
     if material.tables:
         document.add_heading("三、其他工作情况", level=1)

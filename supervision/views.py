@@ -134,8 +134,8 @@ class DashboardView(ReportWindowMixin, PageView):
             context["figures_html"] = self.figures_html(run, unit, window)
         if unit is not None:  # the unit's own figures, each with the records it counts
             context["own_rows"] = selectors.figures_with_records(
-                self.results(run, unit).filter(subject_type="organization", subject_id=unit.pk),
-                window)
+                self.results(run, unit).filter(selectors.own_figures_q(unit)), window,
+                reader=self.request.user)
         return context
 
     def results(self, run, unit):
@@ -366,7 +366,7 @@ class CadreReportView(ReportWindowMixin, PageView):
             rows = selectors.figures_with_records(
                 selectors.visible_results(self.request.user, run).filter(
                     subject_type="cadre", subject_id=cadre.pk), window,
-                limit=self.record_limit)
+                reader=self.request.user, limit=self.record_limit)
         # Plausibility flags are for 组织部 and 纪检监察 only (issue #13).
         if has_role(self.request.user, *INSPECTORS):
             kwargs["flag_count"] = selectors.flag_count(self.request.user, cadre)
@@ -403,7 +403,8 @@ class UnitReportPdfView(ReportWindowMixin, PageView):
             org_path__startswith=unit.path)
         metrics = selectors.by_metric(results)
         own = selectors.figures_with_records(
-            results.filter(subject_type="organization", subject_id=unit.pk), window, limit=None)
+            results.filter(selectors.own_figures_q(unit)), window,
+            reader=request.user, limit=None)
         pdf = render_pdf("supervision/pdf/unit.html", {
             "own_rows": own,
             "title": f"{unit.name}联系服务群众工作完成情况", "unit": unit, "run": run,

@@ -54,19 +54,29 @@ def counts(queryset: QuerySet, keys: tuple[str, ...]) -> dict:
     }
 
 
+def clock_counted_q(ctx: Context, due: str, done: str) -> Q:
+    """spec/petitions.md §7: a clock counts when due in the window and not open at A (due
+    before A, or due on A and done by A)."""
+    as_of = ctx.window.as_of
+    return Q(**{f"{due}__gte": ctx.window.start}) & (
+        Q(**{f"{due}__lt": as_of}) | Q(**{due: as_of, f"{done}__lte": as_of}))
+
+
+def clock_on_time_q(ctx: Context, due: str, done: str) -> Q:
+    """Done by A and on or before its due date (a step done after A is not done yet)."""
+    return Q(**{f"{done}__lte": ctx.window.as_of}) & Q(**{f"{done}__lte": F(due)})
+
+
 def clock_totals(ctx: Context, records: QuerySet, unit_field: str, due: str, done: str,
                  received: str) -> dict[int, tuple[int, int]]:
     """{unit: (clocks counted, on time)} of spec/petitions.md §7, grouped by the database: a
-    clock counts when due in the window and not open at A (due before A, or due on A and done
-    by A); a record received after A does not exist yet, a step done after A is not done."""
-    start, as_of = ctx.window.start, ctx.window.as_of
-    done_by_a = Q(**{f"{done}__lte": as_of})
-    counted = Q(**{f"{due}__gte": start}) & (Q(**{f"{due}__lt": as_of})
-                                             | Q(**{due: as_of}) & done_by_a)
-    on_time = Case(When(done_by_a & Q(**{f"{done}__lte": F(due)}), then=1), default=0,
+    clock counts when due in the window and not open at A (clock_counted_q); a record received
+    after A does not exist yet, a step done after A is not done."""
+    on_time = Case(When(clock_on_time_q(ctx, due, done), then=1), default=0,
                    output_field=IntegerField())
-    rows = (ctx.narrow(records.filter(**{f"{received}__lte": as_of}), unit_field, ORGANIZATION)
-            .filter(counted).order_by().values(unit_field)
+    rows = (ctx.narrow(records.filter(**{f"{received}__lte": ctx.window.as_of}), unit_field,
+                       ORGANIZATION)
+            .filter(clock_counted_q(ctx, due, done)).order_by().values(unit_field)
             .annotate(target=Count("pk"), actual=Sum(on_time)))
     return {row[unit_field]: (row["target"], row["actual"]) for row in rows}
 

@@ -7,7 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from liaison.compliance.engine import Context, Window
-from liaison.compliance.registry import METRIC_LABELS, RECORD_SOURCES, SUMMARY_SOURCES
+from liaison.compliance.registry import (
+    METRIC_LABELS,
+    RECORD_SOURCES,
+    SUMMARY_SOURCES,
+    RecordList,
+)
 from liaison.personal import mask_name
 
 
@@ -18,6 +23,10 @@ class Records:
     total: int
     rows: list[dict] = field(default_factory=list)
     counts_records: bool = True
+    # Members of the figure's set that no record reached (三走遍's places not yet walked,
+    # an uncovered household), listed after the records.
+    missing: list[dict] = field(default_factory=list)
+    missing_label: str = ""
 
     @property
     def shown(self) -> int:
@@ -33,22 +42,30 @@ def record_context(window: Window) -> Context:
 
 
 def records_behind(ctx: Context, metric: str, subject_id: int,
-                   limit: int | None = None) -> Records | None:
+                   limit: int | None = None, reader=None) -> Records | None:
     """The records a subject's figure of `metric` counts, oldest first (the first `limit`
-    of them, with the total), or None when no app lists records for that metric."""
+    of them, with the total), or None when no app lists records for that metric. `reader`
+    is the user they are shown to, for the sources whose records not everyone may see."""
     source = RECORD_SOURCES.get(metric)
     if source is None:
         return None
-    queryset = source.rows(ctx, subject_id).order_by("date", "pk")
-    total = queryset.count()
-    rows = list(queryset[:limit] if limit is not None else queryset)
+    found = (source.rows(ctx, subject_id, reader) if source.reader_scoped
+             else source.rows(ctx, subject_id))
+    missing, missing_label = [], ""
+    if isinstance(found, RecordList):
+        total, rows = len(found.rows), found.rows[:limit] if limit is not None else found.rows
+        missing, missing_label = found.missing, found.missing_label
+    else:
+        queryset = found.order_by("date", "pk")
+        total = queryset.count()
+        rows = list(queryset[:limit] if limit is not None else queryset)
     if source.expand is not None and rows:
         rows = source.expand(rows)
     for row in rows:
         row["household_name"] = mask_name(row.get("household_name") or "")
         row.setdefault("household_code", "")
     return Records(metric, METRIC_LABELS.get(metric, metric), total, rows,
-                   source.counts_records)
+                   source.counts_records, missing, missing_label)
 
 
 def has_records(metric: str) -> bool:

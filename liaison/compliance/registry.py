@@ -92,6 +92,17 @@ def register_row_source(source: RowSource) -> RowSource:
     return source
 
 
+# The records behind those places, for listing one cadre's walkthrough (the same records as
+# the functions above): functions (ctx, cadre id) -> iterable of dicts with date, end_date,
+# detail and either organization_id or household_id and community_id.
+PLACE_RECORD_SOURCES: list[Callable] = []
+
+
+def register_place_records(func: Callable) -> Callable:
+    PLACE_RECORD_SOURCES.append(func)
+    return func
+
+
 def register_places(func: Callable) -> Callable:
     PLACE_SOURCES.append(func)
     return func
@@ -123,8 +134,17 @@ def metric_unit(code: str) -> str:
 # `rows(ctx, subject_id)` returns a queryset of dicts with the keys of RECORD_KEYS (the same
 # filters as the metric's `actual`, so that counting them gives the figure for a count metric);
 # `expand(rows)` may add what one query cannot give portably (a trip's several places).
+# A figure over a set of places (三走遍, coverage) may instead return a RecordList: the rows
+# already listed in order, and the members of the set that nothing reached (`missing`).
 
 RECORD_KEYS = ("pk", "date", "end_date", "place", "detail", "household_code", "household_name")
+
+
+@dataclass
+class RecordList:
+    rows: list[dict]
+    missing: list[dict] = field(default_factory=list)  # {"place": ..., "detail": ...}
+    missing_label: str = ""  # what the missing members lack, e.g. 尚未走到
 
 
 @dataclass(frozen=True)
@@ -135,6 +155,10 @@ class RecordSource:
     # Whether the figure counts the records (True) or something else about them (distinct
     # days, months, quarters): only then does the number of records equal the figure.
     counts_records: bool = True
+    # Records that some readers must not see (a petition never reaches a cadre or unit it
+    # accuses): `rows(ctx, subject_id, reader)` then keeps the reader's scope, and lists
+    # nothing without a reader.
+    reader_scoped: bool = False
 
 
 RECORD_SOURCES: dict[str, RecordSource] = {}

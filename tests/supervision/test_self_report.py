@@ -181,3 +181,13 @@ def test_every_record_source_belongs_to_a_registered_metric():
     assert {"research_days", "research_reports", "contact_point_visits", "household_visits",
             "unit_community_visits", "leader_talks", "masses_talks", "reception_months",
             "pledge_published", "opinion_analyses"} <= set(RECORD_SOURCES)
+
+
+def test_the_word_file_names_the_places_not_walked_yet(client, people, example):
+    """李红梅 (GB002) walked one of the district's three sub-districts and clusters."""
+    client.force_login(people.org_dept)
+    response = client.get(*url(Cadre.objects.get(code="GB002"), format="docx"))
+    assert response.status_code == 200
+    document = docx.Document(io.BytesIO(response.content))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "尚未走到 2 处：东城办事处、先进制造业集聚区管委会" in paragraphs

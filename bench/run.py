@@ -30,8 +30,42 @@ def median_time(func, repeat: int) -> float:
     return statistics.median(times)
 
 
+# The targets of bench/RESULTS.md and issue #16, by figure and scale: (upper bound, unit). A scale
+# without its own target is held to the nearest smaller scale's (the smallest one's below it).
+TARGETS: dict[str, dict[int, float]] = {
+    "recompute_seconds_median": {1: 10, 10: 5},
+    "recompute_to_floor_ratio": {1: 2},
+    "recompute_split_seconds_median": {10: 5, 100: 60},
+    "recompute_split_worker_max_rss_mb": {100: 500},
+    "dashboard_district_ms_median": {1: 150, 100: 300},
+    "dashboard_unit_ms_median": {1: 300},
+    "petitions_overdue_page1_ms_median": {1: 300},
+    "petitions_overdue_page50_ms_median": {1: 300},
+    "petitions_command_as_of_seconds_median": {1: 10},
+    "bulletin_pdf_500_cadres_seconds_median": {1: 60, 100: 30},
+    "official_bulletin_district_seconds": {1: 60},
+    "import_100k_visits_seconds_median": {1: 30},
+}
+SCALE = 1  # set by main()
+
+
+def target_of(name: str, scale: int) -> float | None:
+    by_scale = TARGETS.get(name)
+    if not by_scale:
+        return None
+    below = [s for s in by_scale if s <= scale]
+    return by_scale[max(below) if below else min(by_scale)]
+
+
 def line(name: str, value, unit: str = "") -> None:
-    print(f"{name}: {value}{(' ' + unit) if unit else ''}", flush=True)
+    """One figure, and where it has a target, the target and ✔ or ✘."""
+    text = f"{name}: {value}{(' ' + unit) if unit else ''}"
+    target = target_of(name, SCALE)
+    if target is not None:
+        number = float(str(value).replace(",", ""))
+        text += f"  [target ≤ {target:g}{(' ' + unit.split()[0]) if unit else ''} " \
+                f"{'✔' if number <= target else '✘'}]"
+    print(text, flush=True)
 
 
 # --- recomputation and its floor ---------------------------------------------------------------
@@ -401,6 +435,8 @@ def main() -> None:
                         choices=["recompute", "dashboard", "petitions", "import", "pdf",
                                  "bulletin", "flags"])
     args = parser.parse_args()
+    global SCALE
+    SCALE = args.scale
     setup_django()
     from contactpoints.models import Visit
     from research.models import ResearchTrip

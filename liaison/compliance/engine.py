@@ -124,13 +124,23 @@ class Subjects:
     organizations: frozenset[int]
 
     def filter(self, subject_type: str, field: str = "pk") -> Q:
+        """Rows whose `field` is one of these subjects of `subject_type` (on a household
+        queryset, with `field` "pk": the households of these communities)."""
         if subject_type == CADRE:
-            return Q(**{f"{field}__in": sorted(self.cadres)})
+            return Q(**{f"{field}__in": _ids(self.cadres)})
         if subject_type == ORGANIZATION:
-            return Q(**{f"{field}__in": sorted(self.organizations)})
-        households = Household.objects.filter(community_id__in=sorted(self.organizations))
-        return Q(community_id__in=sorted(self.organizations)) if field == "pk" else Q(
-            **{f"{field}__in": households.values("pk")})
+            return Q(**{f"{field}__in": _ids(self.organizations)})
+        communities = _ids(self.organizations)
+        if field == "pk":
+            return Q(community_id__in=communities)
+        households = Household.objects.filter(community_id__in=communities)
+        return Q(**{f"{field}__in": households.values("pk")})
+
+
+def _ids(ids: frozenset[int]) -> list[int]:
+    # No ids: [0], which matches no row, where an empty list would leave helpers that compile
+    # a queryset to SQL (queries.distinct_days) with an EmptyResultSet.
+    return sorted(ids) or [0]
 
 
 @dataclass

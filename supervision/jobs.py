@@ -194,9 +194,8 @@ def compliance_run_fail(run_id: int, error: Exception | str, *,
     Status = ComplianceRun.Status
     active = [Status.PENDING] if unstarted_only else [Status.PENDING, Status.RUNNING]
     message = (str(error) or type(error).__name__)[:2000]
-    with transaction.atomic():  # serializes with the parts storing their rows
-        failed = ComplianceRun.objects.select_for_update().filter(
-            pk=run_id, status__in=active).update(
+    with transaction.atomic():  # the UPDATE locks the run: parts storing rows wait, then see it
+        failed = ComplianceRun.objects.filter(pk=run_id, status__in=active).update(
             status=Status.FAILED, error=message, finished_at=timezone.now())
         if failed:
             ComplianceRunPart.objects.filter(run_id=run_id, status__in=active).update(

@@ -17,6 +17,8 @@ def compliance_run_task(self, run_id: int) -> int:
         follow_up_if_written_meanwhile(run)
         return run.pk
     numbers = jobs.compliance_run_start(run_id, max_parts=settings.COMPLIANCE_PARTS)
+    if not numbers:
+        return run_id  # a duplicate delivery: the first one sent the parts
     try:
         group(compliance_part_task.s(run_id, number) for number in numbers).apply_async()
     except Exception as exc:  # the broker went away between the two steps

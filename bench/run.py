@@ -50,12 +50,17 @@ def _part_worker_init() -> None:
 
 
 def _part_worker(task: tuple[int, int]) -> int:
-    """One part of a split run, in a worker process; its peak resident memory in KiB."""
+    """One part of a split run, in a worker process; the process's peak resident memory in
+    KiB. VmHWM, not ru_maxrss: Linux carries the spawning parent's peak over into a child's
+    ru_maxrss."""
+    from pathlib import Path
+
     from supervision import jobs
 
     run_id, number = task
     jobs.compliance_part_execute(run_id, number)
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    status = Path("/proc/self/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1])
 
 
 def recompute_split_figures(repeat: int, workers: int = 2) -> None:

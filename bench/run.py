@@ -79,6 +79,53 @@ def recompute_once():
     return jobs.compliance_run_execute(run.pk)
 
 
+def _part_worker_init() -> None:
+    setup_django()
+
+
+def _part_worker(task: tuple[int, int]) -> int:
+    """One part of a split run, in a worker process; the process's peak resident memory in
+    KiB. VmHWM, not ru_maxrss: Linux carries the spawning parent's peak over into a child's
+    ru_maxrss."""
+    from pathlib import Path
+
+    from supervision import jobs
+
+    run_id, number = task
+    jobs.compliance_part_execute(run_id, number)
+    status = Path("/proc/self/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1])
+
+
+def recompute_split_figures(repeat: int, workers: int = 2) -> None:
+    """A run split into COMPLIANCE_PARTS parts (#16), run by `workers` processes, as two Celery
+    workers would: planned here, each part computed and stored by a worker, the last one
+    publishing. The workers are fresh processes (spawned, not forked), so that their peak
+    memory is their own."""
+    import multiprocessing
+
+    from django.conf import settings
+
+    from supervision import jobs
+    from supervision.models import ComplianceRun
+
+    rss_kib, rows = [], []
+    with multiprocessing.get_context("spawn").Pool(workers, _part_worker_init) as pool:
+        def once():
+            run = ComplianceRun.objects.create(year=2025, as_of=YEAR_END)
+            numbers = jobs.compliance_run_start(run.pk, max_parts=settings.COMPLIANCE_PARTS)
+            tasks = [(run.pk, n) for n in sorted(numbers, key=lambda n: n == 0)]  # 0 is small
+            rss_kib.extend(pool.map(_part_worker, tasks, chunksize=1))
+            run.refresh_from_db()
+            assert run.status == "done", run.error
+            rows.append(run.row_count)
+
+        elapsed = median_time(once, repeat)
+    line("recompute_split_seconds_median", round(elapsed, 2),
+         f"s ({settings.COMPLIANCE_PARTS} parts, {workers} worker processes, {rows[-1]:,} rows)")
+    line("recompute_split_worker_max_rss_mb", round(max(rss_kib) / 1024, 1), "MiB")
+
+
 FLOOR_SQL = {
     # One hand-written statement per metric computing the same actual figures.
     "research_days": """
@@ -456,6 +503,7 @@ def main() -> None:
                                          / 1024, 1), "MiB")
         line("floor_sql_seconds_median", round(floor, 2), "s")
         line("recompute_to_floor_ratio", round(recompute / floor, 2))
+        recompute_split_figures(args.repeat)
     if "dashboard" not in args.skip:
         dashboard_figures()
     if "petitions" not in args.skip:

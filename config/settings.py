@@ -164,6 +164,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout"
 BACKGROUND_THREADS = flag("BACKGROUND_THREADS", default=True)
 # A job still pending or running after this long was lost (a restart): it is marked failed.
 JOB_TIME_LIMIT_SECONDS = env.int("JOB_TIME_LIMIT_SECONDS", default=30 * 60)
+# A compliance run on the workers is split into this many parts, run in parallel (#16): one
+# for the district-wide rows, the others by sub-district/cluster subtree.
+COMPLIANCE_PARTS = env.int("COMPLIANCE_PARTS", default=4)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,10 +1,24 @@
 from django.contrib import admin
 
-from supervision.models import ComplianceRun, ReportFile
+from supervision.models import ComplianceRun, ComplianceRunPart, ReportFile
+
+
+class ComplianceRunPartInline(admin.TabularInline):
+    """Which part of a split run failed, and when each ran (the plan's cadre list is long)."""
+
+    model = ComplianceRunPart
+    fields = ["number", "status", "top_units", "row_count", "started_at", "finished_at", "error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ComplianceRun)
 class ComplianceRunAdmin(admin.ModelAdmin):
+    inlines = [ComplianceRunPartInline]
     list_display = ["pk", "year", "as_of", "status", "progress", "row_count", "requested_by",
                     "requested_at", "finished_at"]
     list_filter = ["status", "year"]

@@ -6,23 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from liaison.compliance.engine import Window, compute_compliance
+from liaison.compliance.parts import Part, cadre_places, part_subjects, plan_parts, top_unit
 from liaison.compliance.registry import CADRE, HOUSEHOLD, ORGANIZATION
-from liaison.models import (
-    Category,
-    ContactAssignment,
-    Household,
-    Organization,
-    Position,
-    active_on_q,
-)
+from liaison.models import Household, Organization, Position
 from liaison.personal import mask_name
-from supervision.models import ComplianceResult, ComplianceRun
-
-CATEGORY_RANK = {code: rank for rank, code in enumerate(Category.values)}
-
+from supervision.models import ComplianceResult, ComplianceRun, ComplianceRunPart
 
 LOST_JOB_ERROR = "超过时限仍未完成（任务可能因服务重启而中断），请重新发起"
 
@@ -40,14 +32,18 @@ def lost_before() -> dt.datetime:
 
 def fail_lost_jobs() -> int:
     """Runs and report files still pending or running after JOB_TIME_LIMIT_SECONDS were lost
-    (a worker or web process restarted mid-job): mark them failed, so that no page waits for
-    them forever and a new request can start."""
+    (a worker or web process restarted mid-job): mark them failed, with their unfinished
+    parts, and delete the rows their finished parts stored, so that no page waits for them
+    forever and a new request can start."""
     from supervision.models import ReportFile
 
     cutoff = lost_before()
     active = [ComplianceRun.Status.PENDING, ComplianceRun.Status.RUNNING]
-    lost = ComplianceRun.objects.filter(status__in=active, requested_at__lt=cutoff).update(
-        status=ComplianceRun.Status.FAILED, error=LOST_JOB_ERROR, finished_at=timezone.now())
+    lost_runs = list(ComplianceRun.objects.filter(status__in=active, requested_at__lt=cutoff)
+                     .values_list("pk", flat=True))
+    for run_id in lost_runs:
+        compliance_run_fail(run_id, LOST_JOB_ERROR)
+    lost = len(lost_runs)
     from supervision.models import FlagRun
 
     lost += FlagRun.objects.filter(status__in=active, requested_at__lt=cutoff).update(
@@ -64,56 +60,147 @@ def compliance_run_create(*, year: int, as_of: dt.date | None = None,
     return ComplianceRun.objects.create(year=year, as_of=window.as_of, requested_by=acting_user)
 
 
-def compliance_run_execute(run_id: int) -> ComplianceRun:
-    """Compute the run's rows outside any transaction, then publish them in one transaction
-    that serializes with other runs of the same year and as-of date. A run that finds a newer
-    run already published steps aside, so overlapping runs never mix or go backwards."""
+def compliance_run_execute(run_id: int, *, max_parts: int = 1) -> ComplianceRun:
+    """Compute and publish a run here, in this process, its parts one after the other (the
+    command line, eager mode, the tests); workers run the parts in parallel instead
+    (supervision.tasks)."""
+    for number in compliance_run_start(run_id, max_parts=max_parts):
+        compliance_part_execute(run_id, number)
+    return ComplianceRun.objects.get(pk=run_id)
+
+
+def compliance_run_start(run_id: int, *, max_parts: int) -> list[int]:
+    """Claim a pending run and plan its parts (liaison.compliance.parts); the numbers of the
+    parts to execute, none when the run was not pending (a duplicate delivery of the task, or
+    another process took it first)."""
+    claimed = ComplianceRun.objects.filter(pk=run_id, status=ComplianceRun.Status.PENDING) \
+        .update(status=ComplianceRun.Status.RUNNING, started_at=timezone.now(), progress=1)
+    if not claimed:
+        return []
+    try:  # from the claim on: whatever fails, the run ends failed, never left running
+        run = ComplianceRun.objects.get(pk=run_id)
+        parts = plan_parts(Window(run.year, run.as_of), max_parts)
+        ComplianceRunPart.objects.bulk_create([
+            ComplianceRunPart(run_id=run_id, number=part.number, top_units=list(part.top_units),
+                              cadres=list(part.cadres)) for part in parts])
+    except Exception as exc:
+        compliance_run_fail(run_id, exc)
+        raise
+    return [part.number for part in parts]
+
+
+def compliance_part_execute(run_id: int, number: int) -> ComplianceRun:
+    """Compute one part's rows outside any transaction, then store them in one transaction
+    that serializes with the other parts and runs of the same year and as-of date. The part
+    that finishes last publishes the run: an older published run is superseded (its rows
+    deleted); a run that finds a newer one published steps aside, so overlapping runs never
+    mix or go backwards. A part that fails fails the run and deletes the rows its other parts
+    stored: the published rows stay the previous run's."""
+    Status = ComplianceRun.Status
+    claimed = ComplianceRunPart.objects.filter(run_id=run_id, number=number,
+                                               status=Status.PENDING) \
+        .update(status=Status.RUNNING, started_at=timezone.now())
+    if not claimed:
+        return ComplianceRun.objects.get(pk=run_id)  # a duplicate delivery of the task
     run = ComplianceRun.objects.get(pk=run_id)
-    if run.status != ComplianceRun.Status.PENDING:
-        return run  # a duplicate delivery of the task
+    try:
+        if run.status != Status.RUNNING:
+            raise RunEnded(f"计算已结束（{run.get_status_display()}）")  # another part failed
+        plan = [Part(p.number, tuple(p.top_units), tuple(p.cadres))
+                for p in ComplianceRunPart.objects.filter(run_id=run_id)]
+        part = next(p for p in plan if p.number == number)
 
-    def report(fraction: float) -> None:
-        ComplianceRun.objects.filter(pk=run.pk).update(progress=max(1, int(fraction * 90)))
+        def report(fraction: float) -> None:  # within the part only when it is the whole run
+            ComplianceRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
+                progress=max(1, int(fraction * 90)))
 
-    try:  # from the first write on: whatever fails, the run ends failed, never left pending
-        claimed = ComplianceRun.objects.filter(pk=run.pk, status=ComplianceRun.Status.PENDING) \
-            .update(status=ComplianceRun.Status.RUNNING, started_at=timezone.now(), progress=1)
-        if not claimed:
-            return ComplianceRun.objects.get(pk=run.pk)  # another process took it first
-        rows = compute_compliance(year=run.year, as_of=run.as_of, progress=report)
+        rows = compute_compliance(
+            year=run.year, as_of=run.as_of,
+            subjects=part_subjects(part, plan) if len(plan) > 1 else None,
+            progress=report if len(plan) == 1 else None)
         results = _results_for(run, rows)
         with transaction.atomic():
-            peers = list(ComplianceRun.objects.select_for_update()
-                         .filter(year=run.year, as_of=run.as_of).order_by("pk"))
-            newer_done = [p for p in peers if p.status == ComplianceRun.Status.DONE
-                          and p.requested_at > run.requested_at]
-            if newer_done:
-                ComplianceRun.objects.filter(pk=run.pk).update(
-                    status=ComplianceRun.Status.SUPERSEDED, finished_at=timezone.now())
-                return ComplianceRun.objects.get(pk=run.pk)
-            older = [p.pk for p in peers if p.status == ComplianceRun.Status.DONE]
-            ComplianceResult.objects.filter(run_id__in=older).delete()
-            ComplianceRun.objects.filter(pk__in=older).update(
-                status=ComplianceRun.Status.SUPERSEDED)
+            peers = {p.pk: p for p in ComplianceRun.objects.select_for_update()
+                     .filter(year=run.year, as_of=run.as_of).order_by("pk")}
+            run = peers[run_id]
+            if run.status != Status.RUNNING:
+                raise RunEnded(f"计算已结束（{run.get_status_display()}）")
             _store_results(results)
-            ComplianceRun.objects.filter(pk=run.pk).update(
-                status=ComplianceRun.Status.DONE, progress=100, row_count=len(results),
-                finished_at=timezone.now())
+            ComplianceRunPart.objects.filter(run_id=run_id, number=number).update(
+                status=Status.DONE, row_count=len(results), finished_at=timezone.now())
+            counts = dict(ComplianceRunPart.objects.filter(run_id=run_id).order_by()
+                          .values_list("status").annotate(n=Count("pk")))
+            total, done = sum(counts.values()), counts.get(Status.DONE, 0)
+            if done < total:
+                ComplianceRun.objects.filter(pk=run_id).update(
+                    progress=max(1, 100 * done // total))
+            else:
+                _publish(run, list(peers.values()))
+    except RunEnded as exc:
+        _part_end(run_id, number, Status.FAILED, str(exc))
     except Exception as exc:
-        compliance_run_fail(run.pk, exc)
+        _part_end(run_id, number, Status.FAILED, exc)
+        compliance_run_fail(run_id, exc)  # the part row says which part
         raise
-    return ComplianceRun.objects.get(pk=run.pk)
+    return ComplianceRun.objects.get(pk=run_id)
+
+
+class RunEnded(Exception):
+    """The run of a part ended (another part failed, or it was lost) before this part
+    stored its rows: the part stores nothing."""
+
+
+def _publish(run: ComplianceRun, peers: list[ComplianceRun]) -> None:
+    """Make the run the published one of its year and as-of date (inside the transaction
+    that locked `peers`, the runs of that year and date)."""
+    Status = ComplianceRun.Status
+    newer_done = [p for p in peers if p.status == Status.DONE
+                  and p.requested_at > run.requested_at]
+    if newer_done:
+        ComplianceResult.objects.filter(run_id=run.pk).delete()
+        ComplianceRun.objects.filter(pk=run.pk).update(
+            status=Status.SUPERSEDED, progress=100, finished_at=timezone.now())
+        return
+    older = [p.pk for p in peers if p.status == Status.DONE]
+    ComplianceResult.objects.filter(run_id__in=older).delete()
+    ComplianceRun.objects.filter(pk__in=older).update(status=Status.SUPERSEDED)
+    ComplianceRun.objects.filter(pk=run.pk).update(
+        status=Status.DONE, progress=100, finished_at=timezone.now(),
+        row_count=ComplianceResult.objects.filter(run_id=run.pk).count())
+    transaction.on_commit(_analyze_results)
+
+
+def _analyze_results() -> None:
+    """Fresh planner statistics on PostgreSQL: a run replaces a large share of the table, and
+    the dashboards' queries were planned on stale ones right after a run."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {ComplianceResult._meta.db_table}")
+
+
+def _part_end(run_id: int, number: int, status: str, error) -> None:
+    ComplianceRunPart.objects.filter(run_id=run_id, number=number).update(
+        status=status, error=(str(error) or type(error).__name__)[:2000],
+        finished_at=timezone.now())
 
 
 def compliance_run_fail(run_id: int, error: Exception | str, *,
                         unstarted_only: bool = False) -> None:
     """A run that has not ended (pending or running; only pending with `unstarted_only`)
-    ends failed with `error`; a run that ended keeps its outcome."""
-    active = [ComplianceRun.Status.PENDING] if unstarted_only else [
-        ComplianceRun.Status.PENDING, ComplianceRun.Status.RUNNING]
-    ComplianceRun.objects.filter(pk=run_id, status__in=active).update(
-        status=ComplianceRun.Status.FAILED, error=(str(error) or type(error).__name__)[:2000],
-        finished_at=timezone.now())
+    ends failed with `error`, with its unfinished parts, and the rows its finished parts
+    stored are deleted; a run that ended keeps its outcome."""
+    Status = ComplianceRun.Status
+    active = [Status.PENDING] if unstarted_only else [Status.PENDING, Status.RUNNING]
+    message = (str(error) or type(error).__name__)[:2000]
+    with transaction.atomic():  # the UPDATE locks the run: parts storing rows wait, then see it
+        failed = ComplianceRun.objects.filter(pk=run_id, status__in=active).update(
+            status=Status.FAILED, error=message, finished_at=timezone.now())
+        if failed:
+            ComplianceRunPart.objects.filter(run_id=run_id, status__in=active).update(
+                status=Status.FAILED, error=message, finished_at=timezone.now())
+            ComplianceResult.objects.filter(run_id=run_id).delete()
 
 
 RESULT_COLUMNS = ("run_id", "subject_type", "subject_id", "subject_code", "subject_name",
@@ -142,36 +229,13 @@ def _results_for(run: ComplianceRun, rows) -> list[tuple]:
     one tuple of RESULT_COLUMNS per row."""
     by_pk = dict(Organization.objects.values_list("pk", "path"))
     community_of = dict(Household.objects.values_list("pk", "community_id"))
-    window = Window(run.year, run.as_of)
-    cadre_place: dict[int, tuple] = {}
-    active_ids = set(Position.objects.filter(active_on_q(window.as_of)).values_list(
-        "pk", flat=True))
-    for pk, cadre_id, org_id, category, end in Position.objects.filter(
-            start_date__lte=window.as_of).values_list(
-            "pk", "cadre_id", "organization_id", "category", "end_date"):
-        # Where a cadre's rows are shown: a position held at the as-of date, else one held
-        # during the window, else the latest; the highest category first. A cadre is never
-        # left without a unit (their rows would be hidden from every scoped reader).
-        in_window = end is None or end >= window.start
-        key = (pk in active_ids, in_window, -CATEGORY_RANK[category], end or window.as_of)
-        current = cadre_place.get(cadre_id)
-        if current is None or key > current[2]:
-            cadre_place[cadre_id] = (org_id, category if in_window else "", key)
-    # A cadre with no position at all still has the community of a household in their care.
-    for cadre_id, community_id in ContactAssignment.objects.filter(
-            kind=ContactAssignment.Kind.HOUSEHOLD).values_list(
-            "cadre_id", "target_household__community_id"):
-        cadre_place.setdefault(cadre_id, (community_id, "", None))
-
-    def top_unit(path: str) -> int | None:
-        parts = path.strip("/").split("/")
-        return int(parts[1]) if len(parts) > 1 else (int(parts[0]) if parts[0] else None)
+    cadre_place = cadre_places(Window(run.year, run.as_of))
 
     results = []
     for row in rows:
         category, subject_id = "", row.subject_id
         if row.subject_type == CADRE:
-            org_id, category, _ = cadre_place.get(subject_id, (None, "", None))
+            org_id, category = cadre_place.get(subject_id, (None, ""))
         elif row.subject_type == ORGANIZATION:
             org_id = subject_id
         name = row.subject_name

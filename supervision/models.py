@@ -50,6 +50,34 @@ class ComplianceRun(models.Model):
         return str(self.requested_by) if self.requested_by_id else "系统定时任务"
 
 
+class ComplianceRunPart(models.Model):
+    """One part of a split run (liaison.compliance.parts): its top units and cadres, computed
+    and stored by one task. The run is published when its last part is done."""
+
+    run = models.ForeignKey(ComplianceRun, on_delete=models.CASCADE, related_name="parts")
+    number = models.PositiveSmallIntegerField("序号")
+    status = models.CharField("状态", max_length=16, choices=ComplianceRun.Status.choices,
+                              default=ComplianceRun.Status.PENDING)
+    # The plan: the part's top-level units and the cadres placed under them (part 0: none,
+    # it computes everything the other parts do not).
+    top_units = models.JSONField(default=list)
+    cadres = models.JSONField(default=list)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    row_count = models.PositiveIntegerField("结果行数", default=0)
+    error = models.TextField("错误信息", blank=True)
+
+    class Meta:
+        verbose_name = "指标计算分片"
+        verbose_name_plural = "指标计算分片"
+        ordering = ["run", "number"]
+        constraints = [models.UniqueConstraint(fields=["run", "number"],
+                                               name="compliance_run_part_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.run}第{self.number}片"
+
+
 class ComplianceResult(models.Model):
     """A row of spec/compliance.md §8, with where the subject sits for grouping and scoping."""
 

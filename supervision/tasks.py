@@ -1,15 +1,38 @@
-from celery import shared_task
+from celery import group, shared_task
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from supervision import jobs
+from supervision.models import ComplianceRun
+
+
+@shared_task(acks_late=True, bind=True)
+def compliance_run_task(self, run_id: int) -> int:
+    """Plan the run's parts and hand them to the workers, which run them in parallel (#16).
+    In this process (eager mode, a thread of the web process, a direct call) the run is one
+    part, computed here."""
+    if self.request.is_eager or self.request.called_directly:
+        run = jobs.compliance_run_execute(run_id)
+        follow_up_if_written_meanwhile(run)
+        return run.pk
+    numbers = jobs.compliance_run_start(run_id, max_parts=settings.COMPLIANCE_PARTS)
+    if not numbers:
+        return run_id  # a duplicate delivery: the first one sent the parts
+    try:
+        group(compliance_part_task.s(run_id, number) for number in numbers).apply_async()
+    except Exception as exc:  # the broker went away between the two steps
+        jobs.compliance_run_fail(run_id, exc)
+        raise
+    return run_id
 
 
 @shared_task(acks_late=True)
-def compliance_run_task(run_id: int) -> int:
-    run = jobs.compliance_run_execute(run_id)
-    follow_up_if_written_meanwhile(run)
-    return run.pk
+def compliance_part_task(run_id: int, number: int) -> int:
+    run = jobs.compliance_part_execute(run_id, number)
+    if run.status == ComplianceRun.Status.DONE:
+        follow_up_if_written_meanwhile(run)
+    return run_id
 
 
 def follow_up_if_written_meanwhile(run) -> None:

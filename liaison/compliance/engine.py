@@ -14,7 +14,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Field, ForeignObject, OuterRef, Q, QuerySet
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from liaison.compliance.registry import (
@@ -115,12 +116,57 @@ def prorate(window: Window, periods: list[Period]) -> tuple[int, int]:
 # --- the context of one computation ----------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Subjects:
+    """The subjects one part of a split run computes (liaison.compliance.parts): these cadres,
+    these organizations and the households of these communities."""
+
+    cadres: frozenset[int]
+    organizations: frozenset[int]
+
+    def filter(self, subject_type: str, field: str = "pk") -> Q:
+        """Rows whose `field` is one of these subjects of `subject_type` (on a household
+        queryset, with `field` "pk": the households of these communities)."""
+        if subject_type == CADRE:
+            return Q(**{f"{field}__any_of": _ids(self.cadres)})
+        if subject_type == ORGANIZATION:
+            return Q(**{f"{field}__any_of": _ids(self.organizations)})
+        communities = _ids(self.organizations)
+        if field == "pk":
+            return Q(community_id__any_of=communities)
+        households = Household.objects.filter(community_id__any_of=communities)
+        return Q(**{f"{field}__in": households.values("pk")})
+
+
+def _ids(ids: frozenset[int]) -> list[int]:
+    # No ids: [0], which matches no row, where an empty list would leave helpers that compile
+    # a queryset to SQL (queries.distinct_days) with an EmptyResultSet.
+    return sorted(ids) or [0]
+
+
+@Field.register_lookup
+class AnyOf(In):
+    """`field__any_of=ids`: IN, sent on PostgreSQL as one array parameter (`= ANY(%s)`). A
+    part of a split run holds thousands of ids; as as many parameters they cost more to
+    adapt, send and parse than the query itself, and the planner treats both alike."""
+
+    lookup_name = "any_of"
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
+ForeignObject.register_lookup(AnyOf)  # cadre_id, unit_id: the foreign keys narrowed most
+
+
 @dataclass
 class Context:
     window: Window
     org: Organization | None = None
     quotas: dict[str, dict[str, int]] = field(default_factory=dict)
     cadre_id: int | None = None  # one cadre's own rows only (their workbench)
+    subjects: Subjects | None = None  # one part's subjects only (a split run)
 
     def __post_init__(self):
         if not self.quotas:
@@ -128,9 +174,11 @@ class Context:
 
     def narrow(self, queryset: QuerySet, field: str, subject_type: str = "cadre") -> QuerySet:
         """Only the asked-for cadre's rows when computing one cadre's progress (the workbench);
-        rows of other subject types are then not needed at all. Records found untrue are left
-        out (`counted`)."""
+        rows of other subject types are then not needed at all; only the part's subjects' rows
+        in a split run. Records found untrue are left out (`counted`)."""
         queryset = self.counted(queryset)
+        if self.subjects is not None:
+            queryset = queryset.filter(self.subjects.filter(subject_type, field))
         if self.cadre_id is None:
             return queryset
         if subject_type != CADRE:
@@ -175,11 +223,16 @@ class Context:
                                end_date__gte=self.window.start)
 
     def subject_filter(self, subject_type: str) -> Q:
-        """--org: subjects in that organization's subtree; or the one cadre asked for."""
+        """--org: subjects in that organization's subtree; or the one cadre asked for; and
+        only the part's subjects in a split run."""
         if self.cadre_id is not None:
             return Q(pk=self.cadre_id) if subject_type == CADRE else Q(pk__in=[])
+        part = Q() if self.subjects is None else self.subjects.filter(subject_type)
         if self.org is None:
-            return Q()
+            return part
+        return part & self._org_filter(subject_type)
+
+    def _org_filter(self, subject_type: str) -> Q:
         path = self.org.path
         if subject_type == CADRE:
             positions = self.overlapping_year(Position.objects.filter(
@@ -280,10 +333,13 @@ def metric_rows(ctx: Context, metric: Metric, names: Names) -> list[Row]:
 
 def compute_compliance(*, year: int, as_of: dt.date | None = None,
                        org: Organization | None = None, cadre: Cadre | None = None,
+                       subjects: Subjects | None = None,
                        progress: Callable[[float], None] | None = None) -> list[Row]:
     """Every compliance row of spec/compliance.md for the year, from every registered metric
-    and row source, sorted as §8 says (only `org`'s subtree, or one cadre's rows, when given)."""
-    ctx = Context(Window.for_year(year, as_of), org, cadre_id=cadre.pk if cadre else None)
+    and row source, sorted as §8 says (only `org`'s subtree, one cadre's rows, or one part's
+    subjects' rows, when given)."""
+    ctx = Context(Window.for_year(year, as_of), org, cadre_id=cadre.pk if cadre else None,
+                  subjects=subjects)
     names = Names(ctx)
     steps = [*(lambda m=m: metric_rows(ctx, m, names) for m in PRORATED.values()),
              *(lambda s=s: s.rows(ctx, names) for s in ROW_SOURCES.values())]

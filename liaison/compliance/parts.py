@@ -1,0 +1,118 @@
+"""Splitting a year's recomputation into parts that workers run in parallel (#16).
+
+Every subject belongs to exactly one part, by the top-level unit (a child of the district
+root: a sub-district, a cluster, a department) it is shown under in the results table: a
+cadre by the unit of the position that places them (`cadre_places`, the rule the results
+table uses), a household by its community, an organization by itself. Parts 1.. group the
+top units, balanced by subject count; part 0 holds everything else (the district root's own
+rows, subjects under no top unit, cadres placed nowhere) and, with one part, everything.
+
+The engine computes a part's rows with `Context.subjects` set (`part_subjects`): exactly the
+rows the single computation gives for those subjects, so the parts' rows together are the
+run's rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from liaison.compliance.engine import Subjects, Window
+from liaison.models import (
+    Cadre,
+    Category,
+    ContactAssignment,
+    Household,
+    Organization,
+    Position,
+    active_on_q,
+)
+
+CATEGORY_RANK = {code: rank for rank, code in enumerate(Category.values)}
+
+
+def top_unit(path: str) -> int | None:
+    """The top-level unit of an organization path "/root/top/...": the child of the root, or
+    the root itself for the root's own path."""
+    parts = path.strip("/").split("/")
+    return int(parts[1]) if len(parts) > 1 else (int(parts[0]) if parts[0] else None)
+
+
+def cadre_places(window: Window) -> dict[int, tuple[int, str]]:
+    """{cadre id: (organization id, category)}: where a cadre's rows are shown. A position
+    held at the as-of date, else one held during the window, else the latest; the highest
+    category first (the category is empty when the position ended before the window). A cadre
+    is never left without a unit (their rows would be hidden from every scoped reader): one
+    with no position has the community of a household in their care."""
+    places: dict[int, tuple] = {}
+    active_ids = set(Position.objects.filter(active_on_q(window.as_of)).values_list(
+        "pk", flat=True))
+    for pk, cadre_id, org_id, category, end in Position.objects.filter(
+            start_date__lte=window.as_of).values_list(
+            "pk", "cadre_id", "organization_id", "category", "end_date"):
+        in_window = end is None or end >= window.start
+        key = (pk in active_ids, in_window, -CATEGORY_RANK[category], end or window.as_of)
+        current = places.get(cadre_id)
+        if current is None or key > current[2]:
+            places[cadre_id] = (org_id, category if in_window else "", key)
+    for cadre_id, community_id in ContactAssignment.objects.filter(
+            kind=ContactAssignment.Kind.HOUSEHOLD).values_list(
+            "cadre_id", "target_household__community_id"):
+        places.setdefault(cadre_id, (community_id, "", None))
+    return {cadre_id: (org_id, category) for cadre_id, (org_id, category, _) in places.items()}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a run: part 0 is the rest (`top_units` empty), the others their top units
+    and the cadres placed under them when the run was planned."""
+
+    number: int
+    top_units: tuple[int, ...] = ()
+    cadres: tuple[int, ...] = ()
+
+
+def plan_parts(window: Window, max_parts: int) -> list[Part]:
+    """At most `max_parts` parts: part 0, then the top units spread over max_parts - 1 parts,
+    the unit with most subjects first onto the lightest part. The cadres are fixed here, so
+    that a position written while the parts work cannot move a cadre into a second part."""
+    roots = set(Organization.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+    paths = dict(Organization.objects.values_list("pk", "path"))
+    tops = {pk for pk, path in paths.items() if pk not in roots and top_unit(path) == pk}
+    if max_parts <= 1 or not tops:
+        return [Part(0)]
+    top_of = {pk: top_unit(path) for pk, path in paths.items()}
+    cadres_of: dict[int, list[int]] = {top: [] for top in tops}
+    for cadre_id, (org_id, _) in cadre_places(window).items():
+        top = top_of.get(org_id)
+        if top in cadres_of:
+            cadres_of[top].append(cadre_id)
+    weight = Counter({top: len(cadres) for top, cadres in cadres_of.items()})
+    weight.update(top_of[pk] for pk in paths if top_of[pk] in tops)
+    weight.update(top_of[c] for c in Household.objects.values_list("community_id", flat=True)
+                  if top_of.get(c) in tops)
+    bins: list[list[int]] = [[] for _ in range(min(max_parts - 1, len(tops)))]
+    loads = [0] * len(bins)
+    for top in sorted(tops, key=lambda t: (-weight[t], t)):
+        lightest = loads.index(min(loads))
+        bins[lightest].append(top)
+        loads[lightest] += weight[top]
+    return [Part(0)] + [
+        Part(number, tuple(sorted(units)), tuple(sorted(c for u in units for c in cadres_of[u])))
+        for number, units in enumerate(bins, start=1)]
+
+
+def part_subjects(part: Part, others: list[Part]) -> Subjects:
+    """The subjects of `part`, given the run's other parts: its own top units and cadres, or
+    for part 0 everything the others do not hold."""
+    paths = dict(Organization.objects.values_list("pk", "path"))
+    if part.number == 0:
+        units = {u for other in others if other.number != 0 for u in other.top_units}
+        taken = {c for other in others if other.number != 0 for c in other.cadres}
+        orgs = frozenset(pk for pk, path in paths.items() if top_unit(path) not in units)
+        cadres = frozenset(set(Cadre.objects.values_list("pk", flat=True)) - taken)
+    else:
+        units = set(part.top_units)
+        orgs = frozenset(pk for pk, path in paths.items() if top_unit(path) in units)
+        cadres = frozenset(part.cadres)
+    return Subjects(cadres=cadres, organizations=orgs)

@@ -1,0 +1,261 @@
+"""A year's recomputation split into parts that workers run in parallel (#16): the parts give
+exactly the rows of the single run, the run is published when its last part is done, and a
+part failing leaves the previous run's rows published."""
+
+import datetime as dt
+import io
+import random
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from liaison.compliance.engine import Row, Window, compute_compliance
+from liaison.compliance.parts import part_subjects, plan_parts
+from liaison.models import Category, ContactAssignment, Organization
+from supervision import jobs, selectors
+from supervision.models import ComplianceResult, ComplianceRun, ComplianceRunPart
+from supervision.tasks import compliance_run_task
+from talks.models import Talk
+from tests.conftest import SYSTEMS
+from tests.factories import (
+    AssignmentFactory,
+    CadreFactory,
+    HouseholdFactory,
+    OrganizationFactory,
+    PositionFactory,
+    ResearchReportFactory,
+    ResearchTripFactory,
+    VisitFactory,
+)
+
+YEAR_END = dt.date(2025, 12, 31)
+MID_YEAR = dt.date(2025, 6, 30)
+KINDS = ["organizations", "cadres", "households", "assignments", "research_trips",
+         "research_reports", "visits", "calendar", "receptions", "petitions", "talks",
+         "opinions", "opinion_analyses", "pledges", "registrations"]
+STORED = [c for c in jobs.RESULT_COLUMNS if c != "run_id"]
+
+
+@pytest.fixture
+def systems(db):
+    for kind in KINDS:
+        call_command("import_data", kind, str(SYSTEMS / f"{kind}.csv"), stdout=io.StringIO())
+
+
+@pytest.fixture
+def district(db):
+    """A generated district: five sub-districts and clusters of three communities, four
+    departments, sixty cadres of every category (some moving between top units mid-year,
+    some with no position but a household in their care), households, assignments of every
+    kind, and a year of trips, reports, visits and talks."""
+    rng = random.Random(16)
+    T, C, K = Organization.Type, Category, ContactAssignment.Kind
+    root = OrganizationFactory(code="QD", name="生成区", type=T.DISTRICT)
+    subdistricts = [OrganizationFactory(code=f"BSC{i}", name=f"第{i}办事处", parent=root,
+                                        type=T.SUBDISTRICT if i % 2 else T.CLUSTER)
+                    for i in range(1, 6)]
+    communities = [OrganizationFactory(code=f"SQ{s.code[3:]}{j}", parent=s, type=T.COMMUNITY)
+                   for s in subdistricts for j in range(1, 4)]
+    departments = [OrganizationFactory(code=f"BM{i}", parent=root, type=T.DEPARTMENT)
+                   for i in range(1, 5)]
+    places = {C.DISTRICT_PRINCIPAL: [root], C.STANDING_COMMITTEE: [root],
+              C.DISTRICT_LEADER: [root], C.DEPARTMENT_HEAD: departments,
+              C.SUBDISTRICT_HEAD: subdistricts, C.SUBDISTRICT_LEADER: subdistricts,
+              C.SECTION_CADRE: departments + subdistricts, C.COMMUNITY_CADRE: communities,
+              C.PARTY_MEMBER: communities + departments}
+    households = [HouseholdFactory(community=rng.choice(communities), is_poor=rng.random() < .3)
+                  for _ in range(40)]
+    cadres = []
+    for i in range(60):
+        cadre = CadreFactory(code=f"G{i:03d}")
+        cadres.append(cadre)
+        if i % 15 == 14:
+            continue  # no position: placed by a household in their care, or nowhere
+        category = list(places)[i % len(places)]
+        place = rng.choice(places[category])
+        moves = i % 7 == 3
+        PositionFactory(cadre=cadre, organization=place, category=category,
+                        party_secretary=i % 11 == 0, start_date=dt.date(2023, 1, 1),
+                        end_date=dt.date(2025, 5, 31) if moves else None)
+        if moves:  # to another top unit, another category
+            category = rng.choice(list(places))
+            PositionFactory(cadre=cadre, organization=rng.choice(places[category]),
+                            category=category, start_date=dt.date(2025, 6, 1))
+    for household in households:
+        for cadre in rng.sample(cadres, 2):
+            AssignmentFactory(kind=K.HOUSEHOLD, cadre=cadre, target_household=household,
+                              start_date=dt.date(2025, rng.randint(1, 9), 1))
+    for cadre in cadres[:9]:
+        AssignmentFactory(kind=K.LEADER_POINT, cadre=cadre,
+                          target_org=rng.choice(subdistricts + communities))
+    for unit in departments:
+        for community in rng.sample(communities, 3):
+            AssignmentFactory(kind=K.UNIT_COMMUNITY, unit=unit, target_org=community)
+    for n in range(150):
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=n * 7 % 361)  # one visit a day
+        cadre, household = rng.choice(cadres), rng.choice(households)
+        ResearchTripFactory(cadre=cadre, start_date=day,
+                            end_date=day + dt.timedelta(days=rng.randint(0, 2)),
+                            places=rng.sample(communities + subdistricts, 2))
+        VisitFactory(kind="household", cadre=cadre, target_household=household,
+                     start_date=day, end_date=day)
+        VisitFactory(kind="leader_point", cadre=rng.choice(cadres[:9]),
+                     target_org=rng.choice(communities), start_date=day, end_date=day)
+        VisitFactory(kind="unit_community", unit=rng.choice(departments),
+                     target_org=rng.choice(communities), start_date=day, end_date=day)
+        talk = Talk.objects.create(code=f"TH{n:03d}", date=day, initiator=cadre, type=rng.choice(Talk.Type.values),
+                                   form=rng.choice(Talk.Form.values), summary="谈话")
+        talk.cadres.set(rng.sample(cadres, 3))
+        talk.households.set([household])
+    for cadre in cadres[::4]:
+        ResearchReportFactory(cadre=cadre, submitted_on=dt.date(2025, rng.randint(1, 12), 1))
+    return root
+
+
+def stored_rows(run) -> list[tuple]:
+    return sorted(ComplianceResult.objects.filter(run=run).values_list(*STORED))
+
+
+def single_and_split(parts: int, as_of=YEAR_END):
+    single = jobs.compliance_run_execute(
+        jobs.compliance_run_create(year=2025, as_of=as_of).pk)
+    single_rows = stored_rows(single)
+    split = jobs.compliance_run_execute(
+        jobs.compliance_run_create(year=2025, as_of=as_of).pk, max_parts=parts)
+    return single, single_rows, split
+
+
+def assert_split_equals_single(parts: int, as_of):
+    single, single_rows, split = single_and_split(parts, as_of)
+    assert split.status == "done" and single_rows
+    assert stored_rows(split) == single_rows
+    part_rows = list(split.parts.values_list("row_count", flat=True))
+    assert len(part_rows) == parts and sum(part_rows) == len(single_rows) == split.row_count
+    assert sum(1 for n in part_rows if n) >= 3  # the rows really were spread over parts
+    single.refresh_from_db()
+    assert single.status == "superseded" and not stored_rows(single)
+
+
+@pytest.mark.parametrize("as_of", [YEAR_END, MID_YEAR])
+def test_split_run_stores_exactly_the_single_runs_rows_on_the_systems_example(systems, as_of):
+    assert_split_equals_single(4, as_of)
+
+
+@pytest.mark.parametrize("as_of", [YEAR_END, MID_YEAR])
+def test_split_run_stores_exactly_the_single_runs_rows_on_a_generated_district(district,
+                                                                               as_of):
+    assert_split_equals_single(4, as_of)
+
+
+def test_the_parts_rows_together_are_the_engines_rows_each_subject_in_one_part(district):
+    window = Window(2025, MID_YEAR)
+    plan = plan_parts(window, 3)
+    assert [p.number for p in plan] == [0, 1, 2] and all(p.top_units for p in plan[1:])
+    whole = compute_compliance(year=2025, as_of=MID_YEAR)
+    pieces = [compute_compliance(year=2025, as_of=MID_YEAR, subjects=part_subjects(p, plan))
+              for p in plan]
+    keys = [{(r.subject_type, r.subject_id) for r in rows} for rows in pieces]
+    assert all(not (a & b) for i, a in enumerate(keys) for b in keys[i + 1:])
+    assert sorted((r for rows in pieces for r in rows), key=Row.sort_key) == whole
+
+
+def test_a_failing_part_fails_the_run_and_leaves_the_previous_rows_published(district,
+                                                                            monkeypatch):
+    previous = jobs.compliance_run_execute(
+        jobs.compliance_run_create(year=2025, as_of=YEAR_END).pk)
+    published = stored_rows(previous)
+    calls = []
+    real = jobs.compute_compliance
+
+    def third_part_breaks(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 3:
+            raise RuntimeError("数据库连接中断")
+        return real(**kwargs)
+
+    monkeypatch.setattr(jobs, "compute_compliance", third_part_breaks)
+    run = jobs.compliance_run_create(year=2025, as_of=YEAR_END)
+    with pytest.raises(RuntimeError):
+        jobs.compliance_run_execute(run.pk, max_parts=4)
+    run.refresh_from_db()
+    assert (run.status, run.error) == ("failed", "数据库连接中断")
+    parts = dict(run.parts.values_list("number", "status"))
+    assert parts == {0: "done", 1: "done", 2: "failed", 3: "failed"}
+    assert not ComplianceResult.objects.filter(run=run).exists()  # parts 0 and 1 stored some
+    previous.refresh_from_db()
+    assert previous.status == "done" and stored_rows(previous) == published
+    assert selectors.published_run(2025, YEAR_END) == previous
+
+
+def test_a_part_delivered_after_its_run_failed_stores_nothing(district):
+    run = jobs.compliance_run_create(year=2025, as_of=YEAR_END)
+    numbers = jobs.compliance_run_start(run.pk, max_parts=3)
+    jobs.compliance_part_execute(run.pk, numbers[0])
+    assert ComplianceResult.objects.filter(run=run).exists()
+    jobs.compliance_run_fail(run.pk, "第2部分失败")
+    assert not ComplianceResult.objects.filter(run=run).exists()
+    jobs.compliance_part_execute(run.pk, numbers[1])
+    assert not ComplianceResult.objects.filter(run=run).exists()
+    assert ComplianceRun.objects.get(pk=run.pk).status == "failed"
+
+
+def test_the_runs_progress_is_the_share_of_finished_parts(district):
+    run = jobs.compliance_run_create(year=2025, as_of=YEAR_END)
+    numbers = jobs.compliance_run_start(run.pk, max_parts=4)
+    assert len(numbers) == 4
+    seen = []
+    for number in numbers:
+        run = jobs.compliance_part_execute(run.pk, number)
+        seen.append((run.status, run.progress))
+    assert seen == [("running", 25), ("running", 50), ("running", 75), ("done", 100)]
+
+
+def test_a_duplicate_delivery_of_a_part_or_of_the_run_is_harmless(district):
+    run = jobs.compliance_run_create(year=2025, as_of=YEAR_END)
+    numbers = jobs.compliance_run_start(run.pk, max_parts=3)
+    assert jobs.compliance_run_start(run.pk, max_parts=3) == []  # planned once
+    jobs.compliance_part_execute(run.pk, numbers[0])
+    first = ComplianceResult.objects.filter(run=run).count()
+    jobs.compliance_part_execute(run.pk, numbers[0])
+    assert ComplianceResult.objects.filter(run=run).count() == first
+    for number in numbers[1:]:
+        jobs.compliance_part_execute(run.pk, number)
+    done = stored_rows(run)
+    for number in numbers:
+        assert jobs.compliance_part_execute(run.pk, number).status == "done"
+    assert stored_rows(run) == done
+    assert ComplianceRunPart.objects.filter(run=run).count() == 3
+
+
+def test_a_lost_split_run_is_failed_with_its_parts_and_its_rows_deleted(district, settings):
+    run = jobs.compliance_run_create(year=2025, as_of=YEAR_END)
+    numbers = jobs.compliance_run_start(run.pk, max_parts=3)
+    jobs.compliance_part_execute(run.pk, numbers[0])
+    ComplianceRunPart.objects.filter(run=run, number=numbers[1]).update(status="running")
+    ComplianceRun.objects.filter(pk=run.pk).update(
+        requested_at=run.requested_at - dt.timedelta(seconds=settings.JOB_TIME_LIMIT_SECONDS + 1))
+    assert jobs.fail_lost_jobs() >= 1
+    run.refresh_from_db()
+    assert run.status == "failed" and jobs.LOST_JOB_ERROR in run.error
+    assert dict(run.parts.values_list("number", "status")) == {
+        numbers[0]: "done", numbers[1]: "failed", numbers[2]: "failed"}
+    assert not ComplianceResult.objects.filter(run=run).exists()
+
+
+@override_settings(COMPLIANCE_PARTS=3)
+def test_on_a_worker_the_run_task_hands_its_parts_to_a_group(district):
+    """Delivered by a broker (not eager, not a direct call), the task plans COMPLIANCE_PARTS
+    parts and sends them as a group; the eager app runs the group here."""
+    single_rows = stored_rows(jobs.compliance_run_execute(
+        jobs.compliance_run_create(year=2025, as_of=YEAR_END).pk))
+    run = jobs.compliance_run_create(year=2025, as_of=YEAR_END)
+    compliance_run_task.push_request(id="from-the-broker", is_eager=False,
+                                     called_directly=False)
+    try:
+        compliance_run_task.run(run.pk)
+    finally:
+        compliance_run_task.pop_request()
+    run.refresh_from_db()
+    assert run.status == "done" and run.parts.count() == 3
+    assert stored_rows(run) == single_rows

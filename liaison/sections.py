@@ -74,31 +74,41 @@ def unit_rows(user, unit) -> list:
     return [parent, *children]
 
 
-def counts_by_unit(queryset, units: list, organization,
-                   measures: dict) -> dict[int, dict[str, int]]:
-    """{unit id: {measure: count}} of `unit_rows`. `organization` is the expression of a row's
-    organization id (F("handling_unit"), or a subquery); a row counts for the sub-unit whose
-    subtree holds that organization, or for the first unit (本级) when it is exactly that
-    unit. `measures` maps a name to the Q its rows must also match. The database groups the
-    rows by organization (one statement); the groups are then added up by sub-unit."""
+def roll_up(counts: dict[int, dict[str, int]], units: list,
+            measures) -> dict[int, dict[str, int]]:
+    """{unit id: {measure: sum}} of `unit_rows`: the figures counted per organization
+    (`counts`, {organization id: {measure: n}}) added up by the sub-unit whose subtree holds
+    the organization, or by the first unit (本级) when it is exactly that unit; organizations
+    outside every unit are left out. A chapter's table thus has a row per sub-unit of the
+    district, not one per community or office that happens to hold a record."""
     table = {unit.pk: dict.fromkeys(measures, 0) for unit in units}
     if not units:
         return table
     parent, children = units[0], units[1:]
-    grouped = list(queryset.order_by().annotate(row_organization=organization)
-                   .values("row_organization")
-                   .annotate(**{name: q if isinstance(q, Aggregate) else Count("pk", filter=q)
-                            for name, q in measures.items()}))
-    paths = dict(Organization.objects.filter(
-        pk__in={row["row_organization"] for row in grouped}).values_list("pk", "path"))
-    for row in grouped:
-        path = paths.get(row.pop("row_organization"), "")
+    paths = dict(Organization.objects.filter(pk__in=list(counts)).values_list("pk", "path"))
+    for organization_id, row in counts.items():
+        path = paths.get(organization_id, "")
         owner = parent if path == parent.path else next(
             (child for child in children if path.startswith(child.path)), None)
         if owner is not None:
-            for name, n in row.items():
-                table[owner.pk][name] += n or 0
+            for name in measures:
+                table[owner.pk][name] += row.get(name) or 0
     return table
+
+
+def counts_by_unit(queryset, units: list, organization,
+                   measures: dict) -> dict[int, dict[str, int]]:
+    """{unit id: {measure: count}} of `unit_rows`. `organization` is the expression of a row's
+    organization id (F("handling_unit"), or a subquery); `measures` maps a name to the Q its
+    rows must also match (or to an aggregate). The database groups the rows by organization
+    (one statement); `roll_up` adds the groups up by sub-unit."""
+    if not units:
+        return roll_up({}, units, measures)
+    grouped = queryset.order_by().annotate(row_organization=organization) \
+        .values("row_organization") \
+        .annotate(**{name: q if isinstance(q, Aggregate) else Count("pk", filter=q)
+                     for name, q in measures.items()})
+    return roll_up({row.pop("row_organization"): row for row in grouped}, units, measures)
 
 
 # --- month-by-month trends ------------------------------------------------------------------------

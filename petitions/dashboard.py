@@ -1,5 +1,6 @@
 """The petitions page of the supervision dashboard and its chapter of the bulletin
-(liaison.sections): on-time rates of each clock per handling unit (spec/petitions.md §7),
+(liaison.sections): on-time rates of each clock by the handling units' sub-unit of the
+district (spec/petitions.md §7),
 满意率 and 参评率, the cases overdue at the as-of date, collective and repeat cases.
 
 Every figure reads through the petitions scope, so a case hidden from a user by the
@@ -25,6 +26,8 @@ from liaison.sections import (
     rate,
     register_section,
     register_trend,
+    roll_up,
+    unit_rows,
 )
 from petitions.models import Petition
 from petitions.selectors import handling_due_at, repeat_q
@@ -33,6 +36,7 @@ D, S = Petition.Decision, Petition.Satisfaction
 CLOCKS = (("decision", "按期受理"), ("handling", "按期答复"), ("review", "按期复查"),
           ("re_review", "按期复核"))
 OVERDUE_SHOWN = 50
+COUNTS = ("cases", "collective", "repeat", "replied", "evaluated", "satisfied", "overdue")
 
 
 def not_done_by(field: str, as_of: dt.date) -> Q:
@@ -96,34 +100,40 @@ def petitions_figures(user, window: Window, unit: Organization | None) -> dict:
     overdue = with_overdue(cases.filter(received_on__lte=as_of), as_of).exclude(late_clock="")
     overdue_counts = dict(overdue.order_by().values_list("handling_unit_id")
                           .annotate(n=Count("pk")))
-    unit_ids = set(received) | set(replies) | set(overdue_counts) | {
-        pk for totals in clocks.values() for pk in totals}
-    names = Organization.objects.in_bulk(list(unit_ids))
-
-    def row_of(unit_id) -> dict:
-        got, answered = received.get(unit_id, {}), replies.get(unit_id, {})
-        row = {"unit": names[unit_id], "cases": got.get("cases", 0),
-               "collective": got.get("collective", 0), "repeat": got.get("repeat", 0),
-               "replied": answered.get("replied", 0),
-               "evaluated": answered.get("evaluated", 0),
-               "satisfied": answered.get("satisfied", 0),
-               "overdue": overdue_counts.get(unit_id, 0)}
-        for name, _ in CLOCKS:
-            counted, on_time = clocks[name].get(unit_id, (0, 0))
-            row[name] = {"counted": counted, "on_time": on_time, "rate": rate(on_time, counted)}
-        return with_rates(row)
-
-    rows = sorted((row_of(pk) for pk in unit_ids), key=lambda r: r["unit"].path)
-    total = {key: sum(r[key] for r in rows) for key in (
-        "cases", "collective", "repeat", "replied", "evaluated", "satisfied", "overdue")}
+    # Counted per handling unit by the database, then rolled up to the district's sub-units
+    # (or the drilled-into unit's) like every chapter: a row per community would make the
+    # bulletin's table run to hundreds of rows.
+    counts: dict[int, dict[str, int]] = {}
+    for unit_id, got in received.items():
+        counts.setdefault(unit_id, {}).update(got)
+    for unit_id, answered in replies.items():
+        counts.setdefault(unit_id, {}).update(answered)
+    for unit_id, n in overdue_counts.items():
+        counts.setdefault(unit_id, {})["overdue"] = n
     for name, _ in CLOCKS:
-        counted = sum(r[name]["counted"] for r in rows)
-        on_time = sum(r[name]["on_time"] for r in rows)
-        total[name] = {"counted": counted, "on_time": on_time, "rate": rate(on_time, counted)}
+        for unit_id, (counted, on_time) in clocks[name].items():
+            counts.setdefault(unit_id, {}).update(
+                {f"{name}_counted": counted, f"{name}_on_time": on_time})
+    measures = [*COUNTS, *(f"{name}_{part}" for name, _ in CLOCKS
+                           for part in ("counted", "on_time"))]
+    units = unit_rows(user, unit)
+    table = roll_up(counts, units, measures)
+    rows = [with_clocks({"unit": u, "own_level": i == 0, **table[u.pk]})
+            for i, u in enumerate(units) if i > 0 or any(table[u.pk].values())]
+    total = with_clocks({name: sum(row.get(name, 0) for row in counts.values())
+                         for name in measures})
     overdue = overdue.select_related("handling_unit", "responsible").order_by("late_due", "code")
-    return {"rows": rows, "total": with_rates(total), "clocks": CLOCKS, "as_of": as_of,
+    return {"rows": rows, "total": total, "clocks": CLOCKS, "as_of": as_of,
             "overdue": days_late(overdue[:OVERDUE_SHOWN], as_of), "overdue_all": overdue,
             "overdue_shown": OVERDUE_SHOWN}
+
+
+def with_clocks(row: dict) -> dict:
+    """A row of counts given each clock's figures ({counted, on_time, rate}) and the rates."""
+    for name, _ in CLOCKS:
+        counted, on_time = row.pop(f"{name}_counted"), row.pop(f"{name}_on_time")
+        row[name] = {"counted": counted, "on_time": on_time, "rate": rate(on_time, counted)}
+    return with_rates(row)
 
 
 def with_rates(row: dict) -> dict:
@@ -149,9 +159,11 @@ def petitions_sheets(figures: dict) -> list[tuple[str, tablib.Dataset]]:
         "承办单位", "登记件数", "集体访", "重复访",
         *(f"{label}（按期/应计）" for _, label in CLOCKS), *(f"{label}率" for _, label in CLOCKS),
         "已答复", "已评价", "满意（含基本满意）", "满意率", "参评率", "逾期在办"])
-    for r in [*figures["rows"], {**figures["total"], "unit": None}]:
+    for r in [*figures["rows"], {**figures["total"], "unit": None, "own_level": False}]:
+        name = "合计" if r["unit"] is None else \
+            f"{r['unit'].name}{'本级' if r['own_level'] else ''}"
         units.append([
-            r["unit"].name if r["unit"] else "合计", r["cases"], r["collective"], r["repeat"],
+            name, r["cases"], r["collective"], r["repeat"],
             *(f"{r[name]['on_time']}/{r[name]['counted']}" for name, _ in CLOCKS),
             *(percent(r[name]["rate"]) for name, _ in CLOCKS),
             r["replied"], r["evaluated"], r["satisfied"], percent(r["satisfaction_rate"]),

@@ -252,6 +252,17 @@ def _results_for(run: ComplianceRun, rows) -> list[tuple]:
     return results
 
 
+def report_claim(report_id: int) -> bool:
+    """Take a pending report file for building, atomically: one conditional UPDATE moves it
+    from progress 0 (queued) to 1, so that of two deliveries of its task (a broker's
+    redelivery, or a request's thread and a direct call) exactly one builds it; the other
+    finds it taken, built or failed, and leaves it alone."""
+    from supervision.models import ReportFile
+
+    return bool(ReportFile.objects.filter(
+        pk=report_id, status=ReportFile.Status.PENDING, progress=0).update(progress=1))
+
+
 def bulletin_build(report_id: int) -> None:
     """The district bulletin (通报): the figures by unit and everyone behind, unit by unit."""
     from django.core.files.base import ContentFile
@@ -264,6 +275,8 @@ def bulletin_build(report_id: int) -> None:
     from supervision import charts, selectors
     from supervision.models import ReportFile
 
+    if not report_claim(report_id):
+        return  # a duplicate delivery of the task
     report = ReportFile.objects.select_related("requested_by").get(pk=report_id)
     try:
         as_of = dt.date.fromisoformat(report.params["as_of"])
@@ -313,9 +326,9 @@ def official_bulletin_build(report_id: int) -> None:
     from supervision import charts, selectors
     from supervision.models import ReportFile
 
+    if not report_claim(report_id):
+        return  # a duplicate delivery of the task, or another process building it
     report = ReportFile.objects.select_related("requested_by").get(pk=report_id)
-    if report.status != ReportFile.Status.PENDING:
-        return  # a duplicate delivery of the task
 
     def step(percent: int) -> None:
         ReportFile.objects.filter(pk=report.pk).update(progress=percent)

@@ -123,7 +123,11 @@ class ReportFile(models.Model):
 
     The quarterly district bulletin in the 红头 layout (kind "official_bulletin") carries the
     document number (文号) and issuing body (发文机关) that 组织部 gave it; a document number
-    is used once a year (its 〔year〕), unless the bulletin that had it failed to build."""
+    is used once a year (its 〔year〕), unless the bulletin that had it failed to build.
+
+    A pending file at progress 0 waits for its build; the build claims it by moving it to 1
+    (supervision.jobs.report_claim), so that a duplicate delivery of the task never builds
+    it twice."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "生成中"

@@ -164,3 +164,25 @@ def test_the_dashboard_links_the_pages_each_role_may_open(client, cases):
     page = client.get(reverse("supervision:dashboard")).content.decode()
     for name in ("petitions", "talks", "opinions", "pledges"):
         assert reverse("supervision:section", args=[name]) in page
+
+
+def test_a_communitys_cases_count_for_its_office_and_the_districts_own_apart(cases):
+    # Rolled up like every chapter: a row per sub-unit of the district, never one per
+    # community, and the cases handled at the district's own level as its 本级 row.
+    a_case("XF6", "SQ0101", D(2025, 5, 5))
+    a_case("XF7", "QD", D(2025, 5, 6))
+    org_dept = make_user(Role.ORG_DEPT, Organization.objects.get(code="QD"))
+    result = figures(org_dept)
+    rows = [(r["unit"].code, r["own_level"], r["cases"]) for r in result["rows"]]
+    assert rows == [("QD", True, 1), ("BSC01", False, 4), ("BSC02", False, 0),
+                    ("JJQ01", False, 0), ("BM01", False, 0), ("BM02", False, 2)]
+    assert result["total"]["cases"] == 7
+    bsc = by_unit(result)["BSC01"]
+    assert bsc["decision"]["counted"] == 4  # XF6's decision fell due before A, undecided
+    assert bsc["decision"]["on_time"] == 2 and bsc["overdue"] == 2
+    assert sum(r["decision"]["counted"] for r in result["rows"]) == \
+        result["total"]["decision"]["counted"]
+    # Drilled into 东城: its own cases apart, then each community.
+    east = figures(org_dept, Organization.objects.get(code="BSC01"))
+    assert [(r["unit"].code, r["own_level"], r["cases"]) for r in east["rows"]] == [
+        ("BSC01", True, 3), ("SQ0101", False, 1), ("SQ0102", False, 0)]

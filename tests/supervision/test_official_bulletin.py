@@ -203,3 +203,64 @@ def test_another_users_bulletin_is_not_theirs_to_see(
     client.force_login(people.inspector)
     assert client.get(reverse("supervision:report_detail", args=[report.pk])).status_code \
         == 404
+
+
+def test_every_table_of_the_bulletins_is_laid_out_from_its_column_widths():
+    # table-layout: fixed with a <colgroup>: WeasyPrint does not measure every cell of the
+    # district's bulletin for automatic widths (a third of its layout time at N=10).
+    from django.template.loader import get_template
+
+    names = ["supervision/pdf/official_bulletin.html", "supervision/pdf/bulletin.html",
+             "supervision/pdf/_summary.html",
+             *(s.bulletin_template for s in sections() if s.bulletin_template)]
+    for name in names:
+        source = get_template(name).template.source
+        tables = re.findall(r"<table[^>]*>(?:<colgroup>)?", source)
+        assert tables, name
+        for table in tables:
+            assert 'class="fixed"' in table and table.endswith("<colgroup>"), (name, table)
+    assert "table-layout: fixed" in get_template("pdf/_fixed_tables.css").template.source
+
+
+def test_a_duplicate_delivery_of_the_task_does_not_build_it_twice(
+        people, published, monkeypatch):
+    from liaison import pdf
+    from supervision import jobs
+
+    report = services.official_bulletin_request(
+        year=2025, period="Q4", doc_number=FORM["doc_number"], issuer=FORM["issuer"],
+        acting_user=people.org_dept, today=TODAY)  # on_commit never runs in the test
+    render, builds = pdf.render_pdf, []
+
+    def render_once_more_delivered(*args, **kwargs):
+        builds.append(args[0])
+        # The task delivered again while this build lays the PDF out: it finds it taken.
+        jobs.official_bulletin_build(report.pk)
+        assert ReportFile.objects.get(pk=report.pk).status == ReportFile.Status.PENDING
+        return render(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_pdf", render_once_more_delivered)
+    jobs.official_bulletin_build(report.pk)
+    report.refresh_from_db()
+    assert report.status == ReportFile.Status.DONE, report.error
+    assert builds == ["supervision/pdf/official_bulletin.html"]
+    built = (report.file.name, report.finished_at)
+    # Delivered again after it was built: nothing happens.
+    jobs.official_bulletin_build(report.pk)
+    report.refresh_from_db()
+    assert (report.file.name, report.finished_at) == built and len(builds) == 1
+
+
+def test_only_a_queued_report_file_is_claimed(people, example):
+    from supervision import jobs
+
+    def queued(**fields):
+        return ReportFile.objects.create(kind="bulletin", requested_by=people.org_dept,
+                                         params={}, **fields).pk
+
+    first = queued()
+    assert jobs.report_claim(first) is True
+    assert jobs.report_claim(first) is False  # taken: progress 1
+    assert jobs.report_claim(queued(status=ReportFile.Status.DONE)) is False
+    assert jobs.report_claim(queued(status=ReportFile.Status.FAILED)) is False
+    assert jobs.report_claim(queued(progress=40)) is False  # a build under way

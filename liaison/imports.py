@@ -25,10 +25,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from import_export import resources, widgets
 from import_export.resources import Diff
 from import_export.results import RowResult
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from liaison.permissions import CHANGE, Role, can, user_roles
 from liaison.services import (
@@ -407,6 +407,7 @@ class ImportResource(resources.ModelResource):
         raise NotImplementedError
 
     def get_instance(self, instance_loader, row):
+        self._row_unique_known = frozenset()
         try:
             lookup = self.natural_key_lookup(row)
         except ValueError:
@@ -417,6 +418,10 @@ class ImportResource(resources.ModelResource):
         key = (names, tuple(_key_value(lookup[n]) for n in names))
         known = getattr(self, "_known", {})
         if key in known:
+            # The chunk's read answered whether another row holds this natural key: its
+            # uniqueness rule needs no query of its own (ImportResource.validate_instance).
+            self._row_unique_known = frozenset(
+                {frozenset(name.split("__")[0] for name in names)})
             # Handed out once: a second row naming it (the same key written differently)
             # reads the database, as row-by-row would.
             instance = known.pop(key)
@@ -457,7 +462,8 @@ class ImportResource(resources.ModelResource):
             errors.setdefault("end_date", [])  # an empty end takes the start: skip its check
         try:
             # Cross-row rules need sound cells; single-row checks run on the other cells.
-            record_validate(instance, exclude=errors.keys())
+            record_validate(instance, exclude=errors.keys(),
+                            unique_known=getattr(self, "_row_unique_known", frozenset()))
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         errors = {k: v for k, v in errors.items() if v}
@@ -487,16 +493,12 @@ class ImportResource(resources.ModelResource):
                     result=None):
         if self.create_instances:
             try:
-                if _has_history(self._meta.model):
-                    bulk_create_with_history(self.create_instances, self._meta.model,
-                                             batch_size=batch_size,
-                                             default_user=self.acting_user,
-                                             default_change_reason=self.reason)
-                else:
-                    self._meta.model.objects.bulk_create(self.create_instances,
-                                                         batch_size=batch_size)
+                self._meta.model.objects.bulk_create(self.create_instances,
+                                                     batch_size=batch_size)
                 self._check_batch_scope(self.create_instances)
+                self._batch_history_begin(self.create_instances, created=True)
                 self.after_batch_saved(self.create_instances)
+                self._batch_history_write(batch_size)
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
             finally:
@@ -510,18 +512,13 @@ class ImportResource(resources.ModelResource):
                 for instance in self.update_instances:
                     for f in self._auto_now_fields():
                         f.pre_save(instance, add=False)  # as save() would: updated_at
-                if _has_history(self._meta.model):
-                    bulk_update_with_history(self.update_instances, self._meta.model,
-                                             self.get_bulk_update_fields(),
-                                             batch_size=batch_size,
-                                             default_user=self.acting_user,
-                                             default_change_reason=self.reason)
-                else:
-                    self._meta.model.objects.bulk_update(
-                        self.update_instances, self.get_bulk_update_fields(),
-                        batch_size=batch_size)
+                self._meta.model.objects.bulk_update(
+                    self.update_instances, self.get_bulk_update_fields(),
+                    batch_size=batch_size)
                 self._check_batch_scope(self.update_instances)  # and as changed
+                self._batch_history_begin(self.update_instances, created=False)
                 self.after_batch_saved(self.update_instances)
+                self._batch_history_write(batch_size)
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
             finally:
@@ -537,6 +534,60 @@ class ImportResource(resources.ModelResource):
 
     def after_batch_saved(self, instances: list) -> None:
         """Bulk mode: what a row writes once it is stored (its id known), for a batch."""
+
+    # The history rows of a batch, written in bulk as a row-by-row save would write them: a
+    # "+" or "~" row per saved row, then a "~" row for each many-to-many change (what
+    # django-simple-history's m2m_changed handler writes), each with the snapshot of the row's
+    # tracked many-to-many lists at that moment (the lists of a row updated in bulk were
+    # once missing from its history).
+
+    def _batch_history_begin(self, instances: list, *, created: bool) -> None:
+        model = self._meta.model
+        self._history_entries: list = []
+        self._m2m_state: dict = {}
+        if not _has_history(model):
+            return
+        fields = _history_m2m_fields(model)
+        for instance in instances:
+            self._m2m_state[instance.pk] = {f.name: {} for f in fields}
+        if not created:
+            for f in fields:
+                for through_id, source, target in _through_rows(f, [i.pk for i in instances]):
+                    self._m2m_state[source][f.name][target] = through_id
+        for instance in instances:
+            self.history_entry(instance, "+" if created else "~")
+
+    def history_entry(self, instance, history_type: str) -> None:
+        """A history row of `instance` as it is now, its many-to-many lists included."""
+        if _has_history(self._meta.model):
+            state = self._m2m_state[instance.pk]
+            self._history_entries.append(
+                (instance, history_type, {name: dict(rows) for name, rows in state.items()}))
+
+    def _batch_history_write(self, batch_size=None) -> None:
+        entries, self._history_entries = getattr(self, "_history_entries", []), []
+        model = self._meta.model
+        if not entries or not _has_history(model):
+            return
+        history_model = getattr(model, model._meta.simple_history_manager_attribute).model
+        now = timezone.now()
+        rows = history_model.objects.bulk_create([
+            history_model(
+                history_date=getattr(instance, "_history_date", now),
+                history_user=getattr(instance, "_history_user", self.acting_user),
+                history_change_reason=getattr(instance, "_change_reason", None) or self.reason,
+                history_type=history_type,
+                **{f.attname: getattr(instance, f.attname)
+                   for f in history_model.tracked_fields})
+            for instance, history_type, _ in entries], batch_size=batch_size)
+        for f in _history_m2m_fields(model):
+            m2m_model = getattr(history_model, f.name).model
+            source, target = f.m2m_field_name(), f.m2m_reverse_field_name()
+            m2m_model.objects.bulk_create([
+                m2m_model(history=row, id=through_id,
+                          **{f"{source}_id": instance.pk, f"{target}_id": target_id})
+                for row, (instance, _, snapshot) in zip(rows, entries, strict=True)
+                for target_id, through_id in snapshot[f.name].items()], batch_size=batch_size)
 
     def _check_batch_scope(self, instances) -> None:
         if self.acting_user is None:
@@ -570,6 +621,25 @@ def stored_related(instance, name: str) -> list:
 def _has_history(model) -> bool:
     """The model keeps history rows (django-simple-history); a plug-in's may not."""
     return getattr(model._meta, "simple_history_manager_attribute", None) is not None
+
+
+def _history_m2m_fields(model) -> list:
+    """The many-to-many fields whose lists a model's history rows keep."""
+    history_model = getattr(model, model._meta.simple_history_manager_attribute).model
+    return list(getattr(history_model, "_history_m2m_fields", ()))
+
+
+def _through_rows(field, pks) -> list[tuple]:
+    """(link id, source id, target id) of the stored links of a many-to-many `field` from the
+    rows `pks`."""
+    through = field.remote_field.through
+    source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+    pks = list(pks)
+    found = []
+    for i in range(0, len(pks), QUERY_SLICE):
+        found += through.objects.filter(**{f"{source}__in": pks[i:i + QUERY_SLICE]}) \
+            .order_by("pk").values_list("pk", source, target)
+    return found
 
 
 def _key_value(value):
@@ -607,8 +677,49 @@ class CodeListsMixin:
 
     def after_batch_saved(self, instances):
         super().after_batch_saved(instances)
+        for name, _, _ in self.code_lists:
+            self._code_list_batch_set(name, instances)
+
+    def _code_list_batch_set(self, name: str, instances: list) -> None:
+        """`.set()` of one code list on every row of a batch: the stored links read once,
+        the gone ones deleted and the new ones inserted in one query each, and the history
+        rows `.set()` would write (one after the removal, one after the addition)."""
+        field = self._meta.model._meta.get_field(name)
+        through = field.remote_field.through
+        source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+        state = self._m2m_state
+        tracked = bool(state) and name in next(iter(state.values()))
+        if not tracked:  # not in the history's lists: read here
+            state = {i.pk: {name: {}} for i in instances}
+            for through_id, source_id, target_id in _through_rows(field, state):
+                state[source_id][name][target_id] = through_id
+        changes = []
         for instance in instances:
-            self.code_lists_save(instance)
+            stored = state[instance.pk][name]
+            gone, new = set(stored), set()
+            for row in getattr(instance, f"_{name}"):  # as RelatedManager.set() sorts them
+                if row.pk in gone:
+                    gone.remove(row.pk)
+                elif row.pk not in stored:
+                    new.add(row.pk)
+            changes.append((instance, gone, new))
+        gone_ids = [state[i.pk][name][t] for i, gone, _ in changes for t in gone]
+        for i in range(0, len(gone_ids), QUERY_SLICE):
+            through.objects.filter(pk__in=gone_ids[i:i + QUERY_SLICE]).delete()
+        links = through.objects.bulk_create([
+            through(**{source: instance.pk, target: target_id})
+            for instance, _, new in changes for target_id in new])
+        added = iter(links)
+        for instance, gone, new in changes:
+            stored = state[instance.pk][name]
+            for target_id in gone:
+                del stored[target_id]
+            if gone and tracked:
+                self.history_entry(instance, "~")
+            for target_id in new:
+                stored[target_id] = next(added).pk
+            if new and tracked:
+                self.history_entry(instance, "~")
 
     def code_lists_save(self, instance) -> None:
         for name, _, _ in self.code_lists:

@@ -108,3 +108,26 @@ def test_bulk_history_rows_keep_the_code_lists_as_a_row_by_row_save_does(tree, m
     Talk.history.filter(code="TB0000").delete()
     import_talk_twice()
     assert talk_history("TB0000") == EXPECTED_TALK_HISTORY
+
+
+TRIPS = "干部编码,开始日期,结束日期,调研地点编码,调研主题,地点类型\n"
+
+
+def trips(n: int, places: str = "SQ0101;SQ0201") -> str:
+    return TRIPS + "".join(f"GB001,2025-04-{1 + i % 28:02d},,{places},课题TB00{i:02d},\n"
+                           for i in range(n))
+
+
+def test_trip_places_are_set_per_batch_with_their_history(tree, users):
+    from research.models import ResearchTrip, TripPlace
+
+    # A place added per batch; a place removed is deleted on its own (rare), as delete() audits.
+    said = counts("research_trips", trips, sizes=(5, 15), places="SQ0101;SQ0201;BSC01")
+    for path, (small, large) in said.items():
+        assert small == large, (path, said)
+    trip = ResearchTrip.objects.get(title="课题TC0003")
+    assert sorted(p.organization.code for p in trip.trip_places.all()) == [
+        "BSC01", "SQ0101", "SQ0201"]
+    history = TripPlace.history.filter(trip_id=trip.pk)
+    assert [h.history_type for h in history] == ["+", "+", "+"]
+    assert {h.history_user for h in history} == {None}  # the command line: no web user

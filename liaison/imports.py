@@ -8,6 +8,7 @@ naming the spreadsheet row and column. If any row fails, or on a dry run, nothin
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import io
@@ -100,7 +101,6 @@ def split_codes(text) -> list[str]:
 _code_cache: ContextVar[dict | None] = ContextVar("import_code_cache", default=None)
 CODE_CACHE_MAX = 50_000
 QUERY_SLICE = 500  # codes per `IN (...)`: well inside every database's parameter limit
-KEYS_PER_QUERY = 100  # natural keys per query finding the stored rows of a chunk
 
 
 def codes_lookup(model, codes) -> dict:
@@ -359,7 +359,7 @@ class ImportResource(resources.ModelResource):
 
     def _preload_instances(self, rows: list[dict]) -> None:
         """The stored row of each natural key of the chunk (None: not stored yet), found as
-        `natural_key_lookup` + `.first()` would find it, one query per KEYS_PER_QUERY keys."""
+        `natural_key_lookup` + `.first()` would find it, one query per QUERY_SLICE keys."""
         self._known: dict = {}
         groups: dict[tuple, set] = defaultdict(set)
         for row in rows:
@@ -375,13 +375,21 @@ class ImportResource(resources.ModelResource):
         for names, keys in groups.items():
             keys = sorted(keys, key=repr)
             first: dict = {}
-            for i in range(0, len(keys), KEYS_PER_QUERY):
+            for i in range(0, len(keys), QUERY_SLICE):
+                wanted = set(keys[i:i + QUERY_SLICE])
+                # One IN per column: a few stored rows more than the keys name may come
+                # back (another pairing of the same values), and are left out here.
                 query = Q()
-                for key in keys[i:i + KEYS_PER_QUERY]:
-                    query |= Q(**dict(zip(names, key, strict=True)))
+                for n, name in enumerate(names):
+                    values = {key[n] for key in wanted}
+                    column = Q(**{f"{name}__in": sorted(values - {None}, key=repr)})
+                    if None in values:
+                        column |= Q(**{f"{name}__isnull": True})
+                    query &= column
                 for pk, *values in model.objects.filter(query).order_by(*ordering) \
                         .values_list("pk", *names):
-                    first.setdefault(tuple(values), pk)
+                    if tuple(values) in wanted:
+                        first.setdefault(tuple(values), pk)
             # With the rows they refer to: a preview's old values and a row's text name them.
             stored = model.objects.select_related(*self._references()) \
                 .prefetch_related(*self.prefetch_related()) \
@@ -426,12 +434,16 @@ class ImportResource(resources.ModelResource):
             # reads the database, as row-by-row would.
             instance = known.pop(key)
             if instance is not None:
+                _copied_shallowly(instance)
                 # Its prefetched to-many rows as plain lists: they survive the deepcopy that
                 # import-export keeps as the original (a copied QuerySet drops its rows).
                 instance._stored_related = {name: list(rows) for name, rows in getattr(
                     instance, "_prefetched_objects_cache", {}).items()}
             return instance
         return self._meta.model.objects.filter(**lookup).first()
+
+    def init_instance(self, row=None):
+        return _copied_shallowly(super().init_instance(row))
 
     # The natural key's columns (spec/import.md): two rows with the same key are an error.
     natural_key_columns: tuple[str, ...] = ()
@@ -607,6 +619,19 @@ class ImportResource(resources.ModelResource):
             if f.attribute == key or f.column_name == key:
                 return f.column_name
         return self.extra_error_columns.get(key)
+
+
+def _copied_shallowly(instance):
+    """import-export keeps a deep copy of each row's instance as the original to compare
+    with: a shallow copy does (the import replaces a row's attributes, never changes the rows
+    they refer to), and costs little, where a deep one copied every related row read with it."""
+    def copier(memo):
+        clone = copy.copy(instance)
+        clone.__dict__.pop("__deepcopy__", None)
+        return clone
+
+    instance.__deepcopy__ = copier  # copy.deepcopy asks the instance itself
+    return instance
 
 
 def stored_related(instance, name: str) -> list:

@@ -31,7 +31,9 @@ from import_export import resources, widgets
 from import_export.resources import Diff
 from import_export.results import RowResult
 
+from liaison.models import Cadre
 from liaison.permissions import CHANGE, Role, can, user_roles
+from liaison.rules import positions_preloaded
 from liaison.services import (
     closed_years_frozen,
     record_stamp,
@@ -327,9 +329,21 @@ class ImportResource(resources.ModelResource):
     # the natural keys and once, chunk by chunk, to import.
     whole_file: bool = False
 
+    # Columns of cadre codes whose positions the kind's rules ask about (position_held): read
+    # once for each chunk.
+    position_columns: tuple[str, ...] = ()
+
     def import_context(self):
         """A context the whole import runs in (e.g. a calendar read once for every row)."""
+        if self.position_columns:
+            return self._positions_preloaded()
         return nullcontext()
+
+    @contextmanager
+    def _positions_preloaded(self):
+        with positions_preloaded() as positions:
+            self._positions = positions
+            yield
 
     def code_columns(self) -> list[tuple[str, tuple, bool]]:
         """(column, models its codes may name, several codes per cell?): resolved for each
@@ -355,6 +369,10 @@ class ImportResource(resources.ModelResource):
                     wanted[model].update(c for c in codes if c not in (None, ""))
         for model, codes in wanted.items():
             codes_lookup(model, codes)
+        if self.position_columns:
+            cadres = codes_lookup(Cadre, [row.get(c) for row in rows
+                                          for c in self.position_columns])
+            self._positions.add(cadre.pk for cadre in cadres.values())
         self._preload_instances(rows)
 
     def _preload_instances(self, rows: list[dict]) -> None:
@@ -474,8 +492,9 @@ class ImportResource(resources.ModelResource):
             errors.setdefault("end_date", [])  # an empty end takes the start: skip its check
         try:
             # Cross-row rules need sound cells; single-row checks run on the other cells.
-            record_validate(instance, exclude=errors.keys(),
-                            unique_known=getattr(self, "_row_unique_known", frozenset()))
+            # Rules keeping a natural key unique without a constraint read it too.
+            instance._unique_known = getattr(self, "_row_unique_known", frozenset())
+            record_validate(instance, exclude=errors.keys(), unique_known=instance._unique_known)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         errors = {k: v for k, v in errors.items() if v}

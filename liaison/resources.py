@@ -293,6 +293,8 @@ class AssignmentResource(ContactPartiesResource):
         fields = ("kind_field", "contact", "target", "start_date", "end_date")
         import_id_fields = ()
 
+    position_columns = ("联系人编码",)  # the 领导联系点 rule asks for the cadre's positions
+
 
 @register_import
 class CalendarResource(ImportResource):

@@ -131,3 +131,47 @@ def test_trip_places_are_set_per_batch_with_their_history(tree, users):
     history = TripPlace.history.filter(trip_id=trip.pk)
     assert [h.history_type for h in history] == ["+", "+", "+"]
     assert {h.history_user for h in history} == {None}  # the command line: no web user
+
+
+ASSIGNMENTS = "联系类型,联系人编码,联系对象编码,开始日期,结束日期\n"
+RECEPTIONS = "接待日期,接待领导编码,B角编码,实际接待人编码,接待方式,地点\n"
+TARGETS = ("SQ0101", "SQ0201", "BSC01", "BSC02")
+
+
+def day(i: int, year: int) -> str:
+    import datetime as dt
+
+    return (dt.date(year, 1, 1) + dt.timedelta(days=i)).isoformat()
+
+
+def assignments(n: int, end: str = "", offset: int = 0) -> str:
+    return ASSIGNMENTS + "".join(f"领导联系点,GB100,{TARGETS[i % 4]},{day(i + offset, 2023)},{end}\n"
+                                 for i in range(n))
+
+
+def receptions(n: int, place: str = "区信访局", offset: int = 0) -> str:
+    return RECEPTIONS + "".join(f"{day(i + offset, 2024)},GB100,,GB100,定点接访,{place}\n"
+                                for i in range(n))
+
+
+def test_position_rules_read_the_chunk_cadres_positions_once(tree):
+    """领导联系点 and 接访领导 ask whether the cadre holds a position on the day: one read
+    for the chunk, with the same rule function the forms call."""
+    for kind, make, changed in (("assignments", assignments, {"end": "2025-12-31"}),
+                                ("receptions", receptions, {"place": "东城办事处"})):
+        offsets = {1: 300, 10: 0, 30: 100}  # the warm-up row, then two files of fresh rows
+        said = counts(kind, lambda n, make=make, **kw: make(n, offset=offsets[n], **kw),
+                      **changed)
+        for path, (small, large) in said.items():
+            assert small == large, (kind, path, said)
+
+
+def test_the_position_rule_still_rejects_a_cadre_without_the_position(tree):
+    text = assignments(3) + "领导联系点,GB001,SQ0101,2023-06-01,\n"
+    outcome = import_file(kind="assignments", filename="a.csv", content=text.encode())
+    assert outcome.errors == ["第5行 「联系人编码」: 「GB001」在开始日期 2023-06-01 未担任区级领导、"
+                              "办事处主要负责人或班子成员职务，不能建立领导联系点"]
+    text = receptions(2) + "2024-03-01,GB001,,GB001,定点接访,\n"
+    outcome = import_file(kind="receptions", filename="r.csv", content=text.encode())
+    assert outcome.errors == ["第4行 「接待领导编码」: 「GB001」在 2024-03-01 未担任区级领导职务，"
+                              "不能作为接访领导（A角）"]

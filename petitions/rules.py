@@ -114,9 +114,12 @@ def petition_confidentiality(case: Petition) -> None:
     units = accused_unit_ids(case)
     errors = {}
     if units and case.handling_unit_id:
-        paths = Organization.objects.filter(pk__in=units).values_list("path", flat=True)
-        handling_path = Organization.objects.values_list("path", flat=True).get(
-            pk=case.handling_unit_id)
+        # The units at hand (an import row's, resolved with its chunk) are not read again.
+        at_hand = getattr(case, "_accused_units", None)
+        paths = [unit.path for unit in at_hand] if at_hand is not None else \
+            Organization.objects.filter(pk__in=units).values_list("path", flat=True)
+        handling_path = case.handling_unit.path if Petition.handling_unit.is_cached(case) \
+            else Organization.objects.values_list("path", flat=True).get(pk=case.handling_unit_id)
         if any(handling_path.startswith(path) for path in paths):
             errors["handling_unit"] = "承办单位不得为被反映单位或其下级单位"
     for field, role in (("responsible", "责任人"), ("leader", "包案领导"),

@@ -160,8 +160,8 @@ def test_position_rules_read_the_chunk_cadres_positions_once(tree):
     for kind, make, changed in (("assignments", assignments, {"end": "2025-12-31"}),
                                 ("receptions", receptions, {"place": "东城办事处"})):
         offsets = {1: 300, 10: 0, 30: 100}  # the warm-up row, then two files of fresh rows
-        said = counts(kind, lambda n, make=make, **kw: make(n, offset=offsets[n], **kw),
-                      **changed)
+        said = counts(kind, lambda n, make=make, offsets=offsets, **kw: make(
+            n, offset=offsets[n], **kw), **changed)
         for path, (small, large) in said.items():
             assert small == large, (kind, path, said)
 
@@ -175,3 +175,37 @@ def test_the_position_rule_still_rejects_a_cadre_without_the_position(tree):
     outcome = import_file(kind="receptions", filename="r.csv", content=text.encode())
     assert outcome.errors == ["第4行 「接待领导编码」: 「GB001」在 2024-03-01 未担任区级领导职务，"
                               "不能作为接访领导（A角）"]
+
+
+PLEDGES = "干部编码,年度,所在党组织编码,承诺事项,公开日期,评定等次,评定日期\n"
+PETITIONS = "信访编号,登记日期,来源渠道,信访人姓名,事项摘要,被反映单位编码,承办单位编码,责任人编码\n"
+
+
+def pledges(n: int, items: str = "走访住户；撰写报告") -> str:
+    cadre = {1: "GB100", 5: "GB001"}.get(n, "GB002")  # a pledge per cadre and year
+    return PLEDGES + "".join(f"{cadre},{2000 + i},BSC01,{items},,,\n" for i in range(n))
+
+
+def petitions(n: int, summary: str = "道路维修", offset: int = 0) -> str:
+    return PETITIONS + "".join(
+        f"XB{i + offset:04d},2025-02-{1 + i % 28:02d},来访,王某,{summary}{i},BSC02,SQ0101,GB001\n"
+        for i in range(n))
+
+
+def test_pledge_and_petition_rules_read_nothing_row_by_row(tree):
+    """A pledge's stored state comes with its chunk's read, a petition's accused and handling
+    units with its codes: the same rules, no query per row."""
+    said = counts("pledges", pledges, sizes=(5, 15), items="走访住户；撰写报告；结对帮扶")
+    for path, (small, large) in said.items():
+        assert small == large, ("pledges", path, said)
+    offsets = {1: 300, 4: 0, 12: 100}
+    said = counts("petitions", lambda n, **kw: petitions(n, offset=offsets[n], **kw),
+                  sizes=(4, 12), summary="路灯不亮")
+    for path, (small, large) in said.items():
+        assert small == large, ("petitions", path, said)
+
+
+def test_the_petition_confidentiality_rule_still_holds_in_bulk(tree):
+    text = petitions(2) + "XB9999,2025-02-03,来访,王某,事项,BSC01,SQ0101,GB001\n"
+    outcome = import_file(kind="petitions", filename="p.csv", content=text.encode())
+    assert outcome.errors == ["第4行 「承办单位编码」: 承办单位不得为被反映单位或其下级单位"]

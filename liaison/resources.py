@@ -134,6 +134,7 @@ class CadreResource(ImportResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.renamed_cadres: set[str] = set()
+        self.created_cadres: set[str] = set()
 
     def prepare_chunk(self, rows):
         # Each row's cadre created or renamed before the chunk's positions are checked and
@@ -178,7 +179,10 @@ class CadreResource(ImportResource):
         if cadre is None:
             cadre = record_save(instance=Cadre(code=code, name=name), acting_user=self.acting_user)
             code_remember(cadre)
+            self.created_cadres.add(code)
             return
+        if code in self.created_cadres:
+            return  # created by this file: its position puts it in the user's scope
         if self.acting_user is not None and not can(self.acting_user, CHANGE, cadre):
             # A cadre of another unit is renamed or given a post by 组织部, not by this file.
             raise ValidationError({"cadre": f"干部「{code}」不在您的管理范围内"})

@@ -2,7 +2,7 @@
 
 Visit files are the large ones (a district's year of household visits), so they import in
 bulk: codes and stored visits are resolved per chunk by liaison.imports, the rules' look-ups
-are read once per contact (contactpoints.rules.PreloadedVisitLookups), and rows are written in
+are read once per chunk (contactpoints.rules.PreloadedVisitLookups), and rows are written in
 batches with their history rows. The rules themselves are the same functions forms use.
 """
 
@@ -41,13 +41,16 @@ class VisitResource(ContactPartiesResource):
 
     def prepare_chunk(self, rows):
         super().prepare_chunk(rows)  # codes and stored visits of the chunk
-        keys = set()
+        keys, days = set(), set()
         for row in rows:
             try:
                 keys.add(visit_key(Visit(**self._parties(row))))
+                days.update(day for day in (self.fields["start_date"].clean(row),
+                                            self.fields["end_date"].clean(row)) if day)
             except (ValidationError, ValueError):
                 continue  # the row's own errors are reported when it is imported
-        self._lookups.add(keys)  # the visits and assignments of the chunk's contacts
+        # The visits and assignments of the chunk's contacts over the chunk's dates.
+        self._lookups.add(keys, min(days, default=None), max(days, default=None))
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)

@@ -70,41 +70,46 @@ class VisitLookups:
 
 
 class PreloadedVisitLookups(VisitLookups):
-    """The same answers from memory for a large import: the visits and assignments of every
-    contact in the file are read once; each row accepted is remembered, so a later row of
-    the same file overlapping it is caught as if it had been saved."""
+    """The same answers from memory for a large import: the visits and assignments of the
+    contacts of each chunk of the file, over the chunk's dates, are read at once; each row
+    accepted is remembered, so a later row of the same file overlapping it is caught as if
+    it had been saved."""
 
-    def __init__(self, keys: set[tuple]):
+    def __init__(self, keys: set[tuple], first_day=None, last_day=None):
         self.periods: dict[tuple, dict] = defaultdict(dict)  # key -> {pk: (start, end)}
-        self.assignments: dict[tuple, list] = defaultdict(list)
-        self.cadres: set = set()
-        self.units: set = set()
+        self.assignments: dict[tuple, dict] = defaultdict(dict)  # key -> {pk: (start, end)}
         self.fresh = 0
-        self.add(keys)
+        self.add(keys, first_day, last_day)
 
-    def add(self, keys: set[tuple]) -> None:
-        """Read the visits and assignments of the contacts of `keys` not read yet (a large
-        file is read chunk by chunk)."""
-        cadres = {k[1] for k in keys if k[1]} - self.cadres
-        units = {k[2] for k in keys if k[2]} - self.units
+    def add(self, keys: set[tuple], first_day=None, last_day=None) -> None:
+        """Read the visits and assignments of the contacts of `keys` that may answer for rows
+        from `first_day` to `last_day` (every date when not given): those overlapping them.
+        Read again for the next chunk, a row already read stays one (kept by its id)."""
+        cadres = sorted({k[1] for k in keys if k[1]})
+        units = sorted({k[2] for k in keys if k[2]})
         if not cadres and not units:
             return
-        self.cadres |= cadres
-        self.units |= units
-        contacts = Q(cadre_id__in=cadres) | Q(unit_id__in=units)
-        for pk, *key, start, end in Visit.objects.filter(contacts).values_list(
-                "pk", "kind", "cadre_id", "unit_id", "target_org_id", "target_household_id",
-                "start_date", "end_date"):
-            self.periods[tuple(key)][pk] = (start, end)
-        for *key, start, end in ContactAssignment.objects.filter(
-                contacts, kind__in=list(ASSIGNMENT_KIND.values())).values_list(
-                "kind", "cadre_id", "unit_id", "target_org_id", "start_date", "end_date"):
-            self.assignments[tuple(key)].append((start, end))
+        window = Q()
+        if first_day is not None and last_day is not None:
+            window = Q(start_date__lte=last_day) & (
+                Q(end_date__isnull=True) | Q(end_date__gte=first_day))
+        for i in range(0, max(len(cadres), len(units)), 500):
+            contacts = Q(cadre_id__in=cadres[i:i + 500]) | Q(unit_id__in=units[i:i + 500])
+            for pk, *key, start, end in Visit.objects.filter(contacts, window).values_list(
+                    "pk", "kind", "cadre_id", "unit_id", "target_org_id", "target_household_id",
+                    "start_date", "end_date"):
+                self.periods[tuple(key)][pk] = (start, end)
+            for pk, *key, start, end in ContactAssignment.objects.filter(
+                    contacts, window, kind__in=list(ASSIGNMENT_KIND.values())).values_list(
+                    "pk", "kind", "cadre_id", "unit_id", "target_org_id", "start_date",
+                    "end_date"):
+                self.assignments[tuple(key)][pk] = (start, end)
 
     def assignment_active(self, visit: Visit, kind: str) -> bool:
         day = visit.start_date
         return any(start <= day and (end is None or end >= day) for start, end in
-                   self.assignments[(kind, visit.cadre_id, visit.unit_id, visit.target_org_id)])
+                   self.assignments[(kind, visit.cadre_id, visit.unit_id,
+                                     visit.target_org_id)].values())
 
     def overlapping(self, visit: Visit):
         found = [(start, end) for pk, (start, end) in self.periods[visit_key(visit)].items()

@@ -9,14 +9,17 @@ a second click gets the job already running.
 
 The import itself is one transaction (all or nothing), so its progress cannot be a row the
 polling page reads: it goes to the cache when there is Redis (the worker and every web process
-see it), else to this process's memory (the embedded set-up runs the job in a thread of the
-web process that serves the page).
+see it), else to a small file under settings.VAR_DIR/import-progress/ (the embedded set-up,
+SQLite and eager tasks: every web process on the machine reads the same file), written
+atomically so that a poll never reads half of it, and removed when the job ends.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
+import os
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,31 +33,55 @@ ACTIVE = (ImportJob.Status.PENDING, ImportJob.Status.RUNNING)
 LOST_JOB_ERROR = "超过时限仍未完成（任务可能因服务重启而中断），请重新上传"
 PREVIEW_ERRORS_MAX = 1000  # errors kept on the job; the count says how many there were
 
-_progress: dict[int, tuple[int, int]] = {}
-_progress_lock = threading.Lock()
 
 
 def _progress_key(job_id: int) -> str:
     return f"import-job-progress:{job_id}"
 
 
+def _progress_path(job_id: int) -> Path:
+    return Path(settings.VAR_DIR) / "import-progress" / str(int(job_id))
+
+
 def import_job_progress_set(job_id: int, done: int, total: int) -> None:
     if settings.REDIS_URL:
         cache.set(_progress_key(job_id), (done, total), timeout=settings.JOB_TIME_LIMIT_SECONDS)
+        return
+    path = _progress_path(job_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside it, then renamed over it: a reader sees the old figures or the new.
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w") as out:
+            out.write(f"{int(done)} {int(total)}")
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _progress_read(job_id: int) -> tuple[int, int]:
+    if settings.REDIS_URL:
+        return cache.get(_progress_key(job_id)) or (0, 0)
+    try:
+        done, total = _progress_path(job_id).read_text().split()
+        return int(done), int(total)
+    except (OSError, ValueError):  # not started yet, or already ended
+        return 0, 0
+
+
+def _progress_clear(job_id: int) -> None:
+    if settings.REDIS_URL:
+        cache.delete(_progress_key(job_id))
     else:
-        with _progress_lock:
-            _progress[job_id] = (done, total)
+        _progress_path(job_id).unlink(missing_ok=True)
 
 
 def import_job_progress(job: ImportJob) -> int:
     """Percent done: 100 once finished, else as far as its chunks have come."""
     if job.finished:
         return 100
-    if settings.REDIS_URL:
-        done, total = cache.get(_progress_key(job.pk)) or (0, 0)
-    else:
-        with _progress_lock:
-            done, total = _progress.get(job.pk, (0, 0))
+    done, total = _progress_read(job.pk)
     return min(99, done * 100 // total) if total else 0
 
 
@@ -110,7 +137,6 @@ def import_job_execute(job_id: int) -> ImportJob | None:
     finally:
         if not job.dry_run:
             path.unlink(missing_ok=True)  # imported (or failed): the personal data goes
-        with _progress_lock:
-            _progress.pop(job_id, None)
+        _progress_clear(job_id)
     job.refresh_from_db()
     return job

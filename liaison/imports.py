@@ -8,6 +8,7 @@ naming the spreadsheet row and column. If any row fails, or on a dry run, nothin
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import io
@@ -25,12 +26,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from import_export import resources, widgets
 from import_export.resources import Diff
 from import_export.results import RowResult
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from liaison.models import Cadre
 from liaison.permissions import CHANGE, Role, can, user_roles
+from liaison.rules import positions_preloaded
 from liaison.services import (
     closed_years_frozen,
     record_stamp,
@@ -100,7 +103,6 @@ def split_codes(text) -> list[str]:
 _code_cache: ContextVar[dict | None] = ContextVar("import_code_cache", default=None)
 CODE_CACHE_MAX = 50_000
 QUERY_SLICE = 500  # codes per `IN (...)`: well inside every database's parameter limit
-KEYS_PER_QUERY = 100  # natural keys per query finding the stored rows of a chunk
 
 
 def codes_lookup(model, codes) -> dict:
@@ -327,9 +329,21 @@ class ImportResource(resources.ModelResource):
     # the natural keys and once, chunk by chunk, to import.
     whole_file: bool = False
 
+    # Columns of cadre codes whose positions the kind's rules ask about (position_held): read
+    # once for each chunk.
+    position_columns: tuple[str, ...] = ()
+
     def import_context(self):
         """A context the whole import runs in (e.g. a calendar read once for every row)."""
+        if self.position_columns:
+            return self._positions_preloaded()
         return nullcontext()
+
+    @contextmanager
+    def _positions_preloaded(self):
+        with positions_preloaded() as positions:
+            self._positions = positions
+            yield
 
     def code_columns(self) -> list[tuple[str, tuple, bool]]:
         """(column, models its codes may name, several codes per cell?): resolved for each
@@ -355,11 +369,15 @@ class ImportResource(resources.ModelResource):
                     wanted[model].update(c for c in codes if c not in (None, ""))
         for model, codes in wanted.items():
             codes_lookup(model, codes)
+        if self.position_columns:
+            cadres = codes_lookup(Cadre, [row.get(c) for row in rows
+                                          for c in self.position_columns])
+            self._positions.add(cadre.pk for cadre in cadres.values())
         self._preload_instances(rows)
 
     def _preload_instances(self, rows: list[dict]) -> None:
         """The stored row of each natural key of the chunk (None: not stored yet), found as
-        `natural_key_lookup` + `.first()` would find it, one query per KEYS_PER_QUERY keys."""
+        `natural_key_lookup` + `.first()` would find it, one query per QUERY_SLICE keys."""
         self._known: dict = {}
         groups: dict[tuple, set] = defaultdict(set)
         for row in rows:
@@ -375,13 +393,21 @@ class ImportResource(resources.ModelResource):
         for names, keys in groups.items():
             keys = sorted(keys, key=repr)
             first: dict = {}
-            for i in range(0, len(keys), KEYS_PER_QUERY):
+            for i in range(0, len(keys), QUERY_SLICE):
+                wanted = set(keys[i:i + QUERY_SLICE])
+                # One IN per column: a few stored rows more than the keys name may come
+                # back (another pairing of the same values), and are left out here.
                 query = Q()
-                for key in keys[i:i + KEYS_PER_QUERY]:
-                    query |= Q(**dict(zip(names, key, strict=True)))
+                for n, name in enumerate(names):
+                    values = {key[n] for key in wanted}
+                    column = Q(**{f"{name}__in": sorted(values - {None}, key=repr)})
+                    if None in values:
+                        column |= Q(**{f"{name}__isnull": True})
+                    query &= column
                 for pk, *values in model.objects.filter(query).order_by(*ordering) \
                         .values_list("pk", *names):
-                    first.setdefault(tuple(values), pk)
+                    if tuple(values) in wanted:
+                        first.setdefault(tuple(values), pk)
             # With the rows they refer to: a preview's old values and a row's text name them.
             stored = model.objects.select_related(*self._references()) \
                 .prefetch_related(*self.prefetch_related()) \
@@ -407,6 +433,7 @@ class ImportResource(resources.ModelResource):
         raise NotImplementedError
 
     def get_instance(self, instance_loader, row):
+        self._row_unique_known = frozenset()
         try:
             lookup = self.natural_key_lookup(row)
         except ValueError:
@@ -417,16 +444,24 @@ class ImportResource(resources.ModelResource):
         key = (names, tuple(_key_value(lookup[n]) for n in names))
         known = getattr(self, "_known", {})
         if key in known:
+            # The chunk's read answered whether another row holds this natural key: its
+            # uniqueness rule needs no query of its own (ImportResource.validate_instance).
+            self._row_unique_known = frozenset(
+                {frozenset(name.split("__")[0] for name in names)})
             # Handed out once: a second row naming it (the same key written differently)
             # reads the database, as row-by-row would.
             instance = known.pop(key)
             if instance is not None:
+                _copied_shallowly(instance)
                 # Its prefetched to-many rows as plain lists: they survive the deepcopy that
                 # import-export keeps as the original (a copied QuerySet drops its rows).
                 instance._stored_related = {name: list(rows) for name, rows in getattr(
                     instance, "_prefetched_objects_cache", {}).items()}
             return instance
         return self._meta.model.objects.filter(**lookup).first()
+
+    def init_instance(self, row=None):
+        return _copied_shallowly(super().init_instance(row))
 
     # The natural key's columns (spec/import.md): two rows with the same key are an error.
     natural_key_columns: tuple[str, ...] = ()
@@ -457,7 +492,9 @@ class ImportResource(resources.ModelResource):
             errors.setdefault("end_date", [])  # an empty end takes the start: skip its check
         try:
             # Cross-row rules need sound cells; single-row checks run on the other cells.
-            record_validate(instance, exclude=errors.keys())
+            # Rules keeping a natural key unique without a constraint read it too.
+            instance._unique_known = getattr(self, "_row_unique_known", frozenset())
+            record_validate(instance, exclude=errors.keys(), unique_known=instance._unique_known)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         errors = {k: v for k, v in errors.items() if v}
@@ -487,16 +524,12 @@ class ImportResource(resources.ModelResource):
                     result=None):
         if self.create_instances:
             try:
-                if _has_history(self._meta.model):
-                    bulk_create_with_history(self.create_instances, self._meta.model,
-                                             batch_size=batch_size,
-                                             default_user=self.acting_user,
-                                             default_change_reason=self.reason)
-                else:
-                    self._meta.model.objects.bulk_create(self.create_instances,
-                                                         batch_size=batch_size)
+                self._meta.model.objects.bulk_create(self.create_instances,
+                                                     batch_size=batch_size)
                 self._check_batch_scope(self.create_instances)
+                self._batch_history_begin(self.create_instances, created=True)
                 self.after_batch_saved(self.create_instances)
+                self._batch_history_write(batch_size)
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
             finally:
@@ -510,18 +543,13 @@ class ImportResource(resources.ModelResource):
                 for instance in self.update_instances:
                     for f in self._auto_now_fields():
                         f.pre_save(instance, add=False)  # as save() would: updated_at
-                if _has_history(self._meta.model):
-                    bulk_update_with_history(self.update_instances, self._meta.model,
-                                             self.get_bulk_update_fields(),
-                                             batch_size=batch_size,
-                                             default_user=self.acting_user,
-                                             default_change_reason=self.reason)
-                else:
-                    self._meta.model.objects.bulk_update(
-                        self.update_instances, self.get_bulk_update_fields(),
-                        batch_size=batch_size)
+                self._meta.model.objects.bulk_update(
+                    self.update_instances, self.get_bulk_update_fields(),
+                    batch_size=batch_size)
                 self._check_batch_scope(self.update_instances)  # and as changed
+                self._batch_history_begin(self.update_instances, created=False)
                 self.after_batch_saved(self.update_instances)
+                self._batch_history_write(batch_size)
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
             finally:
@@ -537,6 +565,60 @@ class ImportResource(resources.ModelResource):
 
     def after_batch_saved(self, instances: list) -> None:
         """Bulk mode: what a row writes once it is stored (its id known), for a batch."""
+
+    # The history rows of a batch, written in bulk as a row-by-row save would write them: a
+    # "+" or "~" row per saved row, then a "~" row for each many-to-many change (what
+    # django-simple-history's m2m_changed handler writes), each with the snapshot of the row's
+    # tracked many-to-many lists at that moment (the lists of a row updated in bulk were
+    # once missing from its history).
+
+    def _batch_history_begin(self, instances: list, *, created: bool) -> None:
+        model = self._meta.model
+        self._history_entries: list = []
+        self._m2m_state: dict = {}
+        if not _has_history(model):
+            return
+        fields = _history_m2m_fields(model)
+        for instance in instances:
+            self._m2m_state[instance.pk] = {f.name: {} for f in fields}
+        if not created:
+            for f in fields:
+                for through_id, source, target in _through_rows(f, [i.pk for i in instances]):
+                    self._m2m_state[source][f.name][target] = through_id
+        for instance in instances:
+            self.history_entry(instance, "+" if created else "~")
+
+    def history_entry(self, instance, history_type: str) -> None:
+        """A history row of `instance` as it is now, its many-to-many lists included."""
+        if _has_history(self._meta.model):
+            state = self._m2m_state[instance.pk]
+            self._history_entries.append(
+                (instance, history_type, {name: dict(rows) for name, rows in state.items()}))
+
+    def _batch_history_write(self, batch_size=None) -> None:
+        entries, self._history_entries = getattr(self, "_history_entries", []), []
+        model = self._meta.model
+        if not entries or not _has_history(model):
+            return
+        history_model = getattr(model, model._meta.simple_history_manager_attribute).model
+        now = timezone.now()
+        rows = history_model.objects.bulk_create([
+            history_model(
+                history_date=getattr(instance, "_history_date", now),
+                history_user=getattr(instance, "_history_user", self.acting_user),
+                history_change_reason=getattr(instance, "_change_reason", None) or self.reason,
+                history_type=history_type,
+                **{f.attname: getattr(instance, f.attname)
+                   for f in history_model.tracked_fields})
+            for instance, history_type, _ in entries], batch_size=batch_size)
+        for f in _history_m2m_fields(model):
+            m2m_model = getattr(history_model, f.name).model
+            source, target = f.m2m_field_name(), f.m2m_reverse_field_name()
+            m2m_model.objects.bulk_create([
+                m2m_model(history=row, id=through_id,
+                          **{f"{source}_id": instance.pk, f"{target}_id": target_id})
+                for row, (instance, _, snapshot) in zip(rows, entries, strict=True)
+                for target_id, through_id in snapshot[f.name].items()], batch_size=batch_size)
 
     def _check_batch_scope(self, instances) -> None:
         if self.acting_user is None:
@@ -558,6 +640,19 @@ class ImportResource(resources.ModelResource):
         return self.extra_error_columns.get(key)
 
 
+def _copied_shallowly(instance):
+    """import-export keeps a deep copy of each row's instance as the original to compare
+    with: a shallow copy does (the import replaces a row's attributes, never changes the rows
+    they refer to), and costs little, where a deep one copied every related row read with it."""
+    def copier(memo):
+        clone = copy.copy(instance)
+        clone.__dict__.pop("__deepcopy__", None)
+        return clone
+
+    instance.__deepcopy__ = copier  # copy.deepcopy asks the instance itself
+    return instance
+
+
 def stored_related(instance, name: str) -> list:
     """The rows of a to-many relation of a stored row as they are stored (read with its
     chunk: see ImportResource.prefetch_related)."""
@@ -570,6 +665,25 @@ def stored_related(instance, name: str) -> list:
 def _has_history(model) -> bool:
     """The model keeps history rows (django-simple-history); a plug-in's may not."""
     return getattr(model._meta, "simple_history_manager_attribute", None) is not None
+
+
+def _history_m2m_fields(model) -> list:
+    """The many-to-many fields whose lists a model's history rows keep."""
+    history_model = getattr(model, model._meta.simple_history_manager_attribute).model
+    return list(getattr(history_model, "_history_m2m_fields", ()))
+
+
+def _through_rows(field, pks) -> list[tuple]:
+    """(link id, source id, target id) of the stored links of a many-to-many `field` from the
+    rows `pks`."""
+    through = field.remote_field.through
+    source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+    pks = list(pks)
+    found = []
+    for i in range(0, len(pks), QUERY_SLICE):
+        found += through.objects.filter(**{f"{source}__in": pks[i:i + QUERY_SLICE]}) \
+            .order_by("pk").values_list("pk", source, target)
+    return found
 
 
 def _key_value(value):
@@ -607,8 +721,49 @@ class CodeListsMixin:
 
     def after_batch_saved(self, instances):
         super().after_batch_saved(instances)
+        for name, _, _ in self.code_lists:
+            self._code_list_batch_set(name, instances)
+
+    def _code_list_batch_set(self, name: str, instances: list) -> None:
+        """`.set()` of one code list on every row of a batch: the stored links read once,
+        the gone ones deleted and the new ones inserted in one query each, and the history
+        rows `.set()` would write (one after the removal, one after the addition)."""
+        field = self._meta.model._meta.get_field(name)
+        through = field.remote_field.through
+        source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
+        state = self._m2m_state
+        tracked = bool(state) and name in next(iter(state.values()))
+        if not tracked:  # not in the history's lists: read here
+            state = {i.pk: {name: {}} for i in instances}
+            for through_id, source_id, target_id in _through_rows(field, state):
+                state[source_id][name][target_id] = through_id
+        changes = []
         for instance in instances:
-            self.code_lists_save(instance)
+            stored = state[instance.pk][name]
+            gone, new = set(stored), set()
+            for row in getattr(instance, f"_{name}"):  # as RelatedManager.set() sorts them
+                if row.pk in gone:
+                    gone.remove(row.pk)
+                elif row.pk not in stored:
+                    new.add(row.pk)
+            changes.append((instance, gone, new))
+        gone_ids = [state[i.pk][name][t] for i, gone, _ in changes for t in gone]
+        for i in range(0, len(gone_ids), QUERY_SLICE):
+            through.objects.filter(pk__in=gone_ids[i:i + QUERY_SLICE]).delete()
+        links = through.objects.bulk_create([
+            through(**{source: instance.pk, target: target_id})
+            for instance, _, new in changes for target_id in new])
+        added = iter(links)
+        for instance, gone, new in changes:
+            stored = state[instance.pk][name]
+            for target_id in gone:
+                del stored[target_id]
+            if gone and tracked:
+                self.history_entry(instance, "~")
+            for target_id in new:
+                stored[target_id] = next(added).pk
+            if new and tracked:
+                self.history_entry(instance, "~")
 
     def code_lists_save(self, instance) -> None:
         for name, _, _ in self.code_lists:

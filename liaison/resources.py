@@ -14,6 +14,8 @@ from liaison.imports import (
     ImportResource,
     YesNoWidget,
     code_lookup,
+    code_remember,
+    codes_lookup,
     register_import,
     row_error,
 )
@@ -128,11 +130,26 @@ class CadreResource(ImportResource):
         fields = ("cadre", "cadre_name", "organization", "category", "start_date", "end_date",
                   "party_secretary")
         import_id_fields = ("cadre", "organization", "category", "start_date")
-        use_bulk = False  # each row may create or rename its cadre first
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.renamed_cadres: set[str] = set()
+        self.created_cadres: set[str] = set()
+
+    def prepare_chunk(self, rows):
+        # Each row's cadre created or renamed before the chunk's positions are checked and
+        # written in batches (a row finds its cadre stored); a row whose cadre cannot be is
+        # told so by before_import_row, which asks again.
+        names: dict[str, str] = {}
+        for row in rows:
+            names.setdefault(row["干部编码"], row["姓名"])
+        codes_lookup(Cadre, names)
+        for code, name in names.items():
+            try:
+                self._cadre_ready(code, name)
+            except ValidationError:
+                continue
+        super().prepare_chunk(rows)
 
     def natural_key_lookup(self, row):
         return {
@@ -153,11 +170,19 @@ class CadreResource(ImportResource):
         return errors
 
     def before_import_row(self, row, **kwargs):
-        code, name = row["干部编码"], row["姓名"]
+        self._cadre_ready(row["干部编码"], row["姓名"])
+
+    def _cadre_ready(self, code: str, name: str) -> None:
+        """The cadre of a row stored under its name: created, or renamed inside the user's
+        scope."""
         cadre = code_lookup(Cadre, code)
         if cadre is None:
-            record_save(instance=Cadre(code=code, name=name), acting_user=self.acting_user)
+            cadre = record_save(instance=Cadre(code=code, name=name), acting_user=self.acting_user)
+            code_remember(cadre)
+            self.created_cadres.add(code)
             return
+        if code in self.created_cadres:
+            return  # created by this file: its position puts it in the user's scope
         if self.acting_user is not None and not can(self.acting_user, CHANGE, cadre):
             # A cadre of another unit is renamed or given a post by 组织部, not by this file.
             raise ValidationError({"cadre": f"干部「{code}」不在您的管理范围内"})
@@ -292,6 +317,8 @@ class AssignmentResource(ContactPartiesResource):
         model = ContactAssignment
         fields = ("kind_field", "contact", "target", "start_date", "end_date")
         import_id_fields = ()
+
+    position_columns = ("联系人编码",)  # the 领导联系点 rule asks for the cadre's positions
 
 
 @register_import

@@ -1,5 +1,9 @@
 """Cross-row rules of the core models, shared by the forms and the imports (record_validate)."""
 
+from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.exceptions import ValidationError
 
 from liaison.models import (
@@ -12,6 +16,47 @@ from liaison.models import (
     active_on_q,
 )
 from liaison.services import rules_for
+
+
+class PositionsPreloaded:
+    """The positions of a set of cadres read at once, for an import's chunk: the rules asking
+    whether a cadre holds a position on a day answer from memory for them."""
+
+    def __init__(self):
+        self.cadres: set = set()
+        self.periods: dict = defaultdict(list)  # cadre id -> [(category, start, end)]
+
+    def add(self, cadre_ids) -> None:
+        new = sorted(set(cadre_ids) - self.cadres - {None})
+        self.cadres.update(new)
+        for i in range(0, len(new), 500):
+            for cadre_id, *period in Position.objects.filter(
+                    cadre_id__in=new[i:i + 500]).values_list(
+                    "cadre_id", "category", "start_date", "end_date"):
+                self.periods[cadre_id].append(tuple(period))
+
+
+_positions: ContextVar[PositionsPreloaded | None] = ContextVar("positions", default=None)
+
+
+@contextmanager
+def positions_preloaded():
+    preloaded = PositionsPreloaded()
+    token = _positions.set(preloaded)
+    try:
+        yield preloaded
+    finally:
+        _positions.reset(token)
+
+
+def position_held(cadre_id, day, categories) -> bool:
+    """The cadre holds a position of one of `categories` on `day` (as active_on_q says)."""
+    preloaded = _positions.get()
+    if preloaded is not None and cadre_id in preloaded.cadres:
+        return any(category in categories and start <= day and (end is None or end >= day)
+                   for category, start, end in preloaded.periods[cadre_id])
+    return Position.objects.filter(active_on_q(day), cadre_id=cadre_id,
+                                   category__in=list(categories)).exists()
 
 
 @rules_for(Organization)
@@ -50,9 +95,8 @@ def assignment_parties(a: ContactAssignment) -> None:
             Type.SUBDISTRICT, Type.CLUSTER, Type.COMMUNITY
         ):
             errors["target_org"] = "领导联系点的联系对象应为办事处、集聚区或社区编码"
-        if a.cadre_id and a.start_date and not Position.objects.filter(
-            active_on_q(a.start_date), cadre_id=a.cadre_id, category__in=LEADER_POINT_CATEGORIES
-        ).exists():
+        if a.cadre_id and a.start_date and not position_held(
+                a.cadre_id, a.start_date, LEADER_POINT_CATEGORIES):
             errors["cadre"] = (
                 f"「{a.cadre.code}」在开始日期 {a.start_date:%Y-%m-%d} 未担任区级领导、"
                 "办事处主要负责人或班子成员职务，不能建立领导联系点"
@@ -63,8 +107,16 @@ def assignment_parties(a: ContactAssignment) -> None:
         raise ValidationError(errors)
 
 
+_ATTNAMES = {"cadre": "cadre_id", "unit": "unit_id", "target_org": "target_org_id",
+             "target_household": "target_household_id"}
+
+
 @rules_for(ContactAssignment)
 def assignment_natural_key_unique(a: ContactAssignment) -> None:
+    key = frozenset(name for name in ("kind", *_ATTNAMES, "start_date")
+                    if getattr(a, _ATTNAMES.get(name, name)) is not None)
+    if key in getattr(a, "_unique_known", ()):
+        return  # an import read its chunk's stored keys at once (liaison.imports)
     duplicate = ContactAssignment.objects.filter(
         kind=a.kind, cadre_id=a.cadre_id, unit_id=a.unit_id, target_org_id=a.target_org_id,
         target_household_id=a.target_household_id, start_date=a.start_date,

@@ -31,11 +31,15 @@ def rules_for(model: type[models.Model]):
     return register
 
 
-def record_validate(instance: models.Model, *, exclude=(), rules: bool = True) -> None:
+def record_validate(instance: models.Model, *, exclude=(), rules: bool = True,
+                    unique_known=frozenset()) -> None:
     """Single-row checks, then the model's cross-row rules; all errors together.
 
     `exclude` names fields already known to be wrong (e.g. an unknown code in an import):
     their checks, the model's clean() and the cross-row rules, which need them, are skipped.
+    `unique_known` names the uniqueness rules (as frozensets of field names) already known to
+    hold for this row: an import read the stored rows of a whole chunk's natural keys at
+    once, so it need not ask again row by row.
     """
     exclude = list(exclude)
     errors: dict = {}
@@ -46,7 +50,7 @@ def record_validate(instance: models.Model, *, exclude=(), rules: bool = True) -
     steps = [lambda: instance.clean_fields(exclude=exclude + loaded)]
     if not exclude:
         steps.append(instance.clean)
-    steps.append(lambda: instance.validate_unique(exclude=exclude))
+    steps.append(lambda: _unique_validate(instance, exclude, unique_known))
     for step in steps:
         try:
             step()
@@ -57,7 +61,8 @@ def record_validate(instance: models.Model, *, exclude=(), rules: bool = True) -
         # conditional unique constraints that back a cross-row rule (which reports the
         # conflict in more detail), are the database's safety net.
         for constraint in type(instance)._meta.constraints:
-            if isinstance(constraint, models.UniqueConstraint) and constraint.condition is None:
+            if (isinstance(constraint, models.UniqueConstraint) and constraint.condition is None
+                    and frozenset(constraint.fields) not in unique_known):
                 try:
                     constraint.validate(type(instance), instance, exclude=exclude)
                 except ValidationError as exc:
@@ -68,6 +73,17 @@ def record_validate(instance: models.Model, *, exclude=(), rules: bool = True) -
                 rule(instance)
             except ValidationError as exc:
                 errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _unique_validate(instance: models.Model, exclude: list, known) -> None:
+    """Model.validate_unique, less the checks in `known`."""
+    unique_checks, date_checks = instance._get_unique_checks(exclude=exclude)
+    errors = instance._perform_unique_checks(
+        [(model, fields) for model, fields in unique_checks if frozenset(fields) not in known])
+    for name, messages in instance._perform_date_checks(date_checks).items():
+        errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
 

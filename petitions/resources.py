@@ -40,6 +40,7 @@ class ReceptionResource(ImportResource):
     roles = (Role.PETITIONS,)
     required_columns = ("接待日期", "接待领导编码", "实际接待人编码", "接待方式")
     natural_key_columns = ("接待日期", "接待领导编码")
+    position_columns = ("接待领导编码",)  # the host must hold a district-level position
 
     date = Field(attribute="date", column_name="接待日期", widget=DateWidget())
     host = Field(attribute="host", column_name="接待领导编码", widget=CodeWidget(Cadre, "干部"))

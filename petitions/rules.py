@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from liaison.models import DISTRICT_LEVEL, Organization, Position, active_on_q
+from liaison.models import DISTRICT_LEVEL, Organization
+from liaison.rules import position_held
 from liaison.services import activity_dates_check, rules_for
 from liaison.workdays import WorkingCalendar
 from petitions.models import Petition, ReceptionDay
@@ -29,8 +30,7 @@ def reception_rules(day: ReceptionDay) -> None:
             activity_dates_check(day.date, None, start_field="date")
         except ValidationError:
             raise ValidationError({"received_by": "接访日尚未到来，不能登记实际接待人"}) from None
-    holds = Position.objects.filter(active_on_q(day.date), cadre_id=day.host_id,
-                                    category__in=list(DISTRICT_LEVEL)).exists()
+    holds = position_held(day.host_id, day.date, DISTRICT_LEVEL)
     errors = {}
     if not holds:
         errors["host"] = (f"「{day.host.code}」在 {day.date:%Y-%m-%d} 未担任区级领导职务，"
@@ -114,9 +114,12 @@ def petition_confidentiality(case: Petition) -> None:
     units = accused_unit_ids(case)
     errors = {}
     if units and case.handling_unit_id:
-        paths = Organization.objects.filter(pk__in=units).values_list("path", flat=True)
-        handling_path = Organization.objects.values_list("path", flat=True).get(
-            pk=case.handling_unit_id)
+        # The units at hand (an import row's, resolved with its chunk) are not read again.
+        at_hand = getattr(case, "_accused_units", None)
+        paths = [unit.path for unit in at_hand] if at_hand is not None else \
+            Organization.objects.filter(pk__in=units).values_list("path", flat=True)
+        handling_path = case.handling_unit.path if Petition.handling_unit.is_cached(case) \
+            else Organization.objects.values_list("path", flat=True).get(pk=case.handling_unit_id)
         if any(handling_path.startswith(path) for path in paths):
             errors["handling_unit"] = "承办单位不得为被反映单位或其下级单位"
     for field, role in (("responsible", "责任人"), ("leader", "包案领导"),

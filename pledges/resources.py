@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Q
 from import_export.fields import Field
 from import_export.widgets import IntegerWidget
 
@@ -19,7 +18,7 @@ from liaison.imports import (
 from liaison.models import Cadre, Organization
 from liaison.permissions import Role
 from pledges.models import Pledge, Registration
-from pledges.rules import CAP_MESSAGE, excellent_cap_ok
+from pledges.rules import CAP_MESSAGE, STORED_FIELDS, excellent_cap_ok
 
 WRITERS = (Role.ORG_DEPT, Role.UNIT_ADMIN)
 RATING = ChoiceLabelWidget(Pledge.Rating.choices)
@@ -77,6 +76,17 @@ class PledgeResource(ImportResource):
             except ValueError:
                 continue  # the cell's own error is reported with its row
             groups[(row["所在党组织编码"], year)].append(row)
+        # The stored ratings of every group, read at once: (organization, year) -> [(cadre,
+        # rating)].
+        stored_ratings: dict[tuple, list] = defaultdict(list)
+        org_codes = sorted({org for org, _ in groups})
+        years = sorted({year for _, year in groups})
+        for i in range(0, len(org_codes), 500):
+            for org_code, year, cadre_code, rating in Pledge.objects.filter(
+                    organization__code__in=org_codes[i:i + 500], year__in=years) \
+                    .exclude(rating="").values_list(
+                        "organization__code", "year", "cadre__code", "rating"):
+                stored_ratings[(org_code, year)].append((cadre_code, rating))
         for (org_code, year), group_rows in groups.items():
             rated_rows = [row for row in group_rows if row.get("评定等次")]
             try:
@@ -84,12 +94,11 @@ class PledgeResource(ImportResource):
             except ValueError:
                 continue
             # The stored pledges of the group that this file does not replace.
-            stored = Pledge.objects.filter(organization__code=org_code, year=year) \
-                .exclude(rating="").exclude(cadre__code__in=[r["干部编码"] for r in group_rows]) \
-                .aggregate(rated=Count("pk"), excellent=Count(
-                    "pk", filter=Q(rating=Pledge.Rating.EXCELLENT)))
-            rated = stored["rated"] + len(ratings)
-            excellent = stored["excellent"]
+            replaced = {r["干部编码"] for r in group_rows}
+            stored = [rating for cadre_code, rating in stored_ratings[(org_code, year)]
+                      if cadre_code not in replaced]
+            rated = len(stored) + len(ratings)
+            excellent = stored.count(Pledge.Rating.EXCELLENT)
             for row, rating in zip(rated_rows, ratings, strict=True):
                 if rating != Pledge.Rating.EXCELLENT:
                     continue
@@ -98,6 +107,12 @@ class PledgeResource(ImportResource):
                     errors.append(row_error(row, "评定等次",
                                             f"{CAP_MESSAGE}（已评定 {rated} 人）"))
         return errors
+
+    def get_instance(self, instance_loader, row):
+        instance = super().get_instance(instance_loader, row)
+        if instance is not None:  # as stored, before the row changes it (pledge_stored)
+            instance._stored = {f: getattr(instance, f) for f in STORED_FIELDS}
+        return instance
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)

@@ -84,6 +84,19 @@ def pledge_publish_check(pledge: Pledge) -> None:
                               f"（当前：{Status(pledge.status).label}）")
 
 
+STORED_FIELDS = ("items", "published_on", "cadre_id", "year", "organization_id", "status")
+
+
+def pledge_stored(pledge: Pledge) -> dict | None:
+    """What the rules compare a change with: the pledge as stored (an import hands it over
+    as `_stored`, read with its chunk), None for a new one."""
+    if not pledge.pk:
+        return None
+    if hasattr(pledge, "_stored"):
+        return pledge._stored
+    return Pledge.objects.filter(pk=pledge.pk).values(*STORED_FIELDS).first()
+
+
 @rules_for(Pledge)
 def pledge_rules(pledge: Pledge) -> None:
     errors: dict[str, str] = {}
@@ -106,9 +119,7 @@ def pledge_rules(pledge: Pledge) -> None:
             activity_dates_check(getattr(pledge, field), None, start_field=field)
         except ValidationError as exc:
             errors.setdefault(field, exc.message_dict[field][0])
-    stored = Pledge.objects.filter(pk=pledge.pk).values(
-        "items", "published_on", "cadre_id", "year", "organization_id", "status").first() \
-        if pledge.pk else None
+    stored = pledge_stored(pledge)
     if pledge.published_on and not (stored and stored["published_on"]) \
             and pledge.status != Status.APPROVED:
         errors["published_on"] = (f"承诺须经党组织审核通过后才能公开"

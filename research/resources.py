@@ -16,7 +16,7 @@ from liaison.imports import (
 from liaison.models import Cadre, Organization
 from liaison.permissions import Role, has_role
 from research.models import ResearchReport, ResearchTrip
-from research.services import trip_places_set
+from research.services import trip_places_set, trips_places_set
 
 
 @register_import
@@ -96,8 +96,8 @@ class ResearchTripResource(ImportResource):
 
     def after_batch_saved(self, instances):
         super().after_batch_saved(instances)
-        for trip in instances:
-            trip_places_set(trip=trip, places=trip._import_places, acting_user=self.acting_user)
+        trips_places_set(trips_places=[(trip, trip._import_places) for trip in instances],
+                         acting_user=self.acting_user)
 
 
 @register_import

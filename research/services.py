@@ -19,18 +19,35 @@ from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAtt
 @transaction.atomic
 def trip_places_set(*, trip: ResearchTrip, places, acting_user) -> None:
     """Make the trip's places exactly `places` (each change audited)."""
-    wanted = {p.pk for p in places}
-    if not wanted:
+    trips_places_set(trips_places=[(trip, places)], acting_user=acting_user)
+
+
+def trips_places_set(*, trips_places, acting_user) -> None:
+    """trip_places_set for many trips at once (an import's batch): the stored places read in
+    one query, the new ones inserted with their history rows in one query each (a gone one is
+    deleted on its own, as delete() audits it)."""
+    pairs = [(trip, {p.pk for p in places}) for trip, places in trips_places]
+    if any(not wanted for _, wanted in pairs):
         raise ValidationError({"places": "至少填写一个调研地点"})
-    current = {tp.organization_id: tp for tp in trip.trip_places.all()}
-    for org_id, trip_place in current.items():
-        if org_id not in wanted:
-            trip_place._history_user = acting_user
-            trip_place.delete()
-    for org_id in wanted - set(current):
-        place = TripPlace(trip=trip, organization_id=org_id)
+    current: dict = {trip.pk: {} for trip, _ in pairs}
+    trip_ids = list(current)
+    for i in range(0, len(trip_ids), 500):
+        for place in TripPlace.objects.filter(trip_id__in=trip_ids[i:i + 500]).order_by("pk"):
+            current[place.trip_id][place.organization_id] = place
+    gone = [place for trip, wanted in pairs
+            for org_id, place in current[trip.pk].items() if org_id not in wanted]
+    new = [TripPlace(trip=trip, organization_id=org_id) for trip, wanted in pairs
+           for org_id in wanted - set(current[trip.pk])]
+    for place in gone:  # few: a trip's places rarely change
         place._history_user = acting_user
-        place.save()
+        place.delete()
+    TripPlace.objects.bulk_create(new)
+    history = TripPlace.history.model
+    now = timezone.now()
+    history.objects.bulk_create([
+        history(id=place.pk, trip_id=place.trip_id, organization_id=place.organization_id,
+                history_date=now, history_type="+", history_user=acting_user)
+        for place in new])
 
 
 @transaction.atomic

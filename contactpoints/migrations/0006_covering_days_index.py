@@ -19,6 +19,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='visit',
-            index=models.Index(fields=['kind', 'cadre', 'start_date'], include=('end_date', 'id'), name='visit_cadre_days'),
+            index=models.Index(fields=['kind', 'cadre', 'start_date'], include=('end_date', 'id', 'target_household'), name='visit_cadre_days'),
         ),
     ]

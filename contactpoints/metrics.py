@@ -90,11 +90,11 @@ register_metric(Metric("unit_community_days", "单位进社区天数", ORGANIZAT
 
 def point_visits_touching(ctx: Context, cadre_ids):
     return ctx.touching_window(to_own_points(
-        Visit.objects.filter(kind=K.LEADER_POINT, cadre_id__in=cadre_ids)))
+        Visit.objects.filter(kind=K.LEADER_POINT, cadre_id__any_of=cadre_ids)))
 
 
 def household_visits_touching(ctx: Context, cadre_ids):
-    return ctx.touching_window(Visit.objects.filter(kind=K.HOUSEHOLD, cadre_id__in=cadre_ids))
+    return ctx.touching_window(Visit.objects.filter(kind=K.HOUSEHOLD, cadre_id__any_of=cadre_ids))
 
 
 @register_places

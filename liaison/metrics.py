@@ -3,8 +3,10 @@ coverage (§6). Neither is pro-rated, so both plug in as row sources."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, When
 
 from liaison.compliance.engine import Context, Names, Row, status_of
@@ -63,16 +65,74 @@ def walkthrough_tiers(ctx: Context, cadre_ids) -> dict[int, tuple[int, set[int]]
     return tiers
 
 
-def visited_pairs(ctx: Context, cadre_ids: list[int]):
-    """Distinct (cadre, organization) places and (cadre, household, community) households
-    that the cadres' records visit with any day inside the window."""
-    places, households = set(), set()
-    if cadre_ids:
-        for source in PLACE_SOURCES:
-            places.update(source(ctx, cadre_ids).order_by().distinct())
-        for source in HOUSEHOLD_SOURCES:
-            households.update(source(ctx, cadre_ids).order_by().distinct())
-    return places, households
+def pairs_table(pairs: list[tuple[int, int]]) -> tuple[str, list]:
+    """(cadre, member) pairs as a table to join: two arrays unnested on PostgreSQL, a JSON
+    array on SQLite (thousands of pairs as parameters would cost more than the query)."""
+    if connection.vendor == "postgresql":
+        return ("(SELECT * FROM unnest(%s::bigint[], %s::bigint[]) AS m(cadre, member))",
+                [[c for c, _ in pairs], [m for _, m in pairs]])
+    return ("(SELECT json_extract(value, '$[0]') AS cadre, json_extract(value, '$[1]') AS member "
+            "FROM json_each(%s))", [json.dumps(pairs)])
+
+
+def reached_counts(ctx: Context, members: dict[int, tuple[int, set[int]]]) -> dict[int, int]:
+    """{cadre: how many members of their walkthrough set (spec §5) the cadres' records reached
+    with any day inside the window}, counted by the database. `members`: {cadre: (tier, its
+    members; for the community tier, the communities whose households are its members)}.
+    What a record reaches is PlaceTree's place_reaches and household_reaches, in SQL."""
+    by_tier: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for cadre, (tier, keys) in members.items():
+        by_tier[tier].extend((cadre, key) for key in keys)
+    visiting_places = [c for c, (tier, _) in members.items() if tier != COMMUNITY_TIER]
+    visiting_households = [c for c, (tier, _) in members.items() if tier != DISTRICT_TIER]
+    ctes, params = [], []
+    places, households = [], []
+    for prefix, sources, cadre_ids, columns, selects in (
+            ("p", PLACE_SOURCES, visiting_places, "cadre, org", places),
+            ("h", HOUSEHOLD_SOURCES, visiting_households, "cadre, household, community",
+             households)):
+        if not cadre_ids:
+            continue
+        for i, source in enumerate(sources):
+            sql, source_params = source(ctx, cadre_ids).order_by().query.sql_with_params()
+            ctes.append(f"{prefix}{i}({columns}) AS ({sql})")
+            selects.append(f"SELECT {columns} FROM {prefix}{i}")
+            params.extend(source_params)
+    org_table = Organization._meta.db_table
+    all_places = f"({' UNION ALL '.join(places)}) AS p"
+    all_households = f"({' UNION ALL '.join(households)}) AS h"
+    reached, reached_params = [], []
+    if places and by_tier[DISTRICT_TIER]:  # the sub-districts visited, or their communities
+        table, table_params = pairs_table(by_tier[DISTRICT_TIER])
+        reached.append(
+            f"SELECT p.cadre AS cadre, m.member AS member FROM {all_places} "
+            f"JOIN {org_table} AS o ON o.id = p.org JOIN {table} AS m ON m.cadre = p.cadre "
+            "AND m.member = CASE WHEN o.type IN (%s, %s) THEN o.id "
+            "WHEN o.type = %s THEN o.parent_id END")
+        reached_params += [*table_params, *SUBDISTRICT_TYPES, T.COMMUNITY]
+    if by_tier[SUBDISTRICT_TIER]:
+        table, table_params = pairs_table(by_tier[SUBDISTRICT_TIER])
+        if places:  # the communities visited (any organization in m is one)
+            reached.append(f"SELECT p.cadre AS cadre, m.member AS member FROM {all_places} "
+                           f"JOIN {table} AS m ON m.cadre = p.cadre AND m.member = p.org")
+            reached_params += table_params
+        if households:  # the communities of the households visited
+            reached.append(f"SELECT h.cadre AS cadre, m.member AS member FROM {all_households} "
+                           f"JOIN {table} AS m ON m.cadre = h.cadre AND m.member = h.community")
+            reached_params += table_params
+    if households and by_tier[COMMUNITY_TIER]:  # the households of the cadre's communities
+        table, table_params = pairs_table(by_tier[COMMUNITY_TIER])
+        reached.append(f"SELECT h.cadre AS cadre, h.household AS member FROM {all_households} "
+                       f"JOIN {table} AS m ON m.cadre = h.cadre AND m.member = h.community")
+        reached_params += table_params
+    if not reached:
+        return {}
+    # Members of different kinds are never counted together: a cadre has one tier.
+    sql = (f"WITH {', '.join(ctes)} SELECT r.cadre, COUNT(DISTINCT r.member) FROM "
+           f"({' UNION ALL '.join(reached)}) AS r GROUP BY r.cadre")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *reached_params])
+        return dict(cursor.fetchall())
 
 
 class PlaceTree:
@@ -130,24 +190,18 @@ def walkthrough_rows(ctx: Context, names: Names) -> list[Row]:
         Household.objects.order_by().values_list("community_id").annotate(n=Count("pk"))
     ) if community_cadres else {}
 
-    places, households = visited_pairs(ctx, list(tiers))
-    visited: dict[int, set] = defaultdict(set)
-    for cadre_id, org_id in places:
-        visited[cadre_id].add(tree.place_reaches(tiers[cadre_id][0], org_id))
-    for cadre_id, household_id, community_id in households:
-        tier, tier_orgs = tiers[cadre_id]
-        visited[cadre_id].add(tree.household_reaches(tier, tier_orgs, household_id,
-                                                     community_id))
+    members = {cadre_id: (tier, tier_orgs if tier == COMMUNITY_TIER
+                          else tree.members(tier, tier_orgs))
+               for cadre_id, (tier, tier_orgs) in tiers.items()}
+    reached = reached_counts(ctx, members)
 
     rows = []
     for cadre_id, (tier, tier_orgs) in tiers.items():
         if tier == COMMUNITY_TIER:
             target = sum(household_counts.get(o, 0) for o in tier_orgs)
-            actual = len(visited[cadre_id] - {None})
         else:
-            members = tree.members(tier, tier_orgs)
-            target = len(members)
-            actual = len(visited[cadre_id] & members)
+            target = len(members[cadre_id][1])
+        actual = reached.get(cadre_id, 0)
         if target <= 0:
             continue
         expected = target * ctx.window.days // ctx.window.days_in_year

@@ -53,7 +53,7 @@ register_metric(Metric(
 def places_in_window(ctx: Context, cadre_ids):
     """The places of the cadres' trips with any day inside the window (and that count)."""
     return ctx.counted(TripPlace.objects.all(), via="trip").filter(
-        trip__cadre_id__in=cadre_ids, trip__start_date__lte=ctx.window.as_of,
+        trip__cadre_id__any_of=cadre_ids, trip__start_date__lte=ctx.window.as_of,
         trip__end_date__gte=ctx.window.start)
 
 

@@ -18,7 +18,8 @@ from liaison.models import ContactAssignment, Position
 def distinct_days(ctx: Context, queryset: QuerySet, keys: tuple[str, ...],
                   start_field: str = "start_date", end_field: str = "end_date") -> dict:
     """{key tuple: number of distinct calendar days inside the window covered by the rows},
-    counted by the database: the rows are joined to the window's series of days."""
+    counted by the database (the union of the rows' day ranges on PostgreSQL; the rows joined
+    to the window's series of days on SQLite)."""
     if queryset.query.is_empty():
         return {}
     aliases = {f"k{i}": F(key) for i, key in enumerate(keys)}
@@ -29,12 +30,17 @@ def distinct_days(ctx: Context, queryset: QuerySet, keys: tuple[str, ...],
     key_columns = ", ".join(f"a.{alias}" for alias in aliases)
     window = [ctx.window.start, ctx.window.as_of]
     if connection.vendor == "postgresql":
-        # Each row expands to its own days inside the window only.
-        sql = (f"SELECT {key_columns}, COUNT(DISTINCT d.day) FROM ({inner}) AS a "
-               "CROSS JOIN LATERAL generate_series(GREATEST(a.s, %s::date), "
-               "LEAST(a.e, %s::date), interval '1 day') AS d(day) "
-               f"GROUP BY {key_columns}")
-        params = [*params, *window]
+        # The length of the union of the rows' day ranges (clipped to the window), swept in
+        # start order: each row adds its days after the latest end of the rows before it. No
+        # row is expanded into days (nor sorted by day), and an index on (key, start) gives
+        # the rows in the sweep's order.
+        partition = ", ".join(f"a.{alias}" for alias in aliases)
+        sql = (f"SELECT {key_columns}, SUM(GREATEST(0, a.e - GREATEST(a.s - 1, a.reached))) "
+               f"FROM (SELECT {key_columns}, GREATEST(a.s, %s::date) AS s, "
+               "LEAST(a.e, %s::date) AS e, MAX(LEAST(a.e, %s::date)) OVER ("
+               f"PARTITION BY {partition} ORDER BY a.s ROWS BETWEEN UNBOUNDED PRECEDING "
+               f"AND 1 PRECEDING) AS reached FROM ({inner}) AS a) AS a GROUP BY {key_columns}")
+        params = [window[0], window[1], window[1], *params]
     else:
         sql = ("WITH RECURSIVE series(day) AS (SELECT %s UNION ALL "
                "SELECT date(day, '+1 day') FROM series WHERE day < %s) "

@@ -139,12 +139,25 @@ def ensure_years_open(instance: models.Model) -> None:
 
 
 # Sent when records were written (a form, a delete, an import: once per write); receivers act
-# on commit (supervision recomputes the year's figures, which rosters and ledgers feed).
+# on commit (supervision recomputes the year's figures, which rosters and ledgers feed). A
+# write of one record also sends its `pk` and `units_before`, the top-level units its stored
+# version touched (liaison.compliance.parts.touched_units), for an incremental recomputation.
 records_changed = Signal()
 
 
-def _changed(instance) -> None:
-    records_changed.send(sender=type(instance))
+def _stored_units(instance):
+    """The units the stored version of `instance` touches, before it is written; a new record
+    touches none yet."""
+    from liaison.compliance.parts import touched_units
+
+    if instance.pk is None:
+        return frozenset()
+    stored = type(instance)._default_manager.filter(pk=instance.pk).first()
+    return touched_units(stored) if stored is not None else frozenset()
+
+
+def _changed(model, pk, units_before) -> None:
+    records_changed.send(sender=model, pk=pk, units_before=units_before)
 
 
 def serialize_on(name: str) -> None:
@@ -171,12 +184,13 @@ def record_save(*, instance: models.Model, acting_user, validate: bool = True) -
     if validate:
         record_validate(instance)
     record_stamp(instance, acting_user)
+    units_before = _stored_units(instance)
     try:
         with transaction.atomic():  # a savepoint: the surrounding transaction stays usable
             instance.save()
     except IntegrityError as exc:
         raise ValidationError(DUPLICATE_MESSAGE, code="duplicate") from exc
-    _changed(instance)
+    _changed(type(instance), instance.pk, units_before)
     return instance
 
 
@@ -220,13 +234,15 @@ def cadre_create(*, cadre: Cadre, position, acting_user) -> Cadre:
 def record_delete(*, instance: models.Model, acting_user) -> None:
     ensure_years_open(instance)
     instance._history_user = acting_user
+    units_before = _stored_units(instance)
+    pk = instance.pk  # Django clears it on delete
     try:
         instance.delete()
     except models.ProtectedError as exc:
         raise ValidationError(
             f"「{instance}」仍被其他记录引用（{len(exc.protected_objects)} 条），不能删除"
         ) from exc
-    _changed(instance)
+    _changed(type(instance), pk, units_before)
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -53,17 +53,30 @@ def fail_lost_jobs() -> int:
         status=ReportFile.Status.FAILED, error=LOST_JOB_ERROR, finished_at=timezone.now())
 
 
-def compliance_run_create(*, year: int, as_of: dt.date | None = None,
-                          acting_user=None) -> ComplianceRun:
-    """A pending run of the year as of `as_of` (spec §3 defaults); a task executes it."""
+def compliance_run_create(*, year: int, as_of: dt.date | None = None, acting_user=None,
+                          base_run: ComplianceRun | None = None,
+                          touched_units=None) -> ComplianceRun:
+    """A pending run of the year as of `as_of` (spec §3 defaults); a task executes it. With a
+    `base_run` of the same year and date and the `touched_units` of a write, it is an
+    incremental run: only the parts holding those units are computed."""
     window = Window.for_year(year, as_of, today=timezone.localdate())
-    return ComplianceRun.objects.create(year=year, as_of=window.as_of, requested_by=acting_user)
+    incremental = (base_run is not None and touched_units is not None
+                   and (base_run.year, base_run.as_of) == (year, window.as_of))
+    return ComplianceRun.objects.create(
+        year=year, as_of=window.as_of, requested_by=acting_user,
+        base_run=base_run if incremental else None,
+        touched_units=sorted(touched_units) if incremental else None)
 
 
 def compliance_run_execute(run_id: int, *, max_parts: int = 1) -> ComplianceRun:
     """Compute and publish a run here, in this process, its parts one after the other (the
     command line, eager mode, the tests); workers run the parts in parallel instead
-    (supervision.tasks)."""
+    (supervision.tasks). An incremental run is split as a worker splits it, so that it
+    computes only the parts it touched."""
+    from django.conf import settings
+
+    if ComplianceRun.objects.filter(pk=run_id, base_run__isnull=False).exists():
+        max_parts = max(max_parts, settings.COMPLIANCE_PARTS)
     for number in compliance_run_start(run_id, max_parts=max_parts):
         compliance_part_execute(run_id, number)
     return ComplianceRun.objects.get(pk=run_id)
@@ -72,7 +85,9 @@ def compliance_run_execute(run_id: int, *, max_parts: int = 1) -> ComplianceRun:
 def compliance_run_start(run_id: int, *, max_parts: int) -> list[int]:
     """Claim a pending run and plan its parts (liaison.compliance.parts); the numbers of the
     parts to execute, none when the run was not pending (a duplicate delivery of the task, or
-    another process took it first)."""
+    another process took it first). An incremental run copies the rows of the parts it did
+    not touch from its base run and executes the others and part 0 (the district's own rows);
+    a base no longer published has no rows to copy: every part is executed."""
     claimed = ComplianceRun.objects.filter(pk=run_id, status=ComplianceRun.Status.PENDING) \
         .update(status=ComplianceRun.Status.RUNNING, started_at=timezone.now(), progress=1)
     if not claimed:
@@ -80,13 +95,47 @@ def compliance_run_start(run_id: int, *, max_parts: int) -> list[int]:
     try:  # from the claim on: whatever fails, the run ends failed, never left running
         run = ComplianceRun.objects.get(pk=run_id)
         parts = plan_parts(Window(run.year, run.as_of), max_parts)
-        ComplianceRunPart.objects.bulk_create([
-            ComplianceRunPart(run_id=run_id, number=part.number, top_units=list(part.top_units),
-                              cadres=list(part.cadres)) for part in parts])
+        with transaction.atomic():
+            ComplianceRunPart.objects.bulk_create([
+                ComplianceRunPart(run_id=run_id, number=part.number,
+                                  top_units=list(part.top_units), cadres=list(part.cadres))
+                for part in parts])
+            copied = _copy_untouched_parts(run, parts)
     except Exception as exc:
         compliance_run_fail(run_id, exc)
         raise
-    return [part.number for part in parts]
+    return [part.number for part in parts if part.number not in copied]
+
+
+def _copy_untouched_parts(run: ComplianceRun, parts: list[Part]) -> set[int]:
+    """For an incremental run: store, as done, the parts that hold none of its touched units,
+    with their base run's rows (the rows of their top units: what computing them would give,
+    as nothing they read was written since). Under the lock of the year's runs, so that the
+    base cannot be superseded (its rows deleted) halfway through. The part numbers copied."""
+    if run.base_run_id is None or run.touched_units is None:
+        return set()
+    locked = {p.pk: p for p in ComplianceRun.objects.select_for_update()
+              .filter(year=run.year, as_of=run.as_of).order_by("pk")}
+    base = locked.get(run.base_run_id)
+    if base is None or base.status != ComplianceRun.Status.DONE:
+        return set()
+    if any(p.status == ComplianceRun.Status.FAILED and p.requested_at > base.requested_at
+           for p in locked.values()):
+        return set()  # the write behind a failed run is in no published row: compute all
+    touched = set(run.touched_units)
+    untouched = [part for part in parts if part.number and not touched & set(part.top_units)]
+    table = ComplianceResult._meta.db_table
+    columns = ", ".join(RESULT_COLUMNS[1:])
+    with connection.cursor() as cursor:
+        for part in untouched:
+            cursor.execute(
+                f"INSERT INTO {table} (run_id, {columns}) SELECT %s, {columns} FROM {table} "
+                f"WHERE run_id = %s AND top_unit_id IN ({', '.join(['%s'] * len(part.top_units))})",
+                [run.pk, base.pk, *part.top_units])
+            ComplianceRunPart.objects.filter(run_id=run.pk, number=part.number).update(
+                status=ComplianceRun.Status.DONE, row_count=cursor.rowcount,
+                started_at=timezone.now(), finished_at=timezone.now())
+    return {part.number for part in untouched}
 
 
 def compliance_part_execute(run_id: int, number: int) -> ComplianceRun:
@@ -173,8 +222,6 @@ def _publish(run: ComplianceRun, peers: list[ComplianceRun]) -> None:
 def _analyze_results() -> None:
     """Fresh planner statistics on PostgreSQL: a run replaces a large share of the table, and
     the dashboards' queries were planned on stale ones right after a run."""
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {ComplianceResult._meta.db_table}")
@@ -210,8 +257,6 @@ RESULT_COLUMNS = ("run_id", "subject_type", "subject_id", "subject_code", "subje
 
 def _store_results(results: list[tuple]) -> None:
     """Insert result rows: COPY on PostgreSQL (tens of thousands per run), else bulk insert."""
-    from django.db import connection
-
     if connection.vendor == "postgresql":
         table = ComplianceResult._meta.db_table
         with connection.cursor() as cursor, cursor.copy(

@@ -35,6 +35,13 @@ class ComplianceRun(models.Model):
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     row_count = models.PositiveIntegerField("结果行数", default=0)
     error = models.TextField("错误信息", blank=True)
+    # An incremental run (after a write): only the parts holding these top-level units (and
+    # part 0) are computed; the other parts' rows are copied from `base_run`, the published
+    # run of the same year and as-of date. Without them (or when the base is no longer
+    # published when the run starts) every part is computed.
+    base_run = models.ForeignKey("self", verbose_name="增量计算的基础", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    touched_units = models.JSONField("涉及的单位", null=True, blank=True)
 
     class Meta:
         verbose_name = "指标计算"
@@ -47,7 +54,11 @@ class ComplianceRun(models.Model):
 
     @property
     def who(self) -> str:
-        return str(self.requested_by) if self.requested_by_id else "系统定时任务"
+        if self.requested_by_id:
+            return str(self.requested_by)
+        if self.base_run_id:
+            return "系统（保存记录后只重算涉及的单位）"
+        return "系统定时任务"
 
 
 class ComplianceRunPart(models.Model):

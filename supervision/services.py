@@ -15,6 +15,7 @@ from liaison.background import run_in_background
 from liaison.compliance.engine import Window
 from liaison.services import record_stamp, record_validate
 from supervision import jobs
+from supervision.selectors import published_run
 from supervision.models import ComplianceRun, Inspection, Rectification, ReportFile
 from supervision.tasks import bulletin_task, compliance_run_task, official_bulletin_task
 
@@ -86,9 +87,12 @@ def compliance_run_wait(run: ComplianceRun, *, timeout: float,
     return run
 
 
-def fresh_figures_request() -> ComplianceRun | None:
-    """After a write: recompute this year's figures as of today. While a run is working, the
-    write may have come too late for it: the run's task starts one more when it ends."""
+def fresh_figures_request(units: frozenset[int] | None = None) -> ComplianceRun | None:
+    """After a write: recompute this year's figures as of today; only the parts holding
+    `units` (top-level units) when they are given and today's figures are published, the
+    other parts' rows are then copied (jobs.compliance_run_start). While a run is working,
+    the write may have come too late for it: the run's task starts one more, a whole one,
+    when it ends."""
     from django.core.cache import cache
 
     today = timezone.localdate()
@@ -96,7 +100,14 @@ def fresh_figures_request() -> ComplianceRun | None:
     if running is not None:
         cache.set(jobs.dirty_key(today.year), True, 24 * 60 * 60)
         return None
-    return compliance_run_request(year=today.year, as_of=today)
+    if units is None:
+        return compliance_run_request(year=today.year, as_of=today)
+    jobs.fail_lost_jobs()  # a lost run after the base is a failed one: no rows copied
+    run = jobs.compliance_run_create(year=today.year, as_of=today,
+                                     base_run=published_run(today.year, today),
+                                     touched_units=units)
+    transaction.on_commit(lambda: run_in_background(compliance_run_task, run.pk))
+    return run
 
 
 @transaction.atomic

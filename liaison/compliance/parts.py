@@ -116,3 +116,70 @@ def part_subjects(part: Part, others: list[Part]) -> Subjects:
         orgs = frozenset(pk for pk, path in paths.items() if top_unit(path) in units)
         cadres = frozenset(part.cadres)
     return Subjects(cadres=cadres, organizations=orgs)
+
+
+# --- the parts a write touches (incremental recomputation) -----------------------------------
+
+ROSTER_MODELS = (Organization, Cadre, Position, Household, ContactAssignment)
+SUBJECT_MODELS = (Organization, Cadre, Household)
+
+
+def touched_units(instance, depth: int = 2) -> frozenset[int] | None:
+    """The top-level units whose parts hold every row a write of `instance` can change, as it
+    is stored now (call it before and after the write): the units of the organizations,
+    households and cadres it refers to, directly or through a record it belongs to (a stage
+    through its case), by foreign key or many-to-many. A cadre counts under every unit they
+    hold or held a position in (one with none: every community of a household in their care), a
+    superset of where their rows are shown. None (every part) for a roster write, which moves subjects
+    between parts, and for a record that refers to no subject (a quota, a calendar day): it
+    may change anything."""
+    if isinstance(instance, ROSTER_MODELS):
+        return None
+    refs = _subject_refs(instance, depth)
+    if not any(refs.values()):
+        return None
+    orgs = set(refs[Organization])
+    orgs |= set(Household.objects.filter(pk__in=refs[Household])
+                .values_list("community_id", flat=True))
+    if refs[Cadre]:
+        held = dict(Position.objects.filter(cadre_id__in=refs[Cadre])
+                    .values_list("organization_id", "cadre_id"))
+        orgs |= set(held)
+        orgs |= set(ContactAssignment.objects.filter(  # where cadre_places puts the others
+            cadre_id__in=refs[Cadre] - set(held.values()),
+            kind=ContactAssignment.Kind.HOUSEHOLD)
+            .values_list("target_household__community_id", flat=True))
+    paths = Organization.objects.filter(pk__in=orgs).values_list("path", flat=True)
+    return frozenset(unit for unit in map(top_unit, paths) if unit is not None)
+
+
+def _subject_refs(instance, depth: int) -> dict[type, set[int]]:
+    from django.conf import settings
+    from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
+
+    refs: dict[type, set[int]] = {model: set() for model in SUBJECT_MODELS}
+    if instance.pk is None:
+        return refs
+    not_records = (ContentType, Group, settings.AUTH_USER_MODEL)
+    for field in instance._meta.get_fields():
+        related = field.related_model
+        if related is None or not field.concrete or related._meta.label in (
+                m if isinstance(m, str) else m._meta.label for m in not_records):
+            continue
+        if field.many_to_many:
+            ids = set(getattr(instance, field.name).values_list("pk", flat=True))
+            targets = getattr(instance, field.name).all() if depth > 1 else []
+        elif field.many_to_one or field.one_to_one:
+            pk = getattr(instance, field.attname)
+            ids = {pk} if pk is not None else set()
+            targets = [getattr(instance, field.name)] if ids and depth > 1 else []
+        else:
+            continue
+        if related in SUBJECT_MODELS:
+            refs[related] |= ids
+            continue
+        for target in targets:  # a record it belongs to
+            for model, more in _subject_refs(target, depth - 1).items():
+                refs[model] |= more
+    return refs

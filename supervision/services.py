@@ -15,8 +15,8 @@ from liaison.background import run_in_background
 from liaison.compliance.engine import Window
 from liaison.services import record_stamp, record_validate
 from supervision import jobs
-from supervision.selectors import published_run
 from supervision.models import ComplianceRun, Inspection, Rectification, ReportFile
+from supervision.selectors import published_run
 from supervision.tasks import bulletin_task, compliance_run_task, official_bulletin_task
 
 ACTIVE = [ComplianceRun.Status.PENDING, ComplianceRun.Status.RUNNING]

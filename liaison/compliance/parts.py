@@ -129,10 +129,10 @@ def touched_units(instance, depth: int = 2) -> frozenset[int] | None:
     is stored now (call it before and after the write): the units of the organizations,
     households and cadres it refers to, directly or through a record it belongs to (a stage
     through its case), by foreign key or many-to-many. A cadre counts under every unit they
-    hold or held a position in (one with none: every community of a household in their care), a
-    superset of where their rows are shown. None (every part) for a roster write, which moves subjects
-    between parts, and for a record that refers to no subject (a quota, a calendar day): it
-    may change anything."""
+    hold or held a position in (one with none: every community of a household in their
+    care), a superset of where their rows are shown. None (every part) for a roster write,
+    which moves subjects between parts, and for a record that refers to no subject (a quota,
+    a calendar day): it may change anything."""
     if isinstance(instance, ROSTER_MODELS):
         return None
     refs = _subject_refs(instance, depth)

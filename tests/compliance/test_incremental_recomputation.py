@@ -3,7 +3,6 @@ touched, before and after, and part 0 (the district's own rows); the other parts
 copied from the published run. The rows are exactly those of a whole run, for a write of
 every kind of record."""
 
-import datetime as dt
 
 import pytest
 from django.apps import apps
@@ -16,12 +15,7 @@ from liaison.services import record_delete, record_save
 from supervision import jobs
 from supervision.models import ComplianceRun
 from talks.models import Talk
-from tests.compliance.test_split_recomputation import (  # noqa: F401 (fixtures)
-    YEAR_END,
-    district,
-    stored_rows,
-    systems,
-)
+from tests.compliance.test_split_recomputation import YEAR_END, stored_rows
 
 SYSTEM_APPS = ("research", "contactpoints", "petitions", "talks", "opinions", "pledges")
 
@@ -91,7 +85,7 @@ def records_of_every_kind():
 
 def test_deleting_a_record_of_any_kind_recomputes_only_its_parts(systems, computed_parts):
     kinds = 0
-    for model, record, units in list(records_of_every_kind()):
+    for _model, record, units in list(records_of_every_kind()):
         base = published()
         try:
             record_delete(instance=record, acting_user=None)

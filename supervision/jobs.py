@@ -85,57 +85,23 @@ def compliance_run_execute(run_id: int, *, max_parts: int = 1) -> ComplianceRun:
 def compliance_run_start(run_id: int, *, max_parts: int) -> list[int]:
     """Claim a pending run and plan its parts (liaison.compliance.parts); the numbers of the
     parts to execute, none when the run was not pending (a duplicate delivery of the task, or
-    another process took it first). An incremental run copies the rows of the parts it did
-    not touch from its base run and executes the others and part 0 (the district's own rows);
-    a base no longer published has no rows to copy: every part is executed."""
+    another process took it first). An incremental run's plan has its touched units in parts
+    of their own, so that the others can be copied (compliance_part_execute)."""
     claimed = ComplianceRun.objects.filter(pk=run_id, status=ComplianceRun.Status.PENDING) \
         .update(status=ComplianceRun.Status.RUNNING, started_at=timezone.now(), progress=1)
     if not claimed:
         return []
     try:  # from the claim on: whatever fails, the run ends failed, never left running
         run = ComplianceRun.objects.get(pk=run_id)
-        parts = plan_parts(Window(run.year, run.as_of), max_parts)
-        with transaction.atomic():
-            ComplianceRunPart.objects.bulk_create([
-                ComplianceRunPart(run_id=run_id, number=part.number,
-                                  top_units=list(part.top_units), cadres=list(part.cadres))
-                for part in parts])
-            copied = _copy_untouched_parts(run, parts)
+        touched = frozenset(run.touched_units) if run.base_run_id else None
+        parts = plan_parts(Window(run.year, run.as_of), max_parts, touched)
+        ComplianceRunPart.objects.bulk_create([
+            ComplianceRunPart(run_id=run_id, number=part.number, top_units=list(part.top_units),
+                              cadres=list(part.cadres)) for part in parts])
     except Exception as exc:
         compliance_run_fail(run_id, exc)
         raise
-    return [part.number for part in parts if part.number not in copied]
-
-
-def _copy_untouched_parts(run: ComplianceRun, parts: list[Part]) -> set[int]:
-    """For an incremental run: store, as done, the parts that hold none of its touched units,
-    with their base run's rows (the rows of their top units: what computing them would give,
-    as nothing they read was written since). Under the lock of the year's runs, so that the
-    base cannot be superseded (its rows deleted) halfway through. The part numbers copied."""
-    if run.base_run_id is None or run.touched_units is None:
-        return set()
-    locked = {p.pk: p for p in ComplianceRun.objects.select_for_update()
-              .filter(year=run.year, as_of=run.as_of).order_by("pk")}
-    base = locked.get(run.base_run_id)
-    if base is None or base.status != ComplianceRun.Status.DONE:
-        return set()
-    if any(p.status == ComplianceRun.Status.FAILED and p.requested_at > base.requested_at
-           for p in locked.values()):
-        return set()  # the write behind a failed run is in no published row: compute all
-    touched = set(run.touched_units)
-    untouched = [part for part in parts if part.number and not touched & set(part.top_units)]
-    table = ComplianceResult._meta.db_table
-    columns = ", ".join(RESULT_COLUMNS[1:])
-    with connection.cursor() as cursor:
-        for part in untouched:
-            cursor.execute(
-                f"INSERT INTO {table} (run_id, {columns}) SELECT %s, {columns} FROM {table} "
-                f"WHERE run_id = %s AND top_unit_id IN ({', '.join(['%s'] * len(part.top_units))})",
-                [run.pk, base.pk, *part.top_units])
-            ComplianceRunPart.objects.filter(run_id=run.pk, number=part.number).update(
-                status=ComplianceRun.Status.DONE, row_count=cursor.rowcount,
-                started_at=timezone.now(), finished_at=timezone.now())
-    return {part.number for part in untouched}
+    return [part.number for part in parts]
 
 
 def compliance_part_execute(run_id: int, number: int) -> ComplianceRun:
@@ -144,7 +110,11 @@ def compliance_part_execute(run_id: int, number: int) -> ComplianceRun:
     that finishes last publishes the run: an older published run is superseded (its rows
     deleted); a run that finds a newer one published steps aside, so overlapping runs never
     mix or go backwards. A part that fails fails the run and deletes the rows its other parts
-    stored: the published rows stay the previous run's."""
+    stored: the published rows stay the previous run's.
+
+    A part of an incremental run that holds none of its touched units copies its base run's
+    rows instead (the rows of its top units: what computing them would give, as nothing they
+    read was written since), unless the base is no longer published by then."""
     Status = ComplianceRun.Status
     claimed = ComplianceRunPart.objects.filter(run_id=run_id, number=number,
                                                status=Status.PENDING) \
@@ -158,6 +128,8 @@ def compliance_part_execute(run_id: int, number: int) -> ComplianceRun:
         plan = [Part(p.number, tuple(p.top_units), tuple(p.cadres))
                 for p in ComplianceRunPart.objects.filter(run_id=run_id)]
         part = next(p for p in plan if p.number == number)
+        if _may_copy(run, part) and _part_copy(run, part):
+            return ComplianceRun.objects.get(pk=run_id)
 
         def report(fraction: float) -> None:  # within the part only when it is the whole run
             ComplianceRun.objects.filter(pk=run_id, status=Status.RUNNING).update(
@@ -169,22 +141,9 @@ def compliance_part_execute(run_id: int, number: int) -> ComplianceRun:
             progress=report if len(plan) == 1 else None)
         results = _results_for(run, rows)
         with transaction.atomic():
-            peers = {p.pk: p for p in ComplianceRun.objects.select_for_update()
-                     .filter(year=run.year, as_of=run.as_of).order_by("pk")}
-            run = peers[run_id]
-            if run.status != Status.RUNNING:
-                raise RunEnded(f"计算已结束（{run.get_status_display()}）")
+            peers = _lock_runs(run)
             _store_results(results)
-            ComplianceRunPart.objects.filter(run_id=run_id, number=number).update(
-                status=Status.DONE, row_count=len(results), finished_at=timezone.now())
-            counts = dict(ComplianceRunPart.objects.filter(run_id=run_id).order_by()
-                          .values_list("status").annotate(n=Count("pk")))
-            total, done = sum(counts.values()), counts.get(Status.DONE, 0)
-            if done < total:
-                ComplianceRun.objects.filter(pk=run_id).update(
-                    progress=max(1, 100 * done // total))
-            else:
-                _publish(run, list(peers.values()))
+            _part_done(peers[run_id], number, len(results), peers)
     except RunEnded as exc:
         _part_end(run_id, number, Status.FAILED, str(exc))
     except Exception as exc:
@@ -192,6 +151,60 @@ def compliance_part_execute(run_id: int, number: int) -> ComplianceRun:
         compliance_run_fail(run_id, exc)  # the part row says which part
         raise
     return ComplianceRun.objects.get(pk=run_id)
+
+
+def _lock_runs(run: ComplianceRun) -> dict[int, ComplianceRun]:
+    """Lock the runs of the run's year and as-of date (in a transaction); RunEnded when the
+    run has ended meanwhile (another part failed, or it was lost)."""
+    peers = {p.pk: p for p in ComplianceRun.objects.select_for_update()
+             .filter(year=run.year, as_of=run.as_of).order_by("pk")}
+    if peers[run.pk].status != ComplianceRun.Status.RUNNING:
+        raise RunEnded(f"计算已结束（{peers[run.pk].get_status_display()}）")
+    return peers
+
+
+def _part_done(run: ComplianceRun, number: int, row_count: int,
+               peers: dict[int, ComplianceRun], *, copied: bool = False) -> None:
+    """The part has stored its rows: record it, and publish the run when it was the last."""
+    Status = ComplianceRun.Status
+    ComplianceRunPart.objects.filter(run_id=run.pk, number=number).update(
+        status=Status.DONE, row_count=row_count, copied=copied, finished_at=timezone.now())
+    counts = dict(ComplianceRunPart.objects.filter(run_id=run.pk).order_by()
+                  .values_list("status").annotate(n=Count("pk")))
+    total, done = sum(counts.values()), counts.get(Status.DONE, 0)
+    if done < total:
+        ComplianceRun.objects.filter(pk=run.pk).update(progress=max(1, 100 * done // total))
+    else:
+        _publish(run, list(peers.values()))
+
+
+def _may_copy(run: ComplianceRun, part: Part) -> bool:
+    return (run.base_run_id is not None and run.touched_units is not None and part.number != 0
+            and not set(run.touched_units) & set(part.top_units))
+
+
+def _part_copy(run: ComplianceRun, part: Part) -> bool:
+    """Store the part's rows as copied from the run's base, under the lock of the year's runs
+    (the base cannot be superseded, its rows deleted, halfway through). False, storing
+    nothing, when the base is no longer published or a run since it failed (the write behind
+    it is in no published row): the part is then computed."""
+    with transaction.atomic():
+        peers = _lock_runs(run)
+        base = peers.get(run.base_run_id)
+        if base is None or base.status != ComplianceRun.Status.DONE or any(
+                p.status == ComplianceRun.Status.FAILED and p.requested_at > base.requested_at
+                for p in peers.values()):
+            return False
+        table = ComplianceResult._meta.db_table
+        columns = ", ".join(RESULT_COLUMNS[1:])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (run_id, {columns}) SELECT %s, {columns} FROM {table} "
+                f"WHERE run_id = %s AND top_unit_id IN ({', '.join(['%s'] * len(part.top_units))})",
+                [run.pk, base.pk, *part.top_units])
+            copied = cursor.rowcount
+        _part_done(peers[run.pk], part.number, copied, peers, copied=True)
+    return True
 
 
 class RunEnded(Exception):

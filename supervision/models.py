@@ -76,6 +76,9 @@ class ComplianceRunPart(models.Model):
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     row_count = models.PositiveIntegerField("结果行数", default=0)
+    # A part of an incremental run that its write did not touch: its rows were copied from
+    # the base run, not computed.
+    copied = models.BooleanField("沿用上次结果", default=False)
     error = models.TextField("错误信息", blank=True)
 
     class Meta:

@@ -72,10 +72,15 @@ class Part:
     cadres: tuple[int, ...] = ()
 
 
-def plan_parts(window: Window, max_parts: int) -> list[Part]:
+def plan_parts(window: Window, max_parts: int,
+               touched: frozenset[int] | None = None) -> list[Part]:
     """At most `max_parts` parts: part 0, then the top units spread over max_parts - 1 parts,
     the unit with most subjects first onto the lightest part. The cadres are fixed here, so
-    that a position written while the parts work cannot move a cadre into a second part."""
+    that a position written while the parts work cannot move a cadre into a second part.
+
+    With the `touched` units of an incremental run, each of those parts is cut in two, its
+    touched units and the others, so that the run computes only the touched units (and part
+    0) and copies the rest."""
     roots = set(Organization.objects.filter(parent__isnull=True).values_list("pk", flat=True))
     paths = dict(Organization.objects.values_list("pk", "path"))
     tops = {pk for pk, path in paths.items() if pk not in roots and top_unit(path) == pk}
@@ -97,6 +102,10 @@ def plan_parts(window: Window, max_parts: int) -> list[Part]:
         lightest = loads.index(min(loads))
         bins[lightest].append(top)
         loads[lightest] += weight[top]
+    if touched is not None:
+        bins = [piece for units in bins
+                for piece in ([u for u in units if u in touched],
+                              [u for u in units if u not in touched]) if piece]
     return [Part(0)] + [
         Part(number, tuple(sorted(units)), tuple(sorted(c for u in units for c in cadres_of[u])))
         for number, units in enumerate(bins, start=1)]

@@ -56,10 +56,13 @@ def assert_incremental_equals_whole(base, units, computed_parts, *, copies=True)
     assert run.status == "done", run.error
     rows = stored_rows(run)
     plan = list(run.parts.values_list("top_units", flat=True))
-    touched = [units_ for units_ in plan if set(units_) & set(units)]
-    assert len(plan) == 4 and len(computed_parts) == 1 + len(touched)
+    touched = [part for part in plan if set(part) & set(units)]
+    # the parts of a whole run cut in two, touched units and the others
+    assert all(set(part) <= set(units) for part in touched)
+    assert len(computed_parts) == 1 + len(touched)
+    assert run.parts.filter(copied=True).count() == len(plan) - len(computed_parts)
     if copies:
-        assert len(computed_parts) < 4  # some parts were copied, not computed
+        assert len(computed_parts) < len(plan)  # some parts were copied, not computed
     assert rows == whole_rows(base.as_of)
     return run
 
@@ -68,6 +71,11 @@ def fewest_units(records):
     """The record touching the fewest units (the generated cadres hold positions in several),
     so that some parts are left to copy."""
     return min(records.order_by("pk"), key=lambda record: len(touched_units(record)))
+
+
+def unit_of_a_visit() -> int:
+    return top_unit(Visit.objects.order_by("pk").first().cadre.positions.first()
+                    .organization.path)
 
 
 def records_of_every_kind():
@@ -134,11 +142,11 @@ def test_a_base_no_longer_published_has_nothing_to_copy(district, computed_parts
     newer = published()
     base.refresh_from_db()
     assert base.status == "superseded"
-    unit = top_unit(Visit.objects.order_by("pk").first().cadre.positions.first()
-                    .organization.path)
+    unit = unit_of_a_visit()
     computed_parts.clear()
     run = incremental(base, {unit})
-    assert run.status == "done" and len(computed_parts) == 4
+    assert run.status == "done" and len(computed_parts) == run.parts.count() == 5
+    assert not run.parts.filter(copied=True).exists()
     assert stored_rows(run) == stored_rows(newer) or stored_rows(run) == whole_rows()
 
 
@@ -147,8 +155,9 @@ def test_after_a_failed_run_every_part_is_computed(district, computed_parts):
     failed = jobs.compliance_run_create(year=2025, as_of=YEAR_END)
     jobs.compliance_run_fail(failed.pk, "数据库连接中断")
     computed_parts.clear()
-    run = incremental(base, {district.pk})
-    assert run.status == "done" and len(computed_parts) == 4
+    run = incremental(base, {unit_of_a_visit()})
+    assert run.status == "done" and len(computed_parts) == run.parts.count() == 5
+    assert not run.parts.filter(copied=True).exists()
 
 
 def test_a_write_through_the_services_starts_an_incremental_run(

@@ -59,11 +59,26 @@ def timed_import(kind: str, path: Path, *, dry_run: bool):
     return outcome, time.perf_counter() - started
 
 
-def report(kind: str, label: str, outcome, seconds: float) -> None:
+# The targets of issue #16: 100,000 rows of any kind in ≤ 30 s; a 1,000,000-row visits file
+# with a peak of ≤ 1 GiB.
+TARGET_100K_SECONDS = 30
+TARGET_FILE_PEAK_MIB = 1024
+
+
+def mark(value: float, target: float) -> str:
+    return "✔" if value <= target else "✘"
+
+
+def report(kind: str, label: str, outcome, seconds: float, *, file: bool = False) -> None:
     rows = outcome.total or 1
     state = "ok" if outcome.ok else f"{len(outcome.errors)} errors, first: {outcome.errors[0]}"
+    per_100k = 100_000 * seconds / rows
+    peak = peak_rss_mib()
+    target = (f"[peak target ≤ {TARGET_FILE_PEAK_MIB} MiB {mark(peak, TARGET_FILE_PEAK_MIB)}]"
+              if file else f"[100,000 rows in {per_100k:.0f} s, target ≤ {TARGET_100K_SECONDS}"
+                           f" s {mark(per_100k, TARGET_100K_SECONDS)}]")
     print(f"{kind:<18} {label:<9} {outcome.total:>9,} rows {seconds:8.2f} s "
-          f"{rows / seconds:9,.0f} rows/s  peak RSS {peak_rss_mib():7.0f} MiB  {state}",
+          f"{rows / seconds:9,.0f} rows/s  peak RSS {peak:7.0f} MiB  {target}  {state}",
           flush=True)
 
 
@@ -114,7 +129,7 @@ def visits_file(rows: int) -> None:
         print(f"visits file: {rows:,} rows, {size:.0f} MiB on disk; RSS before import "
               f"{peak_rss_mib():.0f} MiB", flush=True)
         outcome, seconds = timed_import("visits", path, dry_run=True)
-        report("visits (file)", "dry run", outcome, seconds)
+        report("visits (file)", "dry run", outcome, seconds, file=True)
 
 
 def main() -> None:

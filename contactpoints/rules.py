@@ -87,20 +87,26 @@ class PreloadedVisitLookups(VisitLookups):
         Read again for the next chunk, a row already read stays one (kept by its id)."""
         cadres = sorted({k[1] for k in keys if k[1]})
         units = sorted({k[2] for k in keys if k[2]})
+        orgs = sorted({k[3] for k in keys if k[3]})
+        households = sorted({k[4] for k in keys if k[4]})
         if not cadres and not units:
             return
         window = Q()
         if first_day is not None and last_day is not None:
             window = Q(start_date__lte=last_day) & (
                 Q(end_date__isnull=True) | Q(end_date__gte=first_day))
-        for i in range(0, max(len(cadres), len(units)), 500):
-            contacts = Q(cadre_id__in=cadres[i:i + 500]) | Q(unit_id__in=units[i:i + 500])
-            for pk, *key, start, end in Visit.objects.filter(contacts, window).values_list(
-                    "pk", "kind", "cadre_id", "unit_id", "target_org_id", "target_household_id",
-                    "start_date", "end_date"):
-                self.periods[tuple(key)][pk] = (start, end)
+        # Contacts and targets both among the chunk's: a department's visits to every
+        # community, or a cadre's to every household, are not read for one pair of them.
+        contacts = Q(cadre_id__in=cadres) | Q(unit_id__in=units)
+        targets = Q(target_org_id__in=orgs) | Q(target_household_id__in=households)
+        for pk, *key, start, end in Visit.objects.filter(contacts, targets, window).values_list(
+                "pk", "kind", "cadre_id", "unit_id", "target_org_id", "target_household_id",
+                "start_date", "end_date"):
+            self.periods[tuple(key)][pk] = (start, end)
+        if orgs:
             for pk, *key, start, end in ContactAssignment.objects.filter(
-                    contacts, window, kind__in=list(ASSIGNMENT_KIND.values())).values_list(
+                    contacts, window, target_org_id__in=orgs,
+                    kind__in=list(ASSIGNMENT_KIND.values())).values_list(
                     "pk", "kind", "cadre_id", "unit_id", "target_org_id", "start_date",
                     "end_date"):
                 self.assignments[tuple(key)][pk] = (start, end)

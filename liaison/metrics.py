@@ -65,14 +65,26 @@ def walkthrough_tiers(ctx: Context, cadre_ids) -> dict[int, tuple[int, set[int]]
     return tiers
 
 
-def pairs_table(pairs: list[tuple[int, int]]) -> tuple[str, list]:
-    """(cadre, member) pairs as a table to join: two arrays unnested on PostgreSQL, a JSON
-    array on SQLite (thousands of pairs as parameters would cost more than the query)."""
+def pairs_table(members: dict[int, set]) -> tuple[str, list]:
+    """{cadre: members} as a (cadre, member) table to join. Cadres with the same members share
+    one group: (cadre, group) joined to (group, member), so that the thousands of district
+    leaders walking every sub-district are not millions of pairs. Two arrays each unnested on
+    PostgreSQL, JSON arrays on SQLite (as parameters they would cost more than the query)."""
+    groups: dict[frozenset, int] = {}
+    cadre_groups = [(cadre, groups.setdefault(frozenset(keys), len(groups)))
+                    for cadre, keys in members.items()]
+    group_members = [(group, member) for keys, group in groups.items() for member in keys]
     if connection.vendor == "postgresql":
-        return ("(SELECT * FROM unnest(%s::bigint[], %s::bigint[]) AS m(cadre, member))",
-                [[c for c, _ in pairs], [m for _, m in pairs]])
-    return ("(SELECT json_extract(value, '$[0]') AS cadre, json_extract(value, '$[1]') AS member "
-            "FROM json_each(%s))", [json.dumps(pairs)])
+        return ("(SELECT cg.cadre, gm.member FROM unnest(%s::bigint[], %s::bigint[]) "
+                "AS cg(cadre, grp) JOIN unnest(%s::bigint[], %s::bigint[]) AS gm(grp, member) "
+                "ON gm.grp = cg.grp)",
+                [[c for c, _ in cadre_groups], [g for _, g in cadre_groups],
+                 [g for g, _ in group_members], [m for _, m in group_members]])
+    return ("(SELECT json_extract(cg.value, '$[0]') AS cadre, "
+            "json_extract(gm.value, '$[1]') AS member FROM json_each(%s) AS cg "
+            "JOIN json_each(%s) AS gm "
+            "ON json_extract(gm.value, '$[0]') = json_extract(cg.value, '$[1]'))",
+            [json.dumps(cadre_groups), json.dumps(group_members)])
 
 
 def reached_counts(ctx: Context, members: dict[int, tuple[int, set[int]]]) -> dict[int, int]:
@@ -80,9 +92,10 @@ def reached_counts(ctx: Context, members: dict[int, tuple[int, set[int]]]) -> di
     with any day inside the window}, counted by the database. `members`: {cadre: (tier, its
     members; for the community tier, the communities whose households are its members)}.
     What a record reaches is PlaceTree's place_reaches and household_reaches, in SQL."""
-    by_tier: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    by_tier: dict[int, dict[int, set]] = defaultdict(dict)
     for cadre, (tier, keys) in members.items():
-        by_tier[tier].extend((cadre, key) for key in keys)
+        if keys:
+            by_tier[tier][cadre] = keys
     visiting_places = [c for c, (tier, _) in members.items() if tier != COMMUNITY_TIER]
     visiting_households = [c for c, (tier, _) in members.items() if tier != DISTRICT_TIER]
     ctes, params = [], []

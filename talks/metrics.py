@@ -139,14 +139,19 @@ def leadership_teams(ctx: Context):
 
 def met_pairs_sql(ctx: Context, organization_id: int | None = None) -> tuple[str, list]:
     """SQL of the distinct (organization, cadre, cadre) pairs of a leadership team who were
-    together at a 民主生活会前谈心 talk in the window (one organization's, when given)."""
-    talks = talks_in_window(ctx, type=Talk.Type.PRE_MEETING).order_by()
-    people = talks.values_list("pk", "initiator_id").union(
-        Joined.objects.filter(talk__in=talks).order_by().values_list("talk_id", "cadre_id"),
-        all=True)
+    together at a 民主生活会前谈心 talk in the window (one organization's, when given; only
+    the part's organizations in a split run). Only the teams' members are read as the
+    people at each talk: the others can pair with nobody."""
     teams = leadership_teams(ctx)
     if organization_id is not None:
         teams = teams.filter(organization_id=organization_id)
+    if ctx.subjects is not None:
+        teams = teams.filter(ctx.subjects.filter(ORGANIZATION, "organization_id"))
+    members = teams.values("cadre_id")
+    talks = talks_in_window(ctx, type=Talk.Type.PRE_MEETING).order_by()
+    people = talks.filter(initiator_id__in=members).values_list("pk", "initiator_id").union(
+        Joined.objects.filter(talk__in=talks, cadre_id__in=members).order_by()
+        .values_list("talk_id", "cadre_id"), all=True)
     people_sql, people_params = people.query.sql_with_params()
     team_sql, team_params = teams.query.sql_with_params()
     sql = (f"WITH people(talk, cadre) AS ({people_sql}), team(org, cadre) AS ({team_sql}) "

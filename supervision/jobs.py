@@ -128,7 +128,7 @@ def compliance_part_execute(run_id: int, number: int) -> ComplianceRun:
         plan = [Part(p.number, tuple(p.top_units), tuple(p.cadres))
                 for p in ComplianceRunPart.objects.filter(run_id=run_id)]
         part = next(p for p in plan if p.number == number)
-        if _may_copy(run, part) and _part_copy(run, part):
+        if _may_copy(run, part, plan) and _part_copy(run, part, plan):
             return ComplianceRun.objects.get(pk=run_id)
 
         def report(fraction: float) -> None:  # within the part only when it is the whole run
@@ -178,12 +178,23 @@ def _part_done(run: ComplianceRun, number: int, row_count: int,
         _publish(run, list(peers.values()))
 
 
-def _may_copy(run: ComplianceRun, part: Part) -> bool:
-    return (run.base_run_id is not None and run.touched_units is not None and part.number != 0
-            and not set(run.touched_units) & set(part.top_units))
+def _others_units(part: Part, plan: list[Part]) -> set[int]:
+    return {unit for other in plan if other.number != part.number for unit in other.top_units}
 
 
-def _part_copy(run: ComplianceRun, part: Part) -> bool:
+def _may_copy(run: ComplianceRun, part: Part, plan: list[Part]) -> bool:
+    """Whether the run's write left the part's rows as they are: it touched none of its top
+    units; part 0 (the district's own rows, and the subjects under no part's units) only
+    when every unit it touched is another part's."""
+    if run.base_run_id is None or run.touched_units is None:
+        return False
+    touched = set(run.touched_units)
+    if part.number == 0:
+        return touched <= _others_units(part, plan)
+    return not touched & set(part.top_units)
+
+
+def _part_copy(run: ComplianceRun, part: Part, plan: list[Part]) -> bool:
     """Store the part's rows as copied from the run's base, under the lock of the year's runs
     (the base cannot be superseded, its rows deleted, halfway through). False, storing
     nothing, when the base is no longer published or a run since it failed (the write behind
@@ -197,11 +208,18 @@ def _part_copy(run: ComplianceRun, part: Part) -> bool:
             return False
         table = ComplianceResult._meta.db_table
         columns = ", ".join(RESULT_COLUMNS[1:])
+        if part.number == 0:  # the rows under no other part's units
+            others = sorted(_others_units(part, plan))
+            where = (f"(top_unit_id IS NULL OR top_unit_id NOT IN "
+                     f"({', '.join(['%s'] * len(others))}))") if others else "TRUE"
+            units = others
+        else:
+            where = f"top_unit_id IN ({', '.join(['%s'] * len(part.top_units))})"
+            units = list(part.top_units)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} (run_id, {columns}) SELECT %s, {columns} FROM {table} "
-                f"WHERE run_id = %s AND top_unit_id IN ({', '.join(['%s'] * len(part.top_units))})",
-                [run.pk, base.pk, *part.top_units])
+                f"WHERE run_id = %s AND {where}", [run.pk, base.pk, *units])
             copied = cursor.rowcount
         _part_done(peers[run.pk], part.number, copied, peers, copied=True)
     return True

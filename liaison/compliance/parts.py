@@ -139,7 +139,7 @@ def touched_units(instance, depth: int = 2) -> frozenset[int] | None:
     households and cadres it refers to, directly or through a record it belongs to (a stage
     through its case), by foreign key or many-to-many. A cadre counts under every unit they
     hold or held a position in (one with none: every community of a household in their
-    care), a superset of where their rows are shown. None (every part) for a roster write,
+    care; one with neither: the district root), a superset of where their rows are shown. None (every part) for a roster write,
     which moves subjects between parts, and for a record that refers to no subject (a quota,
     a calendar day): it may change anything."""
     if isinstance(instance, ROSTER_MODELS):
@@ -151,13 +151,17 @@ def touched_units(instance, depth: int = 2) -> frozenset[int] | None:
     orgs |= set(Household.objects.filter(pk__in=refs[Household])
                 .values_list("community_id", flat=True))
     if refs[Cadre]:
-        held = dict(Position.objects.filter(cadre_id__in=refs[Cadre])
+        held = list(Position.objects.filter(cadre_id__in=refs[Cadre])
                     .values_list("organization_id", "cadre_id"))
-        orgs |= set(held)
-        orgs |= set(ContactAssignment.objects.filter(  # where cadre_places puts the others
-            cadre_id__in=refs[Cadre] - set(held.values()),
-            kind=ContactAssignment.Kind.HOUSEHOLD)
-            .values_list("target_household__community_id", flat=True))
+        orgs |= {org for org, _ in held}
+        unplaced = refs[Cadre] - {cadre for _, cadre in held}
+        cared_for = list(ContactAssignment.objects.filter(  # where cadre_places puts them
+            cadre_id__in=unplaced, kind=ContactAssignment.Kind.HOUSEHOLD)
+            .values_list("target_household__community_id", "cadre_id"))
+        orgs |= {community for community, _ in cared_for}
+        if unplaced - {cadre for _, cadre in cared_for}:  # placed nowhere: part 0's
+            orgs |= set(Organization.objects.filter(parent__isnull=True)
+                        .values_list("pk", flat=True))
     paths = Organization.objects.filter(pk__in=orgs).values_list("path", flat=True)
     return frozenset(unit for unit in map(top_unit, paths) if unit is not None)
 

@@ -4,6 +4,8 @@ copied from the published run. The rows are exactly those of a whole run, for a 
 every kind of record."""
 
 
+import datetime as dt
+
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -55,12 +57,15 @@ def assert_incremental_equals_whole(base, units, computed_parts, *, copies=True)
     run = incremental(base, units)
     assert run.status == "done", run.error
     rows = stored_rows(run)
-    plan = list(run.parts.values_list("top_units", flat=True))
+    plan = list(run.parts.exclude(number=0).values_list("top_units", flat=True))
     touched = [part for part in plan if set(part) & set(units)]
     # the parts of a whole run cut in two, touched units and the others
     assert all(set(part) <= set(units) for part in touched)
-    assert len(computed_parts) == 1 + len(touched)
-    assert run.parts.filter(copied=True).count() == len(plan) - len(computed_parts)
+    # part 0 (the district's own rows) is computed when the write touched a unit of no
+    # other part: the district root, or a cadre placed nowhere
+    district_part = not set(units) <= {unit for part in plan for unit in part}
+    assert len(computed_parts) == district_part + len(touched)
+    assert run.parts.filter(copied=True).count() == 1 + len(plan) - len(computed_parts)
     if copies:
         assert len(computed_parts) < len(plan)  # some parts were copied, not computed
     assert rows == whole_rows(base.as_of)
@@ -192,3 +197,21 @@ def test_a_roster_write_starts_a_whole_run(district, django_capture_on_commit_ca
         record_save(instance=household, acting_user=None, validate=False)
     run = ComplianceRun.objects.filter(year=today.year, as_of=today).order_by("-pk").first()
     assert run.base_run is None and run.touched_units is None and run.status == "done"
+
+
+def test_a_record_of_a_cadre_placed_nowhere_recomputes_the_district_part(district,
+                                                                          computed_parts):
+    """A cadre with no position and no household in their care has their rows in part 0:
+    their record touches the district root, so part 0 is computed, not copied."""
+    from tests.factories import CadreFactory
+
+    nowhere = CadreFactory(code="G999")
+    talk = Talk.objects.create(code="TH999", date=dt.date(2025, 3, 3), initiator=nowhere,
+                               type=Talk.Type.values[0], form=Talk.Form.values[0],
+                               summary="谈话")
+    base = published()
+    units = touched_units(talk)
+    assert units == {district.pk}
+    record_delete(instance=talk, acting_user=None)
+    run = assert_incremental_equals_whole(base, units, computed_parts)
+    assert not run.parts.get(number=0).copied

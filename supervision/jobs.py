@@ -304,8 +304,13 @@ def _results_for(run: ComplianceRun, rows) -> list[tuple]:
     """Attach ids, organization and category to the engine's rows (roster look-ups only);
     one tuple of RESULT_COLUMNS per row."""
     by_pk = dict(Organization.objects.values_list("pk", "path"))
-    community_of = dict(Household.objects.values_list("pk", "community_id"))
-    cadre_place = cadre_places(Window(run.year, run.as_of))
+    # Only the rows' households and cadres: a part of an incremental run holds a few dozen
+    # of a city's million households.
+    households = sorted({row.subject_id for row in rows if row.subject_type == HOUSEHOLD})
+    cadres = sorted({row.subject_id for row in rows if row.subject_type == CADRE})
+    community_of = dict(Household.objects.filter(pk__any_of=households).values_list(
+        "pk", "community_id")) if households else {}
+    cadre_place = cadre_places(Window(run.year, run.as_of), cadres)
 
     results = []
     for row in rows:

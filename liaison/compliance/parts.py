@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db.models import Count
+
 from liaison.compliance.engine import Subjects, Window
 from liaison.models import (
     Cadre,
@@ -38,25 +40,29 @@ def top_unit(path: str) -> int | None:
     return int(parts[1]) if len(parts) > 1 else (int(parts[0]) if parts[0] else None)
 
 
-def cadre_places(window: Window) -> dict[int, tuple[int, str]]:
-    """{cadre id: (organization id, category)}: where a cadre's rows are shown. A position
-    held at the as-of date, else one held during the window, else the latest; the highest
-    category first (the category is empty when the position ended before the window). A cadre
-    is never left without a unit (their rows would be hidden from every scoped reader): one
-    with no position has the community of a household in their care."""
+def cadre_places(window: Window, cadres: list[int] | None = None) -> dict[int, tuple[int, str]]:
+    """{cadre id: (organization id, category)}: where a cadre's rows are shown (these
+    `cadres`' only, when given). A position held at the as-of date, else one held during the
+    window, else the latest; the highest category first (the category is empty when the
+    position ended before the window). A cadre is never left without a unit (their rows would
+    be hidden from every scoped reader): one with no position has the community of a
+    household in their care."""
     places: dict[int, tuple] = {}
-    active_ids = set(Position.objects.filter(active_on_q(window.as_of)).values_list(
-        "pk", flat=True))
-    for pk, cadre_id, org_id, category, end in Position.objects.filter(
-            start_date__lte=window.as_of).values_list(
+    positions = Position.objects.filter(start_date__lte=window.as_of)
+    assignments = ContactAssignment.objects.filter(kind=ContactAssignment.Kind.HOUSEHOLD)
+    if cadres is not None:
+        ids = list(cadres) or [0]  # [0]: no cadre (an empty array has no type on PostgreSQL)
+        positions = positions.filter(cadre_id__any_of=ids)
+        assignments = assignments.filter(cadre_id__any_of=ids)
+    active_ids = set(positions.filter(active_on_q(window.as_of)).values_list("pk", flat=True))
+    for pk, cadre_id, org_id, category, end in positions.values_list(
             "pk", "cadre_id", "organization_id", "category", "end_date"):
         in_window = end is None or end >= window.start
         key = (pk in active_ids, in_window, -CATEGORY_RANK[category], end or window.as_of)
         current = places.get(cadre_id)
         if current is None or key > current[2]:
             places[cadre_id] = (org_id, category if in_window else "", key)
-    for cadre_id, community_id in ContactAssignment.objects.filter(
-            kind=ContactAssignment.Kind.HOUSEHOLD).values_list(
+    for cadre_id, community_id in assignments.order_by("pk").values_list(
             "cadre_id", "target_household__community_id"):
         places.setdefault(cadre_id, (community_id, "", None))
     return {cadre_id: (org_id, category) for cadre_id, (org_id, category, _) in places.items()}
@@ -94,8 +100,10 @@ def plan_parts(window: Window, max_parts: int,
             cadres_of[top].append(cadre_id)
     weight = Counter({top: len(cadres) for top, cadres in cadres_of.items()})
     weight.update(top_of[pk] for pk in paths if top_of[pk] in tops)
-    weight.update(top_of[c] for c in Household.objects.values_list("community_id", flat=True)
-                  if top_of.get(c) in tops)
+    for community, households in Household.objects.order_by().values_list("community_id") \
+            .annotate(n=Count("pk")):
+        if top_of.get(community) in tops:
+            weight[top_of[community]] += households
     bins: list[list[int]] = [[] for _ in range(min(max_parts - 1, len(tops)))]
     loads = [0] * len(bins)
     for top in sorted(tops, key=lambda t: (-weight[t], t)):
@@ -139,9 +147,9 @@ def touched_units(instance, depth: int = 2) -> frozenset[int] | None:
     households and cadres it refers to, directly or through a record it belongs to (a stage
     through its case), by foreign key or many-to-many. A cadre counts under every unit they
     hold or held a position in (one with none: every community of a household in their
-    care; one with neither: the district root), a superset of where their rows are shown. None (every part) for a roster write,
-    which moves subjects between parts, and for a record that refers to no subject (a quota,
-    a calendar day): it may change anything."""
+    care; one with neither: the district root), a superset of where their rows are shown.
+    None (every part) for a roster write, which moves subjects between parts, and for a
+    record that refers to no subject (a quota, a calendar day): it may change anything."""
     if isinstance(instance, ROSTER_MODELS):
         return None
     refs = _subject_refs(instance, depth)

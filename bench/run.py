@@ -31,10 +31,11 @@ def median_time(func, repeat: int) -> float:
 
 
 # The targets of bench/RESULTS.md and issue #16, by figure and scale: (upper bound, unit). A scale
-# without its own target is held to the nearest smaller scale's (the smallest one's below it).
-TARGETS: dict[str, dict[int, float]] = {
-    "recompute_seconds_median": {1: 10, 10: 5},
-    "recompute_to_floor_ratio": {1: 2},
+# without its own target is held to the nearest smaller scale's (the smallest one's below it);
+# None: no target from that scale on (at N=100 the issue sets the split run's, not the single).
+TARGETS: dict[str, dict[int, float | None]] = {
+    "recompute_seconds_median": {1: 10, 10: 5, 100: None},
+    "recompute_to_floor_ratio": {1: 2, 100: None},
     "recompute_split_seconds_median": {10: 5, 100: 60},
     "recompute_split_worker_max_rss_mb": {100: 500},
     "dashboard_district_ms_median": {1: 150, 100: 300},
@@ -43,7 +44,7 @@ TARGETS: dict[str, dict[int, float]] = {
     "petitions_overdue_page50_ms_median": {1: 300},
     "petitions_command_as_of_seconds_median": {1: 10},
     "bulletin_pdf_500_cadres_seconds_median": {1: 60, 100: 30},
-    "official_bulletin_district_seconds": {1: 60},
+    "official_bulletin_district_seconds": {1: 60, 100: None},
     "import_100k_visits_seconds_median": {1: 30},
 }
 SCALE = 1  # set by main()
@@ -54,7 +55,7 @@ def target_of(name: str, scale: int) -> float | None:
     if not by_scale:
         return None
     below = [s for s in by_scale if s <= scale]
-    return by_scale[max(below) if below else min(by_scale)]
+    return by_scale[max(below) if below else min(by_scale)]  # None: no target
 
 
 def line(name: str, value, unit: str = "") -> None:

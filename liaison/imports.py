@@ -31,6 +31,7 @@ from import_export import resources, widgets
 from import_export.resources import Diff
 from import_export.results import RowResult
 
+from liaison.bulk import bulk_insert
 from liaison.models import Cadre
 from liaison.permissions import CHANGE, Role, can, user_roles
 from liaison.rules import positions_preloaded
@@ -524,12 +525,11 @@ class ImportResource(resources.ModelResource):
                     result=None):
         if self.create_instances:
             try:
-                self._meta.model.objects.bulk_create(self.create_instances,
-                                                     batch_size=batch_size)
+                bulk_insert(self._meta.model, self.create_instances)
                 self._check_batch_scope(self.create_instances)
                 self._batch_history_begin(self.create_instances, created=True)
                 self.after_batch_saved(self.create_instances)
-                self._batch_history_write(batch_size)
+                self._batch_history_write()
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
             finally:
@@ -549,7 +549,7 @@ class ImportResource(resources.ModelResource):
                 self._check_batch_scope(self.update_instances)  # and as changed
                 self._batch_history_begin(self.update_instances, created=False)
                 self.after_batch_saved(self.update_instances)
-                self._batch_history_write(batch_size)
+                self._batch_history_write()
             except Exception as exc:
                 self.handle_import_error(result, exc, raise_errors)
             finally:
@@ -595,14 +595,14 @@ class ImportResource(resources.ModelResource):
             self._history_entries.append(
                 (instance, history_type, {name: dict(rows) for name, rows in state.items()}))
 
-    def _batch_history_write(self, batch_size=None) -> None:
+    def _batch_history_write(self) -> None:
         entries, self._history_entries = getattr(self, "_history_entries", []), []
         model = self._meta.model
         if not entries or not _has_history(model):
             return
         history_model = getattr(model, model._meta.simple_history_manager_attribute).model
         now = timezone.now()
-        rows = history_model.objects.bulk_create([
+        rows = bulk_insert(history_model, [
             history_model(
                 history_date=getattr(instance, "_history_date", now),
                 history_user=getattr(instance, "_history_user", self.acting_user),
@@ -610,15 +610,15 @@ class ImportResource(resources.ModelResource):
                 history_type=history_type,
                 **{f.attname: getattr(instance, f.attname)
                    for f in history_model.tracked_fields})
-            for instance, history_type, _ in entries], batch_size=batch_size)
+            for instance, history_type, _ in entries])
         for f in _history_m2m_fields(model):
             m2m_model = getattr(history_model, f.name).model
             source, target = f.m2m_field_name(), f.m2m_reverse_field_name()
-            m2m_model.objects.bulk_create([
+            bulk_insert(m2m_model, [
                 m2m_model(history=row, id=through_id,
                           **{f"{source}_id": instance.pk, f"{target}_id": target_id})
                 for row, (instance, _, snapshot) in zip(rows, entries, strict=True)
-                for target_id, through_id in snapshot[f.name].items()], batch_size=batch_size)
+                for target_id, through_id in snapshot[f.name].items()])
 
     def _check_batch_scope(self, instances) -> None:
         if self.acting_user is None:
@@ -750,7 +750,7 @@ class CodeListsMixin:
         gone_ids = [state[i.pk][name][t] for i, gone, _ in changes for t in gone]
         for i in range(0, len(gone_ids), QUERY_SLICE):
             through.objects.filter(pk__in=gone_ids[i:i + QUERY_SLICE]).delete()
-        links = through.objects.bulk_create([
+        links = bulk_insert(through, [
             through(**{source: instance.pk, target: target_id})
             for instance, _, new in changes for target_id in new])
         added = iter(links)

@@ -11,6 +11,7 @@ from liaison.attachments import (
     content_sha256,
     photo_reencoded,
 )
+from liaison.bulk import bulk_insert
 from liaison.permissions import Role, has_role, is_unrestricted
 from liaison.services import ensure_years_open, record_save
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment, TripPlace
@@ -41,10 +42,10 @@ def trips_places_set(*, trips_places, acting_user) -> None:
     for place in gone:  # few: a trip's places rarely change
         place._history_user = acting_user
         place.delete()
-    TripPlace.objects.bulk_create(new)
+    bulk_insert(TripPlace, new)
     history = TripPlace.history.model
     now = timezone.now()
-    history.objects.bulk_create([
+    bulk_insert(history, [
         history(id=place.pk, trip_id=place.trip_id, organization_id=place.organization_id,
                 history_date=now, history_type="+", history_user=acting_user)
         for place in new])

@@ -1,0 +1,40 @@
+"""Many new rows in one go (#16): COPY on PostgreSQL, bulk_create elsewhere.
+
+An import's batch of 2,000 rows with their history rows spent most of its time in Django
+compiling one INSERT of 26,000 parameters and PostgreSQL parsing it; COPY streams the same
+values. The ids come from the table's sequence first, so that the rows are stored with them
+set, as bulk_create sets them."""
+
+from __future__ import annotations
+
+from django.db import connections, router
+
+
+def bulk_insert(model, objs) -> list:
+    """Insert `objs` (new instances of `model`), setting their ids; returns them."""
+    objs = list(objs)
+    if not objs:
+        return objs
+    using = router.db_for_write(model)
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return model._default_manager.using(using).bulk_create(objs, batch_size=2000)
+    opts = model._meta
+    fields = list(opts.concrete_fields)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        missing = [obj for obj in objs if obj.pk is None]
+        if missing:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                           "FROM generate_series(1, %s)",
+                           [opts.db_table, opts.pk.column, len(missing)])
+            for obj, (pk,) in zip(missing, cursor.fetchall(), strict=True):
+                obj.pk = pk
+        columns = ", ".join(quote(f.column) for f in fields)
+        with cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection)
+                                for f in fields])
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, using
+    return objs

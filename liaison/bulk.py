@@ -17,7 +17,8 @@ from django.db import connections, models, router
 # value is made aware there).
 AS_IS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField,
          models.ForeignKey, models.AutoField, models.BigAutoField)
-PLAIN_TYPES = frozenset({int, bool, dt.date, type(None)})  # not a datetime: it is no date
+# Not a bool (an integer column would get "t"), not a datetime (it is no date).
+PLAIN_TYPES = frozenset({int, dt.date, type(None)})
 
 
 def _as_is(field) -> bool:
@@ -43,6 +44,8 @@ def bulk_insert(model, objs) -> list:
                            "FROM generate_series(1, %s)",
                            [opts.db_table, opts.pk.column, len(missing)])
             for obj, (pk,) in zip(missing, cursor.fetchall(), strict=True):
+                if pk is None:
+                    raise ValueError(f"{opts.db_table}.{opts.pk.column} has no sequence")
                 obj.pk = pk
         columns = ", ".join(quote(f.column) for f in fields)
         as_is = [_as_is(f) for f in fields]

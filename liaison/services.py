@@ -6,6 +6,7 @@ model's cross-row rules register with `@rules_for(Model)`; domain apps register 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,6 +22,8 @@ from liaison.models import (
 
 Rule = Callable[[models.Model], None]
 _RULES: dict[type[models.Model], list[Rule]] = {}
+
+log = logging.getLogger(__name__)
 
 
 def rules_for(model: type[models.Model]):
@@ -147,13 +150,18 @@ records_changed = Signal()
 
 def _stored_units(instance):
     """The units the stored version of `instance` touches, before it is written; a new record
-    touches none yet."""
+    touches none yet; None (every part) when they cannot be read."""
     from liaison.compliance.parts import touched_units
 
     if instance.pk is None:
         return frozenset()
-    stored = type(instance)._default_manager.filter(pk=instance.pk).first()
-    return touched_units(stored) if stored is not None else frozenset()
+    try:
+        with transaction.atomic():  # a savepoint: a failed read leaves the write usable
+            stored = type(instance)._default_manager.filter(pk=instance.pk).first()
+            return touched_units(stored) if stored is not None else frozenset()
+    except Exception:  # never the writer's error: every part is recomputed instead
+        log.exception("Units touched by %r: recomputing every part", instance)
+        return None
 
 
 def _changed(model, pk, units_before) -> None:

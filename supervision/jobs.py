@@ -197,13 +197,14 @@ def _may_copy(run: ComplianceRun, part: Part, plan: list[Part]) -> bool:
 def _part_copy(run: ComplianceRun, part: Part, plan: list[Part]) -> bool:
     """Store the part's rows as copied from the run's base, under the lock of the year's runs
     (the base cannot be superseded, its rows deleted, halfway through). False, storing
-    nothing, when the base is no longer published or a run since it failed (the write behind
-    it is in no published row): the part is then computed."""
+    nothing, when the base is no longer published or another run was requested since it
+    (one that failed: its write is in no published row; one pending or working: another
+    write's, which this run's copy would leave out): the part is then computed."""
     with transaction.atomic():
         peers = _lock_runs(run)
         base = peers.get(run.base_run_id)
         if base is None or base.status != ComplianceRun.Status.DONE or any(
-                p.status == ComplianceRun.Status.FAILED and p.requested_at > base.requested_at
+                p.pk != run.pk and p.requested_at > base.requested_at
                 for p in peers.values()):
             return False
         table = ComplianceResult._meta.db_table

@@ -3,32 +3,69 @@ it commits; the dashboard keeps showing the last finished run meanwhile. A write
 recomputes only the parts it touched (#16): the units its stored version touched before the
 write and the units it touches once committed."""
 
+import logging
+
 from django.db import transaction
 from django.dispatch import receiver
 
 from liaison.services import records_changed
 
+log = logging.getLogger(__name__)
+
 
 @receiver(records_changed, dispatch_uid="supervision-fresh-figures")
 def recompute_after_a_write(sender, pk=None, units_before=None, **kwargs):
-    from supervision.services import fresh_figures_request
-
-    def request():
-        fresh_figures_request(units=_units_touched(sender, pk, units_before))
-
+    """The writes of one transaction (a form saving several visits, a cadre with their
+    position) are recomputed together, once it commits."""
+    connection = transaction.get_connection()
+    writes = getattr(connection, "_fresh_figures_writes", None)
+    if writes is not None and connection.in_atomic_block and any(
+            func is writes.callback for _, func, _ in connection.run_on_commit):
+        writes.add(sender, pk, units_before)
+        return
+    writes = Writes()
+    writes.add(sender, pk, units_before)
+    connection._fresh_figures_writes = writes
     # robust: a failed recomputation is logged, never turned into the writer's error
-    transaction.on_commit(request, robust=True)
+    transaction.on_commit(writes.callback, robust=True)
+
+
+class Writes:
+    """The records one transaction wrote: (model, id, units before the write)."""
+
+    def __init__(self):
+        self.records: list[tuple] = []
+        self.callback = self.request  # one bound method, found again in run_on_commit
+
+    def add(self, model, pk, units_before) -> None:
+        self.records.append((model, pk, units_before))
+
+    def request(self) -> None:
+        from supervision.services import fresh_figures_request
+
+        units = frozenset()
+        for model, pk, units_before in self.records:
+            touched = _units_touched(model, pk, units_before)
+            if touched is None:
+                units = None
+                break
+            units |= touched
+        fresh_figures_request(units=units)
 
 
 def _units_touched(model, pk, units_before):
     """None (every part) unless both the stored version before the write and the committed
-    one (none after a delete) name their units."""
+    one (none after a delete) name their units; None too when they cannot be read."""
     from liaison.compliance.parts import touched_units
 
     if pk is None or units_before is None:
         return None
-    stored = model._default_manager.filter(pk=pk).first()
-    units_after = touched_units(stored) if stored is not None else frozenset()
+    try:
+        stored = model._default_manager.filter(pk=pk).first()
+        units_after = touched_units(stored) if stored is not None else frozenset()
+    except Exception:
+        log.exception("Units touched by %s %s: recomputing every part", model.__name__, pk)
+        return None
     if units_after is None:
         return None
     return units_before | units_after

@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils import timezone
 
 from liaison.compliance.engine import Subjects, Window
 from liaison.models import (
@@ -146,8 +147,9 @@ def touched_units(instance, depth: int = 2) -> frozenset[int] | None:
     is stored now (call it before and after the write): the units of the organizations,
     households and cadres it refers to, directly or through a record it belongs to (a stage
     through its case), by foreign key or many-to-many. A cadre counts under every unit they
-    hold or held a position in (one with none: every community of a household in their
-    care; one with neither: the district root), a superset of where their rows are shown.
+    hold or held a position in (one with none begun by today: every community of a
+    household in their care; one with neither: the district root), a superset of where
+    their rows are shown in today's figures.
     None (every part) for a roster write, which moves subjects between parts, and for a
     record that refers to no subject (a quota, a calendar day): it may change anything."""
     if isinstance(instance, ROSTER_MODELS):
@@ -160,9 +162,11 @@ def touched_units(instance, depth: int = 2) -> frozenset[int] | None:
                 .values_list("community_id", flat=True))
     if refs[Cadre]:
         held = list(Position.objects.filter(cadre_id__in=refs[Cadre])
-                    .values_list("organization_id", "cadre_id"))
-        orgs |= {org for org, _ in held}
-        unplaced = refs[Cadre] - {cadre for _, cadre in held}
+                    .values_list("organization_id", "cadre_id", "start_date"))
+        orgs |= {org for org, _, _ in held}
+        # cadre_places places by a position begun by the as-of date (today's figures)
+        today = timezone.localdate()
+        unplaced = refs[Cadre] - {cadre for _, cadre, start in held if start <= today}
         cared_for = list(ContactAssignment.objects.filter(  # where cadre_places puts them
             cadre_id__in=unplaced, kind=ContactAssignment.Kind.HOUSEHOLD)
             .values_list("target_household__community_id", "cadre_id"))

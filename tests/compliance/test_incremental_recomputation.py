@@ -215,3 +215,56 @@ def test_a_record_of_a_cadre_placed_nowhere_recomputes_the_district_part(distric
     record_delete(instance=talk, acting_user=None)
     run = assert_incremental_equals_whole(base, units, computed_parts)
     assert not run.parts.get(number=0).copied
+
+
+def test_a_run_requested_after_the_base_by_another_write_leaves_nothing_to_copy(
+        district, computed_parts):
+    """Two writes at once, each with its run on the same base: the later run computes every
+    part, since a copy from the base would leave the other write out."""
+    base = published()
+    unit = unit_of_a_visit()
+    first = jobs.compliance_run_create(year=2025, as_of=YEAR_END, base_run=base,
+                                       touched_units={unit})
+    computed_parts.clear()
+    second = incremental(base, {unit})
+    assert second.status == "done" and not second.parts.filter(copied=True).exists()
+    assert len(computed_parts) == second.parts.count()
+    assert first.status == "pending"
+
+
+def test_a_cadre_whose_positions_begin_later_counts_where_cadre_places_puts_them(district):
+    """Today's figures place a cadre by a position begun by today; one whose only position
+    begins later is placed by a household in their care: their record touches both."""
+    from django.utils import timezone
+
+    from tests.factories import AssignmentFactory, CadreFactory, PositionFactory
+
+    later = CadreFactory(code="G998")
+    department = Organization.objects.get(code="BM1")
+    PositionFactory(cadre=later, organization=department,
+                    start_date=timezone.localdate() + dt.timedelta(days=30))
+    household = Household.objects.order_by("pk").first()
+    AssignmentFactory(kind="household", cadre=later, target_household=household,
+                      start_date=dt.date(2025, 1, 1))
+    talk = Talk.objects.create(code="TH998", date=dt.date(2025, 3, 3), initiator=later,
+                               type=Talk.Type.values[0], form=Talk.Form.values[0],
+                               summary="谈话")
+    assert touched_units(talk) == {top_unit(department.path),
+                                   top_unit(household.community.path)}
+
+
+def test_the_writes_of_one_transaction_start_one_run_with_all_their_units(
+        district, django_capture_on_commit_callbacks):
+    from django.db import transaction
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    jobs.compliance_run_execute(jobs.compliance_run_create(year=today.year, as_of=today).pk)
+    visits = list(Visit.objects.filter(kind="household").order_by("pk")[:2])
+    units = touched_units(visits[0]) | touched_units(visits[1])
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for visit in visits:
+            visit.end_date = visit.start_date
+            record_save(instance=visit, acting_user=None, validate=False)
+    runs = ComplianceRun.objects.filter(year=today.year, as_of=today, base_run__isnull=False)
+    assert runs.count() == 1 and set(runs.get().touched_units) == units

@@ -1,0 +1,33 @@
+"""liaison.bulk.bulk_insert (#16): COPY on PostgreSQL, bulk_create elsewhere; either way the
+rows are stored with their ids set, their defaults and their auto_now_add stamps."""
+
+import datetime as dt
+
+from liaison.bulk import bulk_insert
+from liaison.models import CalendarDay, Notification, User
+
+
+def test_rows_are_stored_with_their_ids_and_values(db):
+    days = bulk_insert(CalendarDay, [
+        CalendarDay(date=dt.date(2031, 1, 1), kind=CalendarDay.Kind.REST, name="元旦"),
+        CalendarDay(date=dt.date(2031, 1, 4), kind="work", name="")])
+    assert all(day.pk for day in days) and days[0].pk != days[1].pk
+    stored = {d.pk: (d.date, d.kind, d.name) for d in CalendarDay.objects.filter(
+        pk__in=[day.pk for day in days])}
+    assert stored == {days[0].pk: (dt.date(2031, 1, 1), "rest", "元旦"),
+                      days[1].pk: (dt.date(2031, 1, 4), "work", "")}
+    assert not days[0]._state.adding
+
+
+def test_auto_now_add_stamps_and_later_inserts_take_new_ids(db):
+    user = User.objects.create(username="bulk")
+    first = bulk_insert(Notification, [Notification(user=user, text="甲", key="k1")])
+    later = Notification.objects.create(user=user, text="乙", key="k2")
+    assert later.pk > first[0].pk  # the sequence moved past the ids taken
+    stored = Notification.objects.get(pk=first[0].pk)
+    assert stored.created_at is not None and stored.read_at is None
+    assert stored.user_id == user.pk and stored.text == "甲"
+
+
+def test_nothing_to_insert(db):
+    assert bulk_insert(CalendarDay, []) == []

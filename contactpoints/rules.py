@@ -97,15 +97,16 @@ class PreloadedVisitLookups(VisitLookups):
                 Q(end_date__isnull=True) | Q(end_date__gte=first_day))
         # Contacts and targets both among the chunk's: a department's visits to every
         # community, or a cadre's to every household, are not read for one pair of them.
-        contacts = Q(cadre_id__in=cadres) | Q(unit_id__in=units)
-        targets = Q(target_org_id__in=orgs) | Q(target_household_id__in=households)
+        # any_of: one array each on PostgreSQL (liaison.compliance.engine.AnyOf)
+        contacts = Q(cadre_id__any_of=cadres) | Q(unit_id__any_of=units)
+        targets = Q(target_org_id__any_of=orgs) | Q(target_household_id__any_of=households)
         for pk, *key, start, end in Visit.objects.filter(contacts, targets, window).values_list(
                 "pk", "kind", "cadre_id", "unit_id", "target_org_id", "target_household_id",
                 "start_date", "end_date"):
             self.periods[tuple(key)][pk] = (start, end)
         if orgs:
             for pk, *key, start, end in ContactAssignment.objects.filter(
-                    contacts, window, target_org_id__in=orgs,
+                    contacts, window, target_org_id__any_of=orgs,
                     kind__in=list(ASSIGNMENT_KIND.values())).values_list(
                     "pk", "kind", "cadre_id", "unit_id", "target_org_id", "start_date",
                     "end_date"):

@@ -24,7 +24,7 @@ import openpyxl
 import tablib
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from import_export import resources, widgets
@@ -117,8 +117,11 @@ def codes_lookup(model, codes) -> dict:
             if row is not None:
                 found[code] = row
     wanted = sorted(codes - found.keys())
-    for i in range(0, len(wanted), QUERY_SLICE):
-        for row in model.objects.filter(code__in=wanted[i:i + QUERY_SLICE]):
+    # PostgreSQL takes them as one array (liaison.compliance.engine.AnyOf): thousands of
+    # parameters cost more to send and parse than the query.
+    step = max(len(wanted), 1) if connection.vendor == "postgresql" else QUERY_SLICE
+    for i in range(0, len(wanted), step):
+        for row in model.objects.filter(code__any_of=wanted[i:i + step]):
             found[row.code] = row
             if cache is not None:
                 cache[(model, row.code)] = row
@@ -126,8 +129,14 @@ def codes_lookup(model, codes) -> dict:
 
 
 def code_lookup(model, code):
-    """The row of `model` with this code, or None."""
-    return codes_lookup(model, [code]).get(str(code)) if code not in (None, "") else None
+    """The row of `model` with this code, or None (from the import's cache first: every row
+    asks for several codes)."""
+    if code in (None, ""):
+        return None
+    code = str(code)
+    cache = _code_cache.get()
+    row = cache.get((model, code)) if cache is not None else None
+    return row if row is not None else codes_lookup(model, [code]).get(code)
 
 
 def code_remember(instance) -> None:
@@ -630,6 +639,12 @@ class ImportResource(resources.ModelResource):
             error = (instance._import_row, cell_error(instance._import_row, None, OUT_OF_SCOPE))
             if instance.pk not in allowed and error not in self.late_errors:
                 self.late_errors.append(error)
+
+    def get_import_fields(self):
+        """The same for every row of a file; import-export asks for them twice a row."""
+        if getattr(self, "_import_fields", None) is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
 
     def column_for(self, key: str) -> str | None:
         if key == NON_FIELD_ERRORS:

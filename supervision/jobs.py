@@ -104,6 +104,13 @@ def compliance_run_start(run_id: int, *, max_parts: int) -> list[int]:
     return [part.number for part in parts]
 
 
+def compliance_parts_unclaimed(run_id: int) -> list[int]:
+    """The parts of a working run that no task has taken yet."""
+    return list(ComplianceRunPart.objects.filter(
+        run_id=run_id, run__status=ComplianceRun.Status.RUNNING,
+        status=ComplianceRun.Status.PENDING).order_by("number").values_list("number", flat=True))
+
+
 def compliance_part_execute(run_id: int, number: int) -> ComplianceRun:
     """Compute one part's rows outside any transaction, then store them in one transaction
     that serializes with the other parts and runs of the same year and as-of date. The part

@@ -11,14 +11,17 @@ from supervision.models import ComplianceRun
 def compliance_run_task(self, run_id: int) -> int:
     """Plan the run's parts and hand them to the workers, which run them in parallel (#16).
     In this process (eager mode, a thread of the web process, a direct call) the run is one
-    part, computed here."""
+    part, computed here. Delivered again (acks_late: the worker that planned the run was lost,
+    perhaps before it sent the parts), it sends the parts nobody has taken yet; a part sent
+    twice runs once (compliance_part_execute claims it)."""
     if self.request.is_eager or self.request.called_directly:
         run = jobs.compliance_run_execute(run_id)
         follow_up_if_written_meanwhile(run)
         return run.pk
-    numbers = jobs.compliance_run_start(run_id, max_parts=settings.COMPLIANCE_PARTS)
+    numbers = jobs.compliance_run_start(run_id, max_parts=settings.COMPLIANCE_PARTS) \
+        or jobs.compliance_parts_unclaimed(run_id)
     if not numbers:
-        return run_id  # a duplicate delivery: the first one sent the parts
+        return run_id  # a duplicate delivery after every part was taken
     try:
         group(compliance_part_task.s(run_id, number) for number in numbers).apply_async()
     except Exception as exc:  # the broker went away between the two steps

@@ -164,3 +164,21 @@ def test_on_a_worker_the_run_task_hands_its_parts_to_a_group(district):
     run.refresh_from_db()
     assert run.status == "done" and run.parts.count() == 3
     assert stored_rows(run) == single_rows
+
+
+@override_settings(COMPLIANCE_PARTS=3)
+def test_a_run_delivered_again_after_its_planner_was_lost_sends_the_parts_left(district):
+    """The worker that planned the run died before it sent the parts: the broker delivers the
+    task again (acks_late), and the parts nobody took are sent; a part taken runs once."""
+    run = jobs.compliance_run_create(year=2025, as_of=YEAR_END)
+    numbers = jobs.compliance_run_start(run.pk, max_parts=3)  # planned, then the worker died
+    jobs.compliance_part_execute(run.pk, numbers[0])  # one part had been sent and ran
+    assert jobs.compliance_parts_unclaimed(run.pk) == numbers[1:]
+    compliance_run_task.push_request(id="redelivered", is_eager=False, called_directly=False)
+    try:
+        compliance_run_task.run(run.pk)
+    finally:
+        compliance_run_task.pop_request()
+    run.refresh_from_db()
+    assert run.status == "done" and run.parts.filter(status="done").count() == 3
+    assert jobs.compliance_parts_unclaimed(run.pk) == []

@@ -22,6 +22,7 @@ from tests.factories import (
     VisitFactory,
 )
 
+# spec/import.md: the seven core kinds, then the other systems' kinds in their order.
 KINDS = ["organizations", "cadres", "households", "assignments", "research_trips",
          "research_reports", "visits", "calendar", "receptions", "petitions", "talks",
          "opinions", "opinion_analyses", "pledges", "registrations"]

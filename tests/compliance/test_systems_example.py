@@ -9,17 +9,6 @@ from django.core.management import call_command
 
 from tests.conftest import SYSTEMS
 
-# spec/import.md: the seven core kinds, then the other systems' kinds in their order.
-KINDS = ["organizations", "cadres", "households", "assignments", "research_trips",
-         "research_reports", "visits", "calendar", "receptions", "petitions", "talks",
-         "opinions", "opinion_analyses", "pledges", "registrations"]
-
-
-@pytest.fixture
-def systems(db):
-    for kind in KINDS:
-        call_command("import_data", kind, str(SYSTEMS / f"{kind}.csv"), stdout=io.StringIO())
-
 
 @pytest.mark.parametrize("args, expected", [
     (["--year", "2025"], "expected-2025.csv"),

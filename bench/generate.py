@@ -135,10 +135,16 @@ def generate(scale: int, rng: random.Random) -> dict[str, int]:
         cadres.append((i, f"GB{i:06d}", f"干部{i}", ""))
         start = D(2018, 1, 1) + dt.timedelta(days=rng.randint(0, 2500))
         end = None
-        if rng.random() < 0.05:  # a mid-year change of post
-            end = D(YEAR, rng.randint(2, 11), 15)
-            positions.append((i, place[0], "section_cadre", end + dt.timedelta(days=1), None,
-                              False))
+        leader = category in ("district_principal", "standing_committee", "district_leader")
+        if leader:  # in post before their contact points (2024) and reception days (2025)
+            start = min(start, D(2023, 12, 31))
+        if rng.random() < 0.05:  # a mid-year change of post (the leaders keep theirs)
+            end = D(YEAR, rng.randint(2, 11), 15)  # drawn for all: the same data otherwise
+            if leader:
+                end = None
+            else:
+                positions.append((i, place[0], "section_cadre", end + dt.timedelta(days=1),
+                                  None, False))
         # 党组织负责人: the heads, and the first cadre of each community.
         secretary = category in ("department_head", "subdistrict_head") and \
             place[0] not in secretaries_of or (category == "community_cadre"

@@ -6,7 +6,6 @@ model's cross-row rules register with `@rules_for(Model)`; domain apps register 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -15,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.dispatch import Signal
 
+from liaison.compliance.parts import stored_touched_units
 from liaison.models import (
     Cadre,
     active_on_q,
@@ -22,8 +22,6 @@ from liaison.models import (
 
 Rule = Callable[[models.Model], None]
 _RULES: dict[type[models.Model], list[Rule]] = {}
-
-log = logging.getLogger(__name__)
 
 
 def rules_for(model: type[models.Model]):
@@ -148,22 +146,6 @@ def ensure_years_open(instance: models.Model) -> None:
 records_changed = Signal()
 
 
-def _stored_units(instance):
-    """The units the stored version of `instance` touches, before it is written; a new record
-    touches none yet; None (every part) when they cannot be read."""
-    from liaison.compliance.parts import touched_units
-
-    if instance.pk is None:
-        return frozenset()
-    try:
-        with transaction.atomic():  # a savepoint: a failed read leaves the write usable
-            stored = type(instance)._default_manager.filter(pk=instance.pk).first()
-            return touched_units(stored) if stored is not None else frozenset()
-    except Exception:  # never the writer's error: every part is recomputed instead
-        log.exception("Units touched by %r: recomputing every part", instance)
-        return None
-
-
 def _changed(model, pk, units_before) -> None:
     records_changed.send(sender=model, pk=pk, units_before=units_before)
 
@@ -192,7 +174,7 @@ def record_save(*, instance: models.Model, acting_user, validate: bool = True) -
     if validate:
         record_validate(instance)
     record_stamp(instance, acting_user)
-    units_before = _stored_units(instance)
+    units_before = stored_touched_units(type(instance), instance.pk)
     try:
         with transaction.atomic():  # a savepoint: the surrounding transaction stays usable
             instance.save()
@@ -242,7 +224,7 @@ def cadre_create(*, cadre: Cadre, position, acting_user) -> Cadre:
 def record_delete(*, instance: models.Model, acting_user) -> None:
     ensure_years_open(instance)
     instance._history_user = acting_user
-    units_before = _stored_units(instance)
+    units_before = stored_touched_units(type(instance), instance.pk)
     pk = instance.pk  # Django clears it on delete
     try:
         instance.delete()

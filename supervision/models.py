@@ -35,10 +35,10 @@ class ComplianceRun(models.Model):
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     row_count = models.PositiveIntegerField("结果行数", default=0)
     error = models.TextField("错误信息", blank=True)
-    # An incremental run (after a write): only the parts holding these top-level units (and
-    # part 0) are computed; the other parts' rows are copied from `base_run`, the published
-    # run of the same year and as-of date. Without them (or when the base is no longer
-    # published when the run starts) every part is computed.
+    # An incremental run (after a write): only the parts holding these top-level units are
+    # computed; the other parts' rows are copied from `base_run`, the published run of the
+    # same year and as-of date (supervision.jobs.compliance_part_execute). Without them, or
+    # when the base is no longer the latest published run by then, every part is computed.
     base_run = models.ForeignKey("self", verbose_name="增量计算的基础", null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
     touched_units = models.JSONField("涉及的单位", null=True, blank=True)

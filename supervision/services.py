@@ -90,7 +90,7 @@ def compliance_run_wait(run: ComplianceRun, *, timeout: float,
 def fresh_figures_request(units: frozenset[int] | None = None) -> ComplianceRun | None:
     """After a write: recompute this year's figures as of today; only the parts holding
     `units` (top-level units) when they are given and today's figures are published, the
-    other parts' rows are then copied (jobs.compliance_run_start). While a run is working,
+    other parts' rows are then copied (jobs.compliance_part_execute). While a run is working,
     the write may have come too late for it: the run's task starts one more, a whole one,
     when it ends."""
     from django.core.cache import cache

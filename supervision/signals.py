@@ -3,14 +3,10 @@ it commits; the dashboard keeps showing the last finished run meanwhile. A write
 recomputes only the parts it touched (#16): the units its stored version touched before the
 write and the units it touches once committed."""
 
-import logging
-
 from django.db import transaction
 from django.dispatch import receiver
 
 from liaison.services import records_changed
-
-log = logging.getLogger(__name__)
 
 
 @receiver(records_changed, dispatch_uid="supervision-fresh-figures")
@@ -55,17 +51,10 @@ class Writes:
 
 def _units_touched(model, pk, units_before):
     """None (every part) unless both the stored version before the write and the committed
-    one (none after a delete) name their units; None too when they cannot be read."""
-    from liaison.compliance.parts import touched_units
+    one (none after a delete) name their units."""
+    from liaison.compliance.parts import stored_touched_units
 
     if pk is None or units_before is None:
         return None
-    try:
-        stored = model._default_manager.filter(pk=pk).first()
-        units_after = touched_units(stored) if stored is not None else frozenset()
-    except Exception:
-        log.exception("Units touched by %s %s: recomputing every part", model.__name__, pk)
-        return None
-    if units_after is None:
-        return None
-    return units_before | units_after
+    units_after = stored_touched_units(model, pk)
+    return None if units_after is None else units_before | units_after

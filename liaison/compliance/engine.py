@@ -128,17 +128,17 @@ class Subjects:
         """Rows whose `field` is one of these subjects of `subject_type` (on a household
         queryset, with `field` "pk": the households of these communities)."""
         if subject_type == CADRE:
-            return Q(**{f"{field}__any_of": _ids(self.cadres)})
+            return Q(**{f"{field}__any_of": any_of_ids(self.cadres)})
         if subject_type == ORGANIZATION:
-            return Q(**{f"{field}__any_of": _ids(self.organizations)})
-        communities = _ids(self.organizations)
+            return Q(**{f"{field}__any_of": any_of_ids(self.organizations)})
+        communities = any_of_ids(self.organizations)
         if field == "pk":
             return Q(community_id__any_of=communities)
         households = Household.objects.filter(community_id__any_of=communities)
         return Q(**{f"{field}__in": households.values("pk")})
 
 
-def _ids(ids: frozenset[int]) -> list[int]:
+def any_of_ids(ids) -> list[int]:
     # No ids: [0], which matches no row, where an empty list would leave helpers that compile
     # a queryset to SQL (queries.distinct_days) with an EmptyResultSet.
     return sorted(ids) or [0]

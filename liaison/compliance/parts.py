@@ -14,13 +14,15 @@ run's rows.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from liaison.compliance.engine import Subjects, Window
+from liaison.compliance.engine import Subjects, Window, any_of_ids
 from liaison.models import (
     Cadre,
     Category,
@@ -31,6 +33,7 @@ from liaison.models import (
     active_on_q,
 )
 
+log = logging.getLogger(__name__)
 CATEGORY_RANK = {code: rank for rank, code in enumerate(Category.values)}
 
 
@@ -52,9 +55,8 @@ def cadre_places(window: Window, cadres: list[int] | None = None) -> dict[int, t
     positions = Position.objects.filter(start_date__lte=window.as_of)
     assignments = ContactAssignment.objects.filter(kind=ContactAssignment.Kind.HOUSEHOLD)
     if cadres is not None:
-        ids = list(cadres) or [0]  # [0]: no cadre (an empty array has no type on PostgreSQL)
-        positions = positions.filter(cadre_id__any_of=ids)
-        assignments = assignments.filter(cadre_id__any_of=ids)
+        positions = positions.filter(cadre_id__any_of=any_of_ids(cadres))
+        assignments = assignments.filter(cadre_id__any_of=any_of_ids(cadres))
     active_ids = set(positions.filter(active_on_q(window.as_of)).values_list("pk", flat=True))
     for pk, cadre_id, org_id, category, end in positions.values_list(
             "pk", "cadre_id", "organization_id", "category", "end_date"):
@@ -178,6 +180,21 @@ def touched_units(instance, depth: int = 2) -> frozenset[int] | None:
     return frozenset(unit for unit in map(top_unit, paths) if unit is not None)
 
 
+def stored_touched_units(model, pk) -> frozenset[int] | None:
+    """touched_units of the row of `model` as it is stored now: none when it is not (a new
+    record, or a deleted one); None (every part) when it cannot be read, which is logged and
+    never turned into the writer's error."""
+    if pk is None:
+        return frozenset()
+    try:
+        with transaction.atomic():  # a savepoint: a failed read leaves a write usable
+            stored = model._default_manager.filter(pk=pk).first()
+            return touched_units(stored) if stored is not None else frozenset()
+    except Exception:
+        log.exception("Units touched by %s %s: recomputing every part", model.__name__, pk)
+        return None
+
+
 def _subject_refs(instance, depth: int) -> dict[type, set[int]]:
     from django.conf import settings
     from django.contrib.auth.models import Group
@@ -186,11 +203,10 @@ def _subject_refs(instance, depth: int) -> dict[type, set[int]]:
     refs: dict[type, set[int]] = {model: set() for model in SUBJECT_MODELS}
     if instance.pk is None:
         return refs
-    not_records = (ContentType, Group, settings.AUTH_USER_MODEL)
+    not_records = {ContentType._meta.label, Group._meta.label, settings.AUTH_USER_MODEL}
     for field in instance._meta.get_fields():
         related = field.related_model
-        if related is None or not field.concrete or related._meta.label in (
-                m if isinstance(m, str) else m._meta.label for m in not_records):
+        if related is None or not field.concrete or related._meta.label in not_records:
             continue
         if field.many_to_many:
             ids = set(getattr(instance, field.name).values_list("pk", flat=True))

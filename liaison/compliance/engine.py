@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -107,6 +108,13 @@ def rate_day_sums(periods: Iterable[Period], first: dt.date, last: dt.date) -> i
 
 def prorate(window: Window, periods: list[Period]) -> tuple[int, int]:
     """(target, expected_to_date) of spec §3 for one subject's rate periods."""
+    return _prorated(window, tuple(periods))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _prorated(window: Window, periods: tuple[Period, ...]) -> tuple[int, int]:
+    # Most subjects share their periods (one post held all year at the same rate): the
+    # day sums of a year's thousands of rows are a few hundred distinct ones.
     year_sum = rate_day_sums(periods, window.start, window.year_end)
     window_sum = rate_day_sums(periods, window.start, window.as_of)
     d = window.days_in_year

@@ -7,6 +7,7 @@ import io
 
 from django.core.management import call_command
 
+from liaison.models import Organization
 from liaison.personal import mask_name
 from supervision import jobs
 from supervision.models import ComplianceResult, ComplianceRun
@@ -48,6 +49,21 @@ def test_results_know_the_subjects_unit_and_category(published):
     community = ComplianceResult.objects.get(run=published, subject_code="SQ0101",
                                              metric="unit_coverage")
     assert (community.organization.code, community.top_unit.code) == ("SQ0101", "BSC01")
+
+
+def test_results_follow_their_run_and_units_when_those_are_deleted(published):
+    # The results' keys are not database constraints (rows written by COPY in bulk): the
+    # ORM still empties a deleted unit's references and deletes a run's rows with it.
+    row = ComplianceResult.objects.filter(run=published).first()
+    unit = Organization.objects.create(code="TMP01", name="临时单位", type="department",
+                                       parent=row.organization)
+    ComplianceResult.objects.filter(pk=row.pk).update(organization=unit, top_unit=unit)
+    unit.delete()
+    row.refresh_from_db()
+    assert (row.organization, row.top_unit) == (None, None)
+
+    published.delete()
+    assert not ComplianceResult.objects.filter(run_id=published.pk).exists()
 
 
 def test_a_second_run_replaces_the_first_and_is_idempotent(

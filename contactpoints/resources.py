@@ -39,8 +39,8 @@ class VisitResource(ContactPartiesResource):
             self._lookups = lookups
             yield
 
-    def prepare_chunk(self, rows):
-        super().prepare_chunk(rows)  # codes and stored visits of the chunk
+    def prepare_rules(self, rows):
+        super().prepare_rules(rows)
         keys, days = set(), set()
         for row in rows:
             try:

@@ -113,6 +113,7 @@ class CadreResource(ImportResource):
     natural_key_columns = ("干部编码", "单位编码", "类别", "任职开始日期")
     extra_error_columns = {"name": "姓名"}
     whole_file = True
+    skip_unchanged_cells = False  # a row renaming its cadre is written (skip_row)
 
     cadre = Field(attribute="cadre", column_name="干部编码", widget=CodeWidget(Cadre, "干部"))
     cadre_name = Field(attribute="cadre__name", column_name="姓名", readonly=True)

@@ -107,6 +107,8 @@ class ResearchReportResource(ImportResource):
     roles = (Role.ORG_DEPT, Role.UNIT_ADMIN)
     required_columns = ("干部编码", "报告标题", "提交日期")
     natural_key_columns = ("干部编码", "报告标题")
+    # A reviewed status is refused to a unit admin's file even when it is unchanged.
+    skip_unchanged_cells = False
 
     cadre = Field(attribute="cadre", column_name="干部编码", widget=CodeWidget(Cadre, "干部"))
     title = Field(attribute="title", column_name="报告标题")

@@ -424,10 +424,39 @@ class ImportResource(resources.ModelResource):
                         first.setdefault(tuple(values), pk)
             # With the rows they refer to: a preview's old values and a row's text name them.
             stored = model.objects.select_related(*self._references()) \
-                .prefetch_related(*self.prefetch_related()) \
                 .in_bulk([first[k] for k in keys if k in first])
+            self._read_stored_lists(stored)
             for key in keys:
                 self._known[(names, key)] = stored.get(first.get(key))
+
+    def _read_stored_lists(self, stored: dict) -> None:
+        """`instance._stored_related[name]`: the rows of each to-many relation of
+        `prefetch_related` ("relation" or "relation__reference"), one query for all the
+        stored rows (Django's prefetch built a queryset per row: most of a chunk's read).
+        Plain lists: they survive the copy import-export keeps as the original."""
+        model = self._meta.model
+        for instance in stored.values():
+            instance._stored_related = {}
+        for path in self.prefetch_related():
+            name, _, reference = path.partition("__")
+            field = model._meta.get_field(name)
+            lists: dict = defaultdict(list)
+            if field.many_to_many:
+                through = field.remote_field.through
+                source = f"{field.m2m_field_name()}_id"
+                target = f"{field.m2m_reverse_field_name()}_id"
+                links = list(through.objects.filter(**{f"{source}__any_of": list(stored)})
+                             .values_list(source, target))
+                targets = field.related_model.objects.in_bulk({t for _, t in links})
+                for source_id, target_id in links:
+                    lists[source_id].append(targets[target_id])
+            else:  # the rows of another model pointing at these (a trip's places)
+                key = field.field.attname
+                rows = field.related_model.objects.filter(**{f"{key}__any_of": list(stored)})
+                for row in rows.select_related(*[reference] if reference else []):
+                    lists[getattr(row, key)].append(row)
+            for pk, instance in stored.items():
+                instance._stored_related[name] = lists[pk]
 
     def prefetch_related(self) -> list[str]:
         """What the stored rows of a chunk are read with besides their own columns: the
@@ -516,10 +545,6 @@ class ImportResource(resources.ModelResource):
             instance = known.pop(key)
             if instance is not None:
                 _copied_shallowly(instance)
-                # Its prefetched to-many rows as plain lists: they survive the deepcopy that
-                # import-export keeps as the original (a copied QuerySet drops its rows).
-                instance._stored_related = {name: list(rows) for name, rows in getattr(
-                    instance, "_prefetched_objects_cache", {}).items()}
             return instance
         return self._meta.model.objects.filter(**lookup).first()
 

@@ -21,7 +21,7 @@ from liaison.sections import (
     register_trend,
     unit_rows,
 )
-from liaison.selectors import served_organization
+from liaison.selectors import SERVED_ORGANIZATION, served_joined
 
 KINDS = Visit.Kind.choices
 
@@ -32,9 +32,9 @@ def contact_in(unit: Organization) -> Q:
 
 
 def contact_organization():
-    """The visiting unit, else the organization the cadre served in that day."""
-    return Coalesce(F("unit_id"), served_organization("cadre", "start_date"),
-        output_field=IntegerField())
+    """The visiting unit, else the organization the cadre served in that day (on a queryset
+    `served_joined` on the cadre and the start date)."""
+    return Coalesce(F("unit_id"), SERVED_ORGANIZATION, output_field=IntegerField())
 
 
 def contactpoints_figures(user, window: Window, unit: Organization | None) -> dict:
@@ -46,7 +46,8 @@ def contactpoints_figures(user, window: Window, unit: Organization | None) -> di
     measures = {"visits": Q(), **{kind: Q(kind=kind) for kind, _ in KINDS},
                 "raised": raised, "solved": solved}
     units = unit_rows(user, unit)
-    table = counts_by_unit(visits, units, contact_organization(), measures)
+    table = counts_by_unit(served_joined(visits, "cadre", "start_date"), units,
+                           contact_organization(), measures)
     rows = [{"unit": u, "own_level": i == 0, **table[u.pk],
              "by_kind": [table[u.pk][kind] for kind, _ in KINDS]}
             for i, u in enumerate(units) if table[u.pk]["visits"] or i > 0]

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
 from liaison.models import (
     DISTRICT_LEVEL,
@@ -108,3 +118,23 @@ def served_organization(cadre: str = "cadre", on: str = "date") -> Subquery:
     tables, the trends and spot checks' per-unit sampling alike."""
     return Subquery(Position.objects.filter(active_on_q(OuterRef(on)), cadre=OuterRef(cadre))
                     .order_by("start_date", "pk").values("organization")[:1])
+
+
+SERVED = "served_position"
+# The organization of the position `served_joined` joined (None: the cadre held none then).
+SERVED_ORGANIZATION = F(f"{SERVED}__organization")
+
+
+def served_joined(queryset: QuerySet, cadre: str = "cadre", on: str = "date") -> QuerySet:
+    """`queryset` joined with the position its cadre served in on the record's day, as
+    SERVED: the first then, as served_organization finds it; none when they held none (every
+    row stays, once). For grouping a whole ledger by SERVED_ORGANIZATION: PostgreSQL hashes
+    this join, where served_organization's subquery ran once per row (bench/: the talks
+    table of the dashboard, 0.6 s -> 0.25 s at N=10)."""
+    positions = f"{cadre}__positions"
+    earlier = Position.objects.filter(active_on_q(OuterRef(on)), cadre=OuterRef(cadre)).filter(
+        Q(start_date__lt=OuterRef(f"{SERVED}__start_date"))
+        | Q(start_date=OuterRef(f"{SERVED}__start_date"), pk__lt=OuterRef(f"{SERVED}__pk")))
+    return queryset.alias(**{SERVED: FilteredRelation(
+        positions, condition=active_on_q(F(on), prefix=f"{positions}__"))}) \
+        .filter(~Exists(earlier))

@@ -19,15 +19,10 @@ from liaison.sections import (
     register_trend,
     unit_rows,
 )
-from liaison.selectors import served_organization
+from liaison.selectors import SERVED_ORGANIZATION, served_joined
 from research.models import ResearchReport, ResearchTrip
 
 PLACES = ResearchTrip.PlaceType.choices
-
-
-def cadre_organization(day: str):
-    """The organization the cadre served in on the record's `day` (their first position)."""
-    return served_organization("cadre", day)
 
 
 def research_figures(user, window: Window, unit: Organization | None) -> dict:
@@ -39,10 +34,12 @@ def research_figures(user, window: Window, unit: Organization | None) -> dict:
         trips = trips.filter(cadre_served_in(unit, "cadre", "start_date"))
         reports = reports.filter(cadre_served_in(unit, "cadre", "submitted_on"))
     units = unit_rows(user, unit)
-    trip_table = counts_by_unit(trips, units, cadre_organization("start_date"), {
-        "trips": Q(), "problems": ~Q(problems="")})
-    report_table = counts_by_unit(reports, units, cadre_organization("submitted_on"), {
-        "reports": Q(), "adopted": Q(status=ResearchReport.Status.ADOPTED)})
+    # Each record in the organization its cadre served in on its day (liaison.selectors).
+    trip_table = counts_by_unit(served_joined(trips, "cadre", "start_date"), units,
+                                SERVED_ORGANIZATION, {"trips": Q(), "problems": ~Q(problems="")})
+    report_table = counts_by_unit(
+        served_joined(reports, "cadre", "submitted_on"), units, SERVED_ORGANIZATION,
+        {"reports": Q(), "adopted": Q(status=ResearchReport.Status.ADOPTED)})
     rows = [{"unit": u, "own_level": i == 0, **trip_table[u.pk], **report_table[u.pk]}
             for i, u in enumerate(units)
             if i > 0 or trip_table[u.pk]["trips"] or report_table[u.pk]["reports"]]

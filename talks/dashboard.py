@@ -21,7 +21,7 @@ from liaison.sections import (
     register_trend,
     unit_rows,
 )
-from liaison.selectors import served_organization
+from liaison.selectors import SERVED_ORGANIZATION, served_joined
 from talks.models import Talk
 from talks.selectors import unconfirmed_q
 
@@ -36,12 +36,6 @@ def initiator_in(unit: Organization, subtree: bool) -> Q:
                                             cadre=OuterRef("initiator"), **path)))
 
 
-def initiator_organization():
-    """The organization the initiator served in on the talk's day: that of their first
-    position then (a cadre with two posts that day counts the talk once, in the first)."""
-    return served_organization("initiator", "date")
-
-
 def talks_figures(user, window: Window, unit: Organization | None) -> dict:
     talks = Talk.objects.restrict(user, VIEW).filter(date__range=(window.start, window.as_of))
     if unit is not None:
@@ -49,7 +43,9 @@ def talks_figures(user, window: Window, unit: Organization | None) -> dict:
     measures = {"talks": Q(), **{kind: Q(type=kind) for kind, _ in TYPES},
                 "unconfirmed": unconfirmed_q(), "opinions": ~Q(opinions_raised="")}
     units = unit_rows(user, unit)
-    table = counts_by_unit(talks, units, initiator_organization(), measures)
+    # Each talk in the organization its initiator served in that day (liaison.selectors).
+    table = counts_by_unit(served_joined(talks, "initiator", "date"), units,
+                           SERVED_ORGANIZATION, measures)
     rows = [{"unit": u, "own_level": i == 0, **table[u.pk],
              "by_type": [table[u.pk][kind] for kind, _ in TYPES]}
             for i, u in enumerate(units) if table[u.pk]["talks"] or i > 0]

@@ -299,7 +299,7 @@ def describe_talk(talk: Talk) -> str:
 def talk_unit():
     """A talk's unit, for spot checks' per-unit sampling: the initiator's organization on the
     talk's day — their first position then, as the talks dashboard counts it
-    (talks.dashboard.initiator_organization)."""
+    (liaison.selectors.served_joined)."""
     return served_organization("initiator", "date")
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from liaison.compliance.engine import Window
-from liaison.models import Cadre, Organization
+from liaison.models import Cadre, Organization, Position
 from liaison.permissions import Role
 from liaison.sections import SECTIONS
 from talks.models import Talk, TalkConfirmation
@@ -55,6 +55,21 @@ def test_talks_count_where_their_initiator_served_that_day(talks):
     assert result["totals"] == {"talks": 4, "unconfirmed": 1, "opinions": 1}
     assert dict(result["by_type"])["日常谈心"] == 2
     assert "2025年03月" in result["month_chart"] and "2024年12月" not in result["month_chart"]
+
+
+def test_an_initiator_with_two_posts_that_day_counts_the_talk_once_in_the_first(talks):
+    # GB004 (SQ0101, in BSC01) also held a post in BSC02 since before that one began: the
+    # talk of 1 March counts once, in BSC02, the post held first.
+    gb004 = Cadre.objects.get(code="GB004")
+    held = gb004.positions.get()
+    Position.objects.create(cadre=gb004, organization=Organization.objects.get(code="BSC02"),
+                            category=held.category,
+                            start_date=held.start_date - dt.timedelta(days=1))
+    org_dept = make_user(Role.ORG_DEPT, Organization.objects.get(code="QD"))
+    result = figures(org_dept)
+    rows = rows_of(result)
+    assert (rows[("BSC01", False)], rows[("BSC02", False)]) == (0, 1)
+    assert result["totals"]["talks"] == 4
 
 
 def test_the_drill_down_and_a_unit_admin_see_their_subtree(talks):

@@ -24,3 +24,12 @@ def setup_django() -> None:
     # WhiteNoise would look for collectstatic's output; the benchmark serves no static files.
     warnings.filterwarnings("ignore", message="No directory at")
     django.setup()
+
+
+def cpu_reference_ms() -> float:
+    """The best of five runs of a fixed pure-Python loop, in ms: the machines this workplace
+    lends differ (and vary) about twofold, so that figures of different days compare only
+    next to this one (2026-11-29: 81 ms)."""
+    import timeit
+
+    return min(timeit.repeat("sum(i * i for i in range(10**6))", number=1, repeat=5)) * 1000

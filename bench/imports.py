@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import setup_django
+from common import cpu_reference_ms, setup_django
 
 HERE = Path(__file__).resolve().parent
 
@@ -149,6 +149,7 @@ def main() -> None:
     setup_django()
     from liaison.imports import IMPORT_KINDS
 
+    print(f"cpu_reference_ms: {cpu_reference_ms():.1f} ms (bench/common.py)", flush=True)
     kinds = args.kinds.split(",") if args.kinds else list(IMPORT_KINDS)
     for kind in kinds:
         subprocess.run([sys.executable, str(HERE / "imports.py"), "--one", kind,

@@ -34,30 +34,63 @@ def bulk_insert(model, objs) -> list:
     connection = connections[using]
     if connection.vendor != "postgresql":
         return model._default_manager.using(using).bulk_create(objs, batch_size=2000)
-    opts = model._meta
-    fields = list(opts.concrete_fields)
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        missing = [obj for obj in objs if obj.pk is None]
-        if missing:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
-                           "FROM generate_series(1, %s)",
-                           [opts.db_table, opts.pk.column, len(missing)])
-            for obj, (pk,) in zip(missing, cursor.fetchall(), strict=True):
-                if pk is None:
-                    raise ValueError(f"{opts.db_table}.{opts.pk.column} has no sequence")
-                obj.pk = pk
-        columns = ", ".join(quote(f.column) for f in fields)
-        as_is = [_as_is(f) for f in fields]
-        with cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                row = []
-                for f, plain in zip(fields, as_is, strict=True):
-                    value = f.pre_save(obj, True)
-                    row.append(value if plain and (type(value) in PLAIN_TYPES
-                                                   or isinstance(value, str))  # TextChoices
-                               else f.get_db_prep_save(value, connection))
-                copy.write_row(row)
+    missing = [obj for obj in objs if obj.pk is None]
+    for obj, pk in zip(missing, _new_ids(connection, model, len(missing)), strict=True):
+        obj.pk = pk
+    fields = list(model._meta.concrete_fields)
+    _copy(connection, model, fields, ([f.pre_save(obj, True) for f in fields] for obj in objs))
     for obj in objs:
         obj._state.adding, obj._state.db = False, using
     return objs
+
+
+def bulk_insert_values(model, rows: list[dict]) -> list[int]:
+    """Insert rows given as {attname: value}, final as they are (no instance is built and no
+    pre_save runs: a batch's history rows and their links); a column left out takes its
+    default. Returns the rows' ids, in order. Building the instances was a fifth of a batch of
+    new rows' time."""
+    if not rows:
+        return []
+    using = router.db_for_write(model)
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        objs = model._default_manager.using(using).bulk_create(
+            [model(**row) for row in rows], batch_size=2000)
+        return [obj.pk for obj in objs]
+    pk_name = model._meta.pk.attname
+    missing = [row for row in rows if row.get(pk_name) is None]
+    for row, pk in zip(missing, _new_ids(connection, model, len(missing)), strict=True):
+        row[pk_name] = pk
+    fields = list(model._meta.concrete_fields)
+    defaults = {f.attname: f.get_default() for f in fields}  # as the model's __init__ has
+    _copy(connection, model, fields, ([row.get(f.attname, defaults[f.attname]) for f in fields]
+                                      for row in rows))
+    return [row[pk_name] for row in rows]
+
+
+def _new_ids(connection, model, count: int) -> list[int]:
+    """`count` ids from the table's sequence, as bulk_create would have them set."""
+    if not count:
+        return []
+    opts = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                       "FROM generate_series(1, %s)", [opts.db_table, opts.pk.column, count])
+        ids = [pk for (pk,) in cursor.fetchall()]
+    if None in ids:
+        raise ValueError(f"{opts.db_table}.{opts.pk.column} has no sequence")
+    return ids
+
+
+def _copy(connection, model, fields: list, rows) -> None:
+    """COPY `rows` (lists of the `fields`' Python values) into the model's table."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    as_is = [_as_is(f) for f in fields]
+    with connection.cursor() as cursor, cursor.copy(
+            f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for values in rows:
+            copy.write_row([
+                value if plain and (type(value) in PLAIN_TYPES or isinstance(value, str))
+                else f.get_db_prep_save(value, connection)  # TextChoices count as str
+                for f, plain, value in zip(fields, as_is, values, strict=True)])

@@ -31,7 +31,7 @@ from import_export import resources, widgets
 from import_export.resources import Diff
 from import_export.results import RowResult
 
-from liaison.bulk import bulk_insert
+from liaison.bulk import bulk_insert, bulk_insert_values
 from liaison.models import Cadre
 from liaison.permissions import CHANGE, Role, can, user_roles
 from liaison.rules import positions_preloaded
@@ -689,22 +689,22 @@ class ImportResource(resources.ModelResource):
             return
         history_model = getattr(model, model._meta.simple_history_manager_attribute).model
         now = timezone.now()
-        rows = bulk_insert(history_model, [
-            history_model(
-                history_date=getattr(instance, "_history_date", now),
-                history_user=getattr(instance, "_history_user", self.acting_user),
-                history_change_reason=getattr(instance, "_change_reason", None) or self.reason,
-                history_type=history_type,
-                **{f.attname: getattr(instance, f.attname)
-                   for f in history_model.tracked_fields})
+        tracked = [f.attname for f in history_model.tracked_fields]
+        history_ids = bulk_insert_values(history_model, [
+            {"history_date": getattr(instance, "_history_date", now),
+             "history_user_id": getattr(getattr(instance, "_history_user", self.acting_user),
+                                        "pk", None),
+             "history_change_reason": getattr(instance, "_change_reason", None) or self.reason,
+             "history_type": history_type,
+             **{name: getattr(instance, name) for name in tracked}}
             for instance, history_type, _ in entries])
         for f in _history_m2m_fields(model):
             m2m_model = getattr(history_model, f.name).model
             source, target = f.m2m_field_name(), f.m2m_reverse_field_name()
-            bulk_insert(m2m_model, [
-                m2m_model(history=row, id=through_id,
-                          **{f"{source}_id": instance.pk, f"{target}_id": target_id})
-                for row, (instance, _, snapshot) in zip(rows, entries, strict=True)
+            bulk_insert_values(m2m_model, [
+                {"history_id": history_id, "id": through_id,
+                 f"{source}_id": instance.pk, f"{target}_id": target_id}
+                for history_id, (instance, _, snapshot) in zip(history_ids, entries, strict=True)
                 for target_id, through_id in snapshot[f.name].items()])
 
     def _check_batch_scope(self, instances) -> None:

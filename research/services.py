@@ -11,7 +11,7 @@ from liaison.attachments import (
     content_sha256,
     photo_reencoded,
 )
-from liaison.bulk import bulk_insert
+from liaison.bulk import bulk_insert, bulk_insert_values
 from liaison.permissions import Role, has_role, is_unrestricted
 from liaison.services import ensure_years_open, record_save
 from research.models import ResearchReport, ResearchTopic, ResearchTrip, TripAttachment, TripPlace
@@ -45,9 +45,10 @@ def trips_places_set(*, trips_places, acting_user) -> None:
     bulk_insert(TripPlace, new)
     history = TripPlace.history.model
     now = timezone.now()
-    bulk_insert(history, [
-        history(id=place.pk, trip_id=place.trip_id, organization_id=place.organization_id,
-                history_date=now, history_type="+", history_user=acting_user)
+    bulk_insert_values(history, [
+        {"id": place.pk, "trip_id": place.trip_id, "organization_id": place.organization_id,
+         "history_date": now, "history_type": "+",
+         "history_user_id": getattr(acting_user, "pk", None)}
         for place in new])
 
 

@@ -3,7 +3,7 @@ rows are stored with their ids set, their defaults and their auto_now_add stamps
 
 import datetime as dt
 
-from liaison.bulk import bulk_insert
+from liaison.bulk import bulk_insert, bulk_insert_values
 from liaison.models import CalendarDay, Notification, User
 
 
@@ -31,3 +31,15 @@ def test_auto_now_add_stamps_and_later_inserts_take_new_ids(db):
 
 def test_nothing_to_insert(db):
     assert bulk_insert(CalendarDay, []) == []
+
+
+def test_values_are_stored_with_new_ids_and_defaults(db):
+    ids = bulk_insert_values(CalendarDay, [
+        {"date": dt.date(2032, 1, 1), "kind": "rest", "name": "元旦"},
+        {"date": dt.date(2032, 1, 3), "kind": "work"}])  # the name left to its default
+    later = CalendarDay.objects.create(date=dt.date(2032, 1, 5), kind="work")
+    assert len(set(ids)) == 2 and later.pk > max(ids)
+    stored = {d.pk: (d.date, d.kind, d.name) for d in CalendarDay.objects.filter(pk__in=ids)}
+    assert stored == {ids[0]: (dt.date(2032, 1, 1), "rest", "元旦"),
+                      ids[1]: (dt.date(2032, 1, 3), "work", "")}
+    assert bulk_insert_values(CalendarDay, []) == []

@@ -289,6 +289,50 @@ def floor_once() -> float:
     return total
 
 
+# Floor statements whose rows are not one figure per engine key: 三走遍's places themselves,
+# and the coverage counts grouped by assignment kind.
+FLOOR_NOT_COMPARED = {"walkthrough_places", "walkthrough_households", "coverage"}
+
+
+def floor_checked() -> tuple[int, list[str]]:
+    """That the floor computes the engine's figures: each statement's figure for every key the
+    engine has a row for (0 where the statement has none) equals the row's actual figure.
+    How many metrics were compared, and those that differ."""
+    from collections import defaultdict
+
+    from django.db import connection
+
+    from liaison.compliance.engine import compute_compliance
+    from liaison.models import Cadre, Organization
+
+    engine: dict[str, dict[tuple, int]] = defaultdict(dict)
+    for row in compute_compliance(year=2025, as_of=YEAR_END):
+        engine[row.metric][(row.subject_id, row.scope_code)] = row.actual
+    codes = dict(Organization.objects.values_list("pk", "code"))
+    cadre_codes = dict(Cadre.objects.values_list("pk", "code"))
+    params = {"s": dt.date(2025, 1, 1), "a": YEAR_END, "y": 2025}
+    compared, differing = 0, []
+    with connection.cursor() as cursor:
+        for metric, sql in FLOOR_SQL.items():
+            if metric in FLOOR_NOT_COMPARED:
+                continue
+            cursor.execute(sql, params)
+            floor = {}
+            for row in cursor.fetchall():
+                if len(row) == 2:  # (subject, figure)
+                    floor[(row[0], "")] = row[1]
+                elif metric.startswith("unit_community"):  # (unit, community, figure)
+                    floor[(row[0], codes[row[1]])] = row[2]
+                elif metric == "member_talks":  # (secretary, member, figure)
+                    floor[(row[0], cadre_codes[row[1]])] = row[2]
+                else:  # (unit, clocks counted, on time): the engine's actual is on time
+                    floor[(row[0], "")] = row[2]
+            compared += 1
+            if any(floor.get(key, 0) != actual for key, actual in engine[metric].items()):
+                differing.append(metric)
+    return compared, differing
+
+
 # --- dashboard ---------------------------------------------------------------------------------
 
 
@@ -348,7 +392,8 @@ def petitions_figures(repeat: int = 20, command_repeat: int = 3) -> None:
              "petitions_overdue_page50": (office, "/petitions/?due=overdue&page=50"),
              **{f"section_{name}": (org_dept,
                                     f"/supervision/systems/{name}/?year=2025&as_of=2025-12-31")
-                for name in ("petitions", "talks", "opinions", "pledges")}}
+                for name in ("research", "contactpoints", "petitions", "talks", "opinions",
+                             "pledges")}}
     for name, (client, url) in pages.items():
         page_figures(name, client, url,
                      repeat if name.startswith("petitions_") else max(3, repeat // 4))
@@ -541,6 +586,10 @@ def main() -> None:
                                          / 1024, 1), "MiB")
         line("floor_sql_seconds_median", round(floor, 2), "s")
         line("recompute_to_floor_ratio", round(ratio, 2))  # the median of the pairs
+        compared, differing = floor_checked()
+        line("floor_figures_equal_to_engine",
+             f"{compared - len(differing)} of {compared} metrics"
+             + (f" (differ: {', '.join(differing)})" if differing else ""))
         recompute_split_figures(args.repeat)
     if "dashboard" not in args.skip:
         dashboard_figures()

@@ -23,7 +23,7 @@ from liaison.sections import (
 )
 from liaison.selectors import SERVED_ORGANIZATION, served_joined
 from talks.models import Talk
-from talks.selectors import unconfirmed_q
+from talks.selectors import unconfirmed_set_q
 
 TYPES = Talk.Type.choices
 
@@ -41,7 +41,7 @@ def talks_figures(user, window: Window, unit: Organization | None) -> dict:
     if unit is not None:
         talks = talks.filter(initiator_in(unit, True))
     measures = {"talks": Q(), **{kind: Q(type=kind) for kind, _ in TYPES},
-                "unconfirmed": unconfirmed_q(), "opinions": ~Q(opinions_raised="")}
+                "unconfirmed": unconfirmed_set_q(), "opinions": ~Q(opinions_raised="")}
     units = unit_rows(user, unit)
     # Each talk in the organization its initiator served in that day (liaison.selectors).
     table = counts_by_unit(served_joined(talks, "initiator", "date"), units,
@@ -50,7 +50,7 @@ def talks_figures(user, window: Window, unit: Organization | None) -> dict:
              "by_type": [table[u.pk][kind] for kind, _ in TYPES]}
             for i, u in enumerate(units) if table[u.pk]["talks"] or i > 0]
     totals = talks.order_by().aggregate(talks=Count("pk"), unconfirmed=Count(
-        "pk", filter=unconfirmed_q()), opinions=Count("pk", filter=~Q(opinions_raised="")))
+        "pk", filter=unconfirmed_set_q()), opinions=Count("pk", filter=~Q(opinions_raised="")))
     by_type = dict(talks.order_by().values_list("type").annotate(n=Count("pk")))
     by_form = dict(talks.order_by().values_list("form").annotate(n=Count("pk")))
     by_month = talks.order_by().annotate(month=TruncMonth("date")).values_list("month") \

@@ -65,6 +65,16 @@ def unconfirmed_q() -> Q:
     return Q(Exists(waiting))
 
 
+def unconfirmed_set_q() -> Q:
+    """The talks of unconfirmed_q as `pk IN (the talks waiting)`, for counting inside an
+    aggregate's FILTER: PostgreSQL runs an EXISTS there once per talk, and this set once (the
+    talks page of the dashboard: 1.4 s -> 0.6 s at N=10). In a WHERE, unconfirmed_q is the
+    cheaper: it becomes a semi-join."""
+    confirmed = TalkConfirmation.objects.filter(talk_id=OuterRef("talk_id"),
+                                                cadre_id=OuterRef("cadre_id"))
+    return Q(pk__in=Talk.cadres.through.objects.exclude(Exists(confirmed)).values("talk_id"))
+
+
 def awaiting_confirmation(cadre: Cadre):
     """The talks `cadre` took part in and has not confirmed yet."""
     return Talk.objects.filter(cadres=cadre).exclude(confirmations__cadre=cadre) \

@@ -400,8 +400,8 @@ class ImportResource(resources.ModelResource):
             except Exception:  # noqa: BLE001 - the row's own import reports its bad cell
                 continue
             if lookup:
-                names = tuple(sorted(lookup))
-                groups[names].add(tuple(_key_value(lookup[n]) for n in names))
+                names, key = _lookup_key(lookup)
+                groups[names].add(key)
         model = self._meta.model
         ordering = model._meta.ordering or ["pk"]
         for names, keys in groups.items():
@@ -484,8 +484,7 @@ class ImportResource(resources.ModelResource):
             return None
         if not lookup:
             return None
-        names = tuple(sorted(lookup))
-        key = (names, tuple(_key_value(lookup[n]) for n in names))
+        key = _lookup_key(lookup)
         instance = getattr(self, "_known", {}).get(key)
         if instance is None:
             return None
@@ -532,8 +531,8 @@ class ImportResource(resources.ModelResource):
             return None  # import_instance reports the bad cell with its column
         if lookup is None:
             return None
-        names = tuple(sorted(lookup))
-        key = (names, tuple(_key_value(lookup[n]) for n in names))
+        key = _lookup_key(lookup)
+        names = key[0]
         known = getattr(self, "_known", {})
         if key in known:
             # The chunk's read answered whether another row holds this natural key: its
@@ -777,6 +776,13 @@ def _through_rows(field, pks) -> list[tuple]:
         found += through.objects.filter(**{f"{source}__in": pks[i:i + QUERY_SLICE]}) \
             .order_by("pk").values_list("pk", source, target)
     return found
+
+
+def _lookup_key(lookup: dict) -> tuple[tuple, tuple]:
+    """A natural key's lookup as the key of the chunk's stored rows (ImportResource._known):
+    its names, and their values as the database returns them."""
+    names = tuple(sorted(lookup))
+    return names, tuple(_key_value(lookup[n]) for n in names)
 
 
 def _key_value(value):

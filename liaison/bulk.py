@@ -62,9 +62,12 @@ def bulk_insert_values(model, rows: list[dict]) -> list[int]:
     for row, pk in zip(missing, _new_ids(connection, model, len(missing)), strict=True):
         row[pk_name] = pk
     fields = list(model._meta.concrete_fields)
-    defaults = {f.attname: f.get_default() for f in fields}  # as the model's __init__ has
-    _copy(connection, model, fields, ([row.get(f.attname, defaults[f.attname]) for f in fields]
-                                      for row in rows))
+    unknown = set().union(*rows) - {f.attname for f in fields}
+    if unknown:
+        raise ValueError(f"{model._meta.label}: no columns {sorted(unknown)}")
+    _copy(connection, model, fields, (
+        [row[f.attname] if f.attname in row else f.get_default() for f in fields]
+        for row in rows))  # a default per row, as the model's __init__ has it
     return [row[pk_name] for row in rows]
 
 

@@ -476,7 +476,8 @@ class ImportResource(resources.ModelResource):
         the row must be imported: new, changed, a cell missing or unreadable. Most of a
         re-imported ledger is unchanged, and import-export's per-row work (the instance, its
         copy, the row result) was most of its time (bench/imports.py)."""
-        if not self.skip_unchanged_cells:
+        if (not self.skip_unchanged_cells or not self._meta.skip_unchanged
+                or self._meta.skip_diff or self._has_row_hook()):
             return None
         try:
             lookup = self.natural_key_lookup(row)
@@ -504,6 +505,11 @@ class ImportResource(resources.ModelResource):
                 return None  # a code list (exported sorted), or a party of the natural key
         del self._known[key]  # handed out once, as get_instance does
         return instance
+
+    def _has_row_hook(self) -> bool:
+        """A kind checking every row before its import (before_import_row) checks unchanged
+        rows too: they go through import-export."""
+        return type(self).before_import_row is not resources.Resource.before_import_row
 
     def _cell_fields(self) -> list:
         """The fields a row's cells are compared on: those the import reads."""
@@ -1023,8 +1029,11 @@ def import_file(*, kind: str, filename: str, content: bytes | None = None, path=
             for chunk in _chunks((row for row in rows if row[ROW_COLUMN] not in failed),
                                  CHUNK_ROWS):
                 resource.prepare_chunk(chunk)
-                changed = _count_unchanged(outcome, resource, chunk)
-                resource.diff_wanted = len(outcome.rows) < PREVIEW_ROWS_MAX
+                # The chunk's first rows are listed, up to PREVIEW_ROWS_MAX in all, whichever
+                # way they went (counted unchanged here, or imported).
+                room = PREVIEW_ROWS_MAX - len(outcome.rows)
+                resource.diff_wanted = room > 0
+                changed, listed = _count_unchanged(outcome, resource, chunk, room)
                 if changed:
                     resource.prepare_rules(changed)
                     dataset = tablib.Dataset(headers=columns + [ROW_COLUMN])
@@ -1037,7 +1046,9 @@ def import_file(*, kind: str, filename: str, content: bytes | None = None, path=
                     # as it is row by row: neither counted nor listed.
                     late = {number for number, _ in resource.late_errors}
                     resource.late_errors = []
-                    _collect(outcome, resource, dataset, result, errors, late)
+                    _collect(outcome, resource, dataset, result, errors, late, listed, room)
+                listed.sort(key=lambda row: row.number)
+                outcome.rows += listed[:room]
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total)
@@ -1145,27 +1156,29 @@ def one_import_at_a_time(kind: str, dry_run: bool):
     yield
 
 
-def _count_unchanged(outcome: ImportOutcome, resource: ImportResource,
-                     chunk: list[dict]) -> list[dict]:
-    """Count (and list, up to PREVIEW_ROWS_MAX) the chunk's rows that would change nothing
-    (ImportResource.stored_unchanged); the other rows, to import."""
-    changed = []
+def _count_unchanged(outcome: ImportOutcome, resource: ImportResource, chunk: list[dict],
+                     room: int) -> tuple[list[dict], list[PreviewRow]]:
+    """Count the chunk's rows that would change nothing (ImportResource.stored_unchanged);
+    the other rows, to import, and the first `room` of those counted, listed."""
+    changed, listed = [], []
     for row in chunk:
         stored = resource.stored_unchanged(row)
         if stored is None:
             changed.append(row)
             continue
         outcome.unchanged += 1
-        if len(outcome.rows) < PREVIEW_ROWS_MAX:
-            outcome.rows.append(PreviewRow(row[ROW_COLUMN], ROW_TYPE_LABELS[
+        if len(listed) < room:
+            listed.append(PreviewRow(row[ROW_COLUMN], ROW_TYPE_LABELS[
                 RowResult.IMPORT_TYPE_SKIP], str(stored), []))
-    return changed
+    return changed, listed
 
 
 def _collect(outcome: ImportOutcome, resource: ImportResource, dataset, result,
-             errors: list[tuple[int, str]], failed: set[int]) -> None:
-    """One chunk's result: its errors appended to `errors`, its rows counted and (up to
-    PREVIEW_ROWS_MAX) listed."""
+             errors: list[tuple[int, str]], failed: set[int], listed: list[PreviewRow],
+             room: int) -> None:
+    """One chunk's result: its errors appended to `errors`, its rows counted and the first
+    `room` of them added to `listed`."""
+    own = 0
     def row_number(i: int) -> int:
         return dataset[i - 1][-1]
 
@@ -1192,12 +1205,12 @@ def _collect(outcome: ImportOutcome, resource: ImportResource, dataset, result,
             outcome.updated += 1
         else:
             outcome.unchanged += 1
-        if len(outcome.rows) >= PREVIEW_ROWS_MAX:
+        if own >= room:
             continue
+        own += 1
         updated = row_result.import_type == RowResult.IMPORT_TYPE_UPDATE
         changes = row_result.diff.changes() if updated and row_result.diff else []
-        outcome.rows.append(PreviewRow(row_number(i), label, row_result.object_repr or "",
-                                       changes))
+        listed.append(PreviewRow(row_number(i), label, row_result.object_repr or "", changes))
 
 
 def template_dataset(kind: str) -> tablib.Dataset:

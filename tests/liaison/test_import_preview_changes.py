@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from contactpoints.resources import VisitResource
+from liaison import imports
 from liaison.imports import import_file
 from liaison.models import Household
 from talks.resources import TalkResource
@@ -100,3 +101,20 @@ def test_a_changed_visit_shows_its_new_end_date(users, tree):
     assert outcome.ok, outcome.errors
     assert outcome.updated == 1
     assert outcome.rows[0].changes == [("结束日期", "2025-05-06", "2025-05-07")]
+
+
+def test_the_preview_lists_a_files_first_rows_however_each_went(monkeypatch, tree):
+    # Rows counted unchanged without import-export and rows imported are listed together, in
+    # the file's order, up to the preview's limit: here the limit falls inside the second
+    # chunk, between a new row and an unchanged one.
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(imports, "PREVIEW_ROWS_MAX", 4)
+    same = HouseholdFactory(code="HH300", head_name="周大爷", community=tree.community_in,
+                            address="东城路3号", is_poor=False)
+    new = "".join(f"HH30{n},孙大娘{n},SQ0101,东城路5号,否\n" for n in range(1, 5))
+    outcome = import_file(kind="households", filename="h.csv", dry_run=True, content=(
+        HOUSEHOLDS + new + f"HH300,{same.head_name},SQ0101,东城路3号,否\n").encode())
+    assert outcome.ok, outcome.errors
+    assert (outcome.new, outcome.unchanged) == (4, 1)
+    assert [(row.number, row.label) for row in outcome.rows] == [
+        (2, "新增"), (3, "新增"), (4, "新增"), (5, "新增")]

@@ -90,3 +90,5 @@ def test_only_org_dept_imports_review_outcomes(users, tree):
     outcome = run("research_reports", text, users.unit_admin)
     assert outcome.errors == ["第2行 「状态」: 只有组织部可以导入「已采纳」或「退回」的状态"]
     assert run("research_reports", text, users.org_dept).ok
+    # The same row, now stored and unchanged, is still not the unit admin's to import.
+    assert run("research_reports", text, users.unit_admin).errors == outcome.errors

@@ -275,15 +275,17 @@ FLOOR_SQL = {
 }
 
 
+FLOOR_PARAMS = {"s": dt.date(2025, 1, 1), "a": YEAR_END, "y": 2025}
+
+
 def floor_once() -> float:
     from django.db import connection
 
     total = 0.0
-    params = {"s": dt.date(2025, 1, 1), "a": YEAR_END, "y": 2025}
     with connection.cursor() as cursor:
         for sql in FLOOR_SQL.values():
             started = time.perf_counter()
-            cursor.execute(sql, params)
+            cursor.execute(sql, FLOOR_PARAMS)
             cursor.fetchall()
             total += time.perf_counter() - started
     return total
@@ -310,13 +312,12 @@ def floor_checked() -> tuple[int, list[str]]:
         engine[row.metric][(row.subject_id, row.scope_code)] = row.actual
     codes = dict(Organization.objects.values_list("pk", "code"))
     cadre_codes = dict(Cadre.objects.values_list("pk", "code"))
-    params = {"s": dt.date(2025, 1, 1), "a": YEAR_END, "y": 2025}
     compared, differing = 0, []
     with connection.cursor() as cursor:
         for metric, sql in FLOOR_SQL.items():
             if metric in FLOOR_NOT_COMPARED:
                 continue
-            cursor.execute(sql, params)
+            cursor.execute(sql, FLOOR_PARAMS)
             floor = {}
             for row in cursor.fetchall():
                 if len(row) == 2:  # (subject, figure)

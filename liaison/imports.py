@@ -442,13 +442,9 @@ class ImportResource(resources.ModelResource):
             field = model._meta.get_field(name)
             lists: dict = defaultdict(list)
             if field.many_to_many:
-                through = field.remote_field.through
-                source = f"{field.m2m_field_name()}_id"
-                target = f"{field.m2m_reverse_field_name()}_id"
-                links = list(through.objects.filter(**{f"{source}__any_of": list(stored)})
-                             .values_list(source, target))
-                targets = field.related_model.objects.in_bulk({t for _, t in links})
-                for source_id, target_id in links:
+                links = _through_rows(field, stored)
+                targets = field.related_model.objects.in_bulk({t for _, _, t in links})
+                for _, source_id, target_id in links:
                     lists[source_id].append(targets[target_id])
             else:  # the rows of another model pointing at these (a trip's places)
                 key = field.field.attname
@@ -778,8 +774,10 @@ def _through_rows(field, pks) -> list[tuple]:
     source, target = f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"
     pks = list(pks)
     found = []
-    for i in range(0, len(pks), QUERY_SLICE):
-        found += through.objects.filter(**{f"{source}__in": pks[i:i + QUERY_SLICE]}) \
+    # One array on PostgreSQL, as codes_lookup sends its codes.
+    step = max(len(pks), 1) if connection.vendor == "postgresql" else QUERY_SLICE
+    for i in range(0, len(pks), step):
+        found += through.objects.filter(**{f"{source}__any_of": pks[i:i + step]}) \
             .order_by("pk").values_list("pk", source, target)
     return found
 

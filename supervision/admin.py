@@ -24,6 +24,17 @@ class ComplianceRunAdmin(admin.ModelAdmin):
     list_filter = ["status", "year"]
     readonly_fields = [f.name for f in ComplianceRun._meta.fields]
 
+    # A run is the record of what was computed and published. Runs come from the recompute
+    # command or the dashboard, and a superseded run's rows are deleted when it is
+    # superseded. The results' key to their run is not checked by the database
+    # (supervision/0008), so a run deleted here while a part is still copying rows would
+    # leave orphan rows behind.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(ReportFile)
 class ReportFileAdmin(admin.ModelAdmin):

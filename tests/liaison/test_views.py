@@ -201,3 +201,21 @@ def test_cadre_phones_are_masked_on_the_roster_list_and_whole_on_the_cadres_page
     assert "138****5678" in listed and "13812345678" not in listed
     page = client.get(reverse("cadre_detail", args=[tree.cadre_in.pk])).content.decode()
     assert "13812345678" in page
+
+
+def test_the_admin_neither_adds_nor_deletes_compliance_runs(client, users, tree):
+    """A run is the record of a computation. Its results are not tied to it by a database
+    key, so a run deleted while a part was copying rows would leave orphan rows."""
+    from supervision.models import ComplianceRun
+
+    run = ComplianceRun.objects.create(year=2025, as_of=dt.date(2025, 6, 30))
+    users.sysadmin.is_staff = users.sysadmin.is_superuser = True
+    users.sysadmin.save()
+    login_with_totp(client, users.sysadmin)
+    assert client.get(f"/admin/supervision/compliancerun/{run.pk}/change/").status_code == 200
+    assert client.get(f"/admin/supervision/compliancerun/{run.pk}/delete/").status_code == 403
+    assert client.get("/admin/supervision/compliancerun/add/").status_code == 403
+    assert client.post("/admin/supervision/compliancerun/", {
+        "action": "delete_selected", "_selected_action": [run.pk], "post": "yes"}).status_code \
+        in (200, 302)
+    assert ComplianceRun.objects.filter(pk=run.pk).exists()

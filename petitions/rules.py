@@ -4,11 +4,10 @@ forms and the imports: each failure names its field."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from liaison.models import DISTRICT_LEVEL, Organization
 from liaison.rules import position_held
-from liaison.services import activity_dates_check, rules_for
+from liaison.services import activity_dates_check, rules_for, today
 from liaison.workdays import WorkingCalendar
 from petitions.models import Petition, ReceptionDay
 
@@ -44,14 +43,14 @@ def reception_rules(day: ReceptionDay) -> None:
 @rules_for(Petition)
 def petition_order(case: Petition) -> None:
     """§3: dates in order, none in the future, no step without the ones before it."""
-    today = timezone.localdate()
+    now = today()
     errors: dict[str, str] = {}
     previous = None
     for field, label in CHAIN:
         day = getattr(case, field)
         if day is None:
             continue
-        if day > today:
+        if day > now:
             errors[field] = f"{label} {day:%Y-%m-%d} 在今天之后，不能登记未来的日期"
         elif previous and day < previous[1]:
             errors[field] = f"{label}不能早于{previous[0]}"

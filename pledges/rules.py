@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from liaison.models import Organization, Position, active_on_q
-from liaison.services import activity_dates_check, rules_for
+from liaison.services import activity_dates_check, rules_for, today
 from pledges.models import (
     MAX_ITEMS,
     MIN_ITEMS,
@@ -100,7 +100,7 @@ def pledge_stored(pledge: Pledge) -> dict | None:
 @rules_for(Pledge)
 def pledge_rules(pledge: Pledge) -> None:
     errors: dict[str, str] = {}
-    next_year = timezone.localdate().year + 1
+    next_year = today().year + 1
     if pledge.year and not 2000 <= pledge.year <= next_year:
         errors["year"] = f"年度应在 2000 至 {next_year} 之间"
     count = len(pledge_items(pledge.items))

@@ -59,10 +59,6 @@ class OrganizationResource(ImportResource):
     def natural_key_lookup(self, row):
         return {"code": row["单位编码"]}
 
-    def before_import_row(self, row, **kwargs):
-        if row.get("单位类型") != "区" and not row.get("上级单位编码"):
-            raise ValidationError({"parent": "除「区」外必须填写上级单位编码"})
-
     def order_rows(self, rows):
         """Parents before children, whatever the order in the file."""
         by_code = {r["单位编码"]: r for r in rows}
@@ -87,6 +83,10 @@ class OrganizationResource(ImportResource):
         by_code: dict[str, dict] = {}
         for row in rows:
             by_code.setdefault(row["单位编码"], row)
+        # A file-level check, not a hook before each row: an unchanged row then skips
+        # import-export (ImportResource.stored_unchanged), and its message is the same.
+        errors += [row_error(row, "上级单位编码", "除「区」外必须填写上级单位编码") for row in rows
+                   if row.get("单位类型") != "区" and not row.get("上级单位编码")]
         roots = [r for r in rows if r["单位类型"] == "区"]
         for extra in roots[1:]:
             first = roots[0][ROW_COLUMN]

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from import_export.fields import Field
 
 from contactpoints.models import Visit
-from contactpoints.rules import visit_accepted, visit_key, visit_lookups_preloaded
+from contactpoints.rules import parties_key, visit_accepted, visit_lookups_preloaded
 from liaison.imports import ChoiceLabelWidget, ImportResource, register_import
 from liaison.permissions import Role
 from liaison.resources import ContactPartiesResource
@@ -44,7 +44,10 @@ class VisitResource(ContactPartiesResource):
         keys, days = set(), set()
         for row in rows:
             try:
-                keys.add(visit_key(Visit(**self._parties(row))))
+                _, found = self._natural_key(row)  # the parties' ids and the start
+                if found is None:
+                    continue
+                keys.add(parties_key(dict(zip(*found, strict=True))))
                 days.update(day for day in (self.fields["start_date"].clean(row),
                                             self.fields["end_date"].clean(row)) if day)
             except (ValidationError, ValueError):

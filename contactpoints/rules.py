@@ -48,6 +48,13 @@ def visit_key(visit: Visit) -> tuple:
             visit.target_household_id)
 
 
+def parties_key(ids: dict) -> tuple:
+    """visit_key of a visit given as {"kind": kind, party: id}, e.g. an import row's natural
+    key (no instance needed)."""
+    return (ids["kind"], ids.get("cadre"), ids.get("unit"), ids.get("target_org"),
+            ids.get("target_household"))
+
+
 class VisitLookups:
     """The questions the visit rules ask the database, one query each."""
 

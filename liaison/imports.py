@@ -397,14 +397,15 @@ class ImportResource(resources.ModelResource):
         """The stored row of each natural key of the chunk (None: not stored yet), found as
         `natural_key_lookup` + `.first()` would find it, one query per QUERY_SLICE keys."""
         self._known: dict = {}
+        self._natural_keys: dict = {}
         groups: dict[tuple, set] = defaultdict(set)
         for row in rows:
             try:
-                lookup = self.natural_key_lookup(row)
+                _, found = self._natural_key(row)
             except Exception:  # noqa: BLE001 - the row's own import reports its bad cell
                 continue
-            if lookup:
-                names, key = _lookup_key(lookup)
+            if found:
+                names, key = found
                 groups[names].add(key)
         model = self._meta.model
         ordering = model._meta.ordering or ["pk"]
@@ -535,12 +536,11 @@ class ImportResource(resources.ModelResource):
                 or self._meta.skip_diff or self._has_row_hook()):
             return None
         try:
-            lookup = self.natural_key_lookup(row)
+            _, key = self._natural_key(row)
         except Exception:  # noqa: BLE001 - the row's own import reports its bad cell
             return None
-        if not lookup:
+        if not key:
             return None
-        key = _lookup_key(lookup)
         instance = getattr(self, "_known", {}).get(key)
         if instance is None:
             return None
@@ -583,6 +583,25 @@ class ImportResource(resources.ModelResource):
     def natural_key_lookup(self, row) -> dict | None:
         """Filter kwargs finding the existing row, or None when the key cannot be resolved."""
         raise NotImplementedError
+
+    def _natural_key(self, row) -> tuple[dict | None, tuple | None]:
+        """natural_key_lookup(row) and its _lookup_key, worked out once per row of the chunk
+        (its read, the unchanged and new-row checks, get_instance and the rules each ask: a
+        visit's key resolves three codes); an exception it raised is raised again."""
+        number, cache = row.get(ROW_COLUMN), getattr(self, "_natural_keys", None)
+        if number is None or cache is None:
+            lookup = self.natural_key_lookup(row)
+            return lookup, _lookup_key(lookup) if lookup else None
+        if number not in cache:
+            try:
+                lookup = self.natural_key_lookup(row)
+                cache[number] = lookup, _lookup_key(lookup) if lookup else None
+            except Exception as exc:  # noqa: BLE001 - raised again to each caller
+                cache[number] = exc
+        found = cache[number]
+        if isinstance(found, Exception):
+            raise found
+        return found
 
     def import_row(self, row, instance_loader, **kwargs):
         """A row whose natural key the chunk's read found no stored row for is imported here,
@@ -630,14 +649,11 @@ class ImportResource(resources.ModelResource):
                 or self._has_row_hook()):
             return False
         try:
-            lookup = self.natural_key_lookup(row)
+            _, key = self._natural_key(row)
         except Exception:  # noqa: BLE001 - the row's own import reports its bad cell
             return False
-        if not lookup:
-            return False
         known = getattr(self, "_known", {})
-        key = _lookup_key(lookup)
-        return key in known and known[key] is None
+        return key is not None and key in known and known[key] is None
 
     def _blank_instance(self):
         """What import-export compares a new row with in skip_row: the instance as
@@ -682,12 +698,11 @@ class ImportResource(resources.ModelResource):
     def get_instance(self, instance_loader, row):
         self._row_unique_known = frozenset()
         try:
-            lookup = self.natural_key_lookup(row)
+            lookup, key = self._natural_key(row)
         except ValueError:
             return None  # import_instance reports the bad cell with its column
-        if lookup is None:
+        if not lookup:
             return None
-        key = _lookup_key(lookup)
         names = key[0]
         known = getattr(self, "_known", {})
         if key in known:

@@ -85,8 +85,11 @@ class OrganizationResource(ImportResource):
             by_code.setdefault(row["单位编码"], row)
         # A file-level check, not a hook before each row: an unchanged row then skips
         # import-export (ImportResource.stored_unchanged), and its message is the same.
+        # A duplicate row is not imported, so it was never checked.
+        duplicates = {number for number, _ in errors}
         errors += [row_error(row, "上级单位编码", "除「区」外必须填写上级单位编码") for row in rows
-                   if row.get("单位类型") != "区" and not row.get("上级单位编码")]
+                   if row.get("单位类型") != "区" and not row.get("上级单位编码")
+                   and row[ROW_COLUMN] not in duplicates]
         roots = [r for r in rows if r["单位类型"] == "区"]
         for extra in roots[1:]:
             first = roots[0][ROW_COLUMN]

@@ -392,7 +392,7 @@ def test_new_rows_go_past_import_export_row_machinery(db, monkeypatch):
         else:
             assert through_import_export.get(kind) == outcome.total, kind
     assert {"visits", "research_trips", "petitions", "talks", "pledges"} <= direct
-    assert "organizations" in through_import_export  # its hook checks every row
+    assert "organizations" in through_import_export  # a row's parent may be created first
 
 
 def test_a_chunks_stored_rows_are_those_its_natural_keys_name(db):
@@ -433,3 +433,41 @@ def test_a_chunks_stored_rows_are_those_its_natural_keys_name(db):
         assert stored > 0 and (found > stored or not codes), kind
     assert joined == (len([k for k, _ in files if IMPORT_KINDS[k].natural_key_columns])
                       if connection.vendor == "postgresql" else 0)
+
+
+def test_a_kind_overriding_a_step_the_shortcuts_skip_takes_import_exports_way(db, monkeypatch):
+    """ImportResource.import_row leaves out import-export's for_delete, save_m2m...; its
+    import_instance, import_field and Field.save: a kind overriding one of them is not
+    short-cut."""
+    from import_export.fields import Field
+    from import_export.resources import ModelResource
+
+    class Deleting(VisitResource):
+        def for_delete(self, row, instance):
+            return False
+
+    class Loud(Field):
+        pass
+
+    class Shouting(VisitResource):
+        kind_field = Loud(attribute="kind", column_name="联系类型",
+                          widget=VisitResource.fields["kind_field"].widget)
+
+    row = {imports.ROW_COLUMN: 2}
+    key = (("k",), (1,))
+    for resource, direct in ((Deleting(), False), (VisitResource(), True)):
+        resource._natural_keys, resource._known = {2: ({"k": 1}, key)}, {key: None}
+        assert resource._new_by_chunk_read(row) is direct
+
+    called = []
+    import_instance = ModelResource.import_instance
+
+    def watched(self, instance, row, **kwargs):
+        called.append(type(self).__name__)
+        return import_instance(self, instance, row, **kwargs)
+
+    monkeypatch.setattr(ModelResource, "import_instance", watched)
+    cells = {"联系类型": "入户走访", "开始日期": "2025-01-02", "结束日期": ""}
+    for resource in (Shouting(), VisitResource()):
+        ImportResource.import_instance(resource, resource._meta.model(), cells)
+    assert called == ["Shouting"]

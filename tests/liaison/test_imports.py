@@ -149,6 +149,12 @@ def test_a_parent_is_required_except_for_the_district(orgs):
     assert outcome.errors == ["第2行 「上级单位编码」: 除「区」外必须填写上级单位编码"]
 
 
+def test_a_duplicate_row_without_a_parent_gets_one_error(orgs):
+    text = "单位编码,单位名称,单位类型,上级单位编码\nBSC9,办事处,办事处,QD\nBSC9,办事处,办事处,\n"
+    outcome = run("organizations", text)
+    assert len(outcome.errors) == 1 and "与第2行重复" in outcome.errors[0], outcome.errors
+
+
 def test_a_cycle_is_an_error(orgs):
     text = "单位编码,单位名称,单位类型,上级单位编码\nA1,甲,办事处,A2\nA2,乙,办事处,A1\n"
     outcome = run("organizations", text)

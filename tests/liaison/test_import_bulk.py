@@ -286,10 +286,9 @@ def test_import_file_reads_a_large_file_in_chunks_and_never_holds_it_whole(db, m
     assert told[-1] == (336, 336) and len(told) == len(seen)
 
 
-def test_an_unchanged_file_goes_past_import_export(db, monkeypatch):
-    """A file imported again is counted unchanged without import-export's row machinery,
-    except in the kinds that check unchanged rows too, and for rows whose empty cell the
-    import fills in (an empty end date is the start date): those go the old way."""
+def imported_then_watched(monkeypatch) -> tuple[list, dict[str, set[int]]]:
+    """The example files imported; then the rows each kind sends to import-export, by row
+    number, are gathered in the returned dict."""
     files = example_files("systems")
     for kind, path in files:
         assert import_file(kind=kind, filename=path.name, path=path).ok, kind
@@ -301,6 +300,20 @@ def test_an_unchanged_file_goes_past_import_export(db, monkeypatch):
         return import_data(self, dataset, **kwargs)
 
     monkeypatch.setattr(ImportResource, "import_data", watched)
+    return files, sent
+
+
+def rows_filled_in(path: Path) -> set[int]:
+    """The rows whose empty end date the import fills in (with the start date)."""
+    rows = csv.DictReader(path.open(encoding="utf-8-sig"))
+    return {n for n, row in enumerate(rows, start=2) if row.get("结束日期") == ""}
+
+
+def test_an_unchanged_file_goes_past_import_export(db, monkeypatch):
+    """A file imported again is counted unchanged without import-export's row machinery,
+    except in the kinds that check unchanged rows too, and for rows whose empty cell the
+    import fills in (an empty end date is the start date): those go the old way."""
+    files, sent = imported_then_watched(monkeypatch)
     skipping = [(kind, path) for kind, path in files
                 if IMPORT_KINDS[kind].skip_unchanged_cells
                 and not IMPORT_KINDS[kind]()._has_row_hook()]
@@ -309,9 +322,7 @@ def test_an_unchanged_file_goes_past_import_export(db, monkeypatch):
     for kind, path in skipping:
         outcome = import_file(kind=kind, filename=path.name, path=path)
         assert outcome.ok and outcome.total == outcome.unchanged > 0, kind
-        rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
-        filled = {n for n, row in enumerate(rows, start=2) if row.get("结束日期") == ""}
-        assert sent.get(kind, set()) <= filled, kind
+        assert sent.get(kind, set()) <= rows_filled_in(path), kind
         total += outcome.total
     assert 0 < sum(map(len, sent.values())) < total / 4  # both ways taken; mostly past
 
@@ -340,17 +351,7 @@ def test_an_unchanged_spreadsheet_goes_past_import_export_too(db, monkeypatch):
     """Date and number cells of an .xlsx file compare with the stored values as the import
     reads them: the CSV files, imported, then saved as spreadsheets, are unchanged and skip
     import-export (but rows whose empty end date the import fills in)."""
-    files = example_files("systems")
-    for kind, path in files:
-        assert import_file(kind=kind, filename=path.name, path=path).ok, kind
-    sent: dict[str, set[int]] = {}
-    import_data = ImportResource.import_data
-
-    def watched(self, dataset, **kwargs):
-        sent.setdefault(self.kind, set()).update(row[-1] for row in dataset)
-        return import_data(self, dataset, **kwargs)
-
-    monkeypatch.setattr(ImportResource, "import_data", watched)
+    files, sent = imported_then_watched(monkeypatch)
     converted = 0
     for kind, path in files:
         if not IMPORT_KINDS[kind].skip_unchanged_cells:
@@ -358,9 +359,7 @@ def test_an_unchanged_spreadsheet_goes_past_import_export_too(db, monkeypatch):
         content = as_xlsx(path)
         outcome = import_file(kind=kind, filename=f"{kind}.xlsx", content=content)
         assert outcome.ok and outcome.total == outcome.unchanged > 0, (kind, outcome.errors)
-        rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
-        filled = {n for n, row in enumerate(rows, start=2) if row.get("结束日期") == ""}
-        assert sent.get(kind, set()) <= filled, kind
+        assert sent.get(kind, set()) <= rows_filled_in(path), kind
         sheet = openpyxl.load_workbook(io.BytesIO(content)).active
         converted += sum(not isinstance(c.value, str) for r in sheet.iter_rows(min_row=2)
                          for c in r if c.value is not None)

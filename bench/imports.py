@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import cpu_reference_ms, setup_django
+from common import constraints_checked_now, cpu_reference_ms, setup_django
 
 HERE = Path(__file__).resolve().parent
 
@@ -104,16 +104,6 @@ def one_kind(kind: str, rows: int) -> None:
             pass
         except ProtectedError:
             print(f"{kind:<18} new       (its rows are referenced by others: not deleted)")
-
-
-def constraints_checked_now() -> None:
-    """The foreign keys PostgreSQL checks at COMMIT (deferred), checked as rows are written
-    instead: the import is rolled back, and its COMMIT's checks are part of its time."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class _Undo(Exception):

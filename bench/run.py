@@ -16,7 +16,7 @@ import statistics
 import time
 import tracemalloc
 
-from common import cpu_reference_ms, setup_django
+from common import constraints_checked_now, cpu_reference_ms, setup_django
 
 YEAR_END = dt.date(2025, 12, 31)
 
@@ -429,7 +429,7 @@ def privileged_client(username: str, role: str):
 def import_figure(rows: int = 100_000, repeat: int = 1) -> None:
     """import_data of household visit rows in 2026, inside a transaction rolled back after
     (the foreign keys checked as rows are written, as the COMMIT would)."""
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from liaison.imports import import_file
     from liaison.models import Cadre, Household
@@ -450,8 +450,7 @@ def import_figure(rows: int = 100_000, repeat: int = 1) -> None:
 
     def once():
         with transaction.atomic():
-            with connection.cursor() as cursor:  # the COMMIT's key checks, counted
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            constraints_checked_now()
             outcomes.append(import_file(kind="visits", filename="visits.csv", content=content))
             transaction.set_rollback(True)
 

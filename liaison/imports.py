@@ -680,11 +680,11 @@ class ImportResource(resources.ModelResource):
         """import-export's import_instance, field by field as its import_field and
         Field.save do, without their layers of calls per cell (a fifth of a new row's time
         on a wide kind). A cell's ValueError is its column's error, as there."""
-        if self._overrides("import_field") or any(
-                type(f) is not fields.Field for f in self.get_import_fields()):
+        plan = self._cell_plan()
+        if plan is None:
             return super().import_instance(instance, row, **kwargs)
         errors = {}
-        for f, attribute, clean, default in self._cell_plan():
+        for f, attribute, clean, default in plan:
             if f.column_name not in row:
                 continue
             try:
@@ -701,13 +701,17 @@ class ImportResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
-    def _cell_plan(self) -> list:
+    def _cell_plan(self) -> list | None:
         """(field, attribute, widget.clean, default) of each field a row's cells set;
-        clean None where the field sets a related row's attribute ("a__b"): Field.save does."""
-        if getattr(self, "_cell_plan_cached", None) is None:
-            self._cell_plan_cached = [
+        clean None where the field sets a related row's attribute ("a__b"): Field.save does.
+        None for a kind overriding import_field or declaring a Field subclass: its cells are
+        set import-export's way. Worked out once per import."""
+        if not hasattr(self, "_cell_plan_cached"):
+            import_fields = self.get_import_fields()
+            self._cell_plan_cached = None if self._overrides("import_field") or any(
+                type(f) is not fields.Field for f in import_fields) else [
                 (f, f.attribute, None if "__" in f.attribute else f.widget.clean, f.default)
-                for f in self.get_import_fields()
+                for f in import_fields
                 if f.attribute and not f.readonly
                 and not isinstance(f.widget, widgets.ManyToManyWidget)]
         return self._cell_plan_cached

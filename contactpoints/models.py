@@ -2,8 +2,8 @@
 
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from liaison.history import RecordHistory
 from liaison.models import (
     Cadre,
     ContactParties,
@@ -41,7 +41,7 @@ class Visit(ContactParties, LedgerRecord):
     problems_raised = models.TextField("反映问题", blank=True)
     problems_solved = models.TextField("解决问题", blank=True)
 
-    history = HistoricalRecords(m2m_fields=[participants])
+    history = RecordHistory(m2m_fields=[participants])
     objects = PeriodQuerySet.as_manager()
 
     class Meta:

@@ -12,8 +12,8 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Substr
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from liaison.history import RecordHistory
 from liaison.permissions import RestrictedQuerySet
 from liaison.personal import mask_name
 
@@ -25,7 +25,7 @@ class User(AbstractUser):
     )
 
     # Who opened, changed or disabled an account (#15); never the password hash.
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = RecordHistory(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = "用户"
@@ -92,7 +92,7 @@ class Organization(models.Model):
     # Materialized path of primary keys, "/1/5/9/": a subtree is one indexed prefix query.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
 
-    history = HistoricalRecords(excluded_fields=["path"])
+    history = RecordHistory(excluded_fields=["path"])
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -149,7 +149,7 @@ class Cadre(models.Model):
         on_delete=models.SET_NULL, related_name="cadre",
     )
 
-    history = HistoricalRecords()
+    history = RecordHistory()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -178,7 +178,7 @@ class Position(models.Model):
     # owes every member of exactly that organization two talks a year (compliance §9).
     party_secretary = models.BooleanField("党组织负责人", default=False)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
     objects = PeriodQuerySet.as_manager()
 
     class Meta:
@@ -219,7 +219,7 @@ class Household(models.Model):
     phone = models.CharField("联系电话", max_length=20, blank=True)
     is_poor = models.BooleanField("贫困户", default=False)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -297,7 +297,7 @@ class ContactAssignment(ContactParties, models.Model):
     start_date = models.DateField("开始日期")
     end_date = models.DateField("结束日期", null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
     objects = PeriodQuerySet.as_manager()
 
     class Meta:
@@ -346,7 +346,7 @@ class RoleGrant(models.Model):
         related_name="role_grants",
     )
 
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "角色授权"
@@ -368,7 +368,7 @@ class ClosedYear(models.Model):
                                   related_name="+")
     closed_at = models.DateTimeField("关闭时间", auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "已关闭年度"
@@ -409,7 +409,7 @@ class Quota(models.Model):
     category = models.CharField("干部类别", max_length=32, blank=True, choices=Category.choices)
     value = models.PositiveIntegerField("年度要求")
 
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "年度指标要求"
@@ -452,7 +452,7 @@ class CalendarDay(models.Model):
     kind = models.CharField("类型", max_length=8, choices=Kind.choices)
     name = models.CharField("名称", max_length=40, blank=True)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "工作日历"
@@ -577,7 +577,7 @@ class RecordVerification(models.Model):
     recorded_by = models.ForeignKey(User, verbose_name="记录人", null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
 
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "记录核实结果"

@@ -3,8 +3,8 @@
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from liaison.history import RecordHistory
 from liaison.models import LedgerRecord, Organization
 from liaison.permissions import RestrictedQuerySet
 
@@ -62,7 +62,7 @@ class Opinion(LedgerRecord):
     # a foreign key: the opinions app does not depend on the others.
     source = models.CharField("来源记录", max_length=100, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -89,7 +89,7 @@ class OpinionAnalysis(LedgerRecord):
     title = models.CharField("标题", max_length=200)
     content = models.TextField("分析内容", blank=True)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -121,7 +121,7 @@ class Questionnaire(LedgerRecord):
     closed_at = models.DateTimeField("提前结束时间", null=True, blank=True, editable=False)
     key = models.CharField("公开链接标识", max_length=32, unique=True, editable=False)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from liaison.history import RecordHistory
 from liaison.models import Cadre, LedgerRecord, Organization
 from liaison.permissions import RestrictedQuerySet
 
@@ -49,7 +49,7 @@ class ReceptionDay(LedgerRecord):
     place = models.CharField("地点", max_length=100, blank=True)
     notes = models.TextField("备注", blank=True)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -152,7 +152,7 @@ class Petition(LedgerRecord):
     review_due = models.DateField("复查期限", null=True, editable=False)
     re_review_due = models.DateField("复核期限", null=True, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[accused_cadres, accused_units])
+    history = RecordHistory(m2m_fields=[accused_cadres, accused_units])
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:

@@ -7,9 +7,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
 from liaison.attachments import PHOTOS, UuidUploadTo
+from liaison.history import RecordHistory
 from liaison.models import Cadre, LedgerRecord, Organization
 from liaison.permissions import RestrictedQuerySet
 from pledges.sectors import CHOICES as SECTORS
@@ -43,7 +43,7 @@ class PledgePost(models.Model):
     entered_by = models.ForeignKey("liaison.User", verbose_name="录入人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+", editable=False)
 
-    history = HistoricalRecords(m2m_fields=[members])
+    history = RecordHistory(m2m_fields=[members])
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -106,7 +106,7 @@ class Pledge(LedgerRecord):
     rating = models.CharField("评定等次", max_length=16, choices=Rating.choices, blank=True)
     rated_on = models.DateField("评定日期", null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -157,7 +157,7 @@ class PledgeProgress(models.Model):
                                    on_delete=models.SET_NULL, related_name="+", editable=False)
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "承诺进展"
@@ -191,7 +191,7 @@ class ProgressEvidence(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "践诺佐证材料"
@@ -219,7 +219,7 @@ class PledgeAmendment(models.Model):
     entered_by = models.ForeignKey("liaison.User", verbose_name="录入人", null=True,
                                    on_delete=models.SET_NULL, related_name="+", editable=False)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "承诺修改记录"
@@ -301,7 +301,7 @@ class Registration(LedgerRecord):
     start_date = models.DateField("报到日期")
     end_date = models.DateField("结束日期", null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -344,7 +344,7 @@ class ServiceActivity(models.Model):
     entered_by = models.ForeignKey("liaison.User", verbose_name="录入人", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+", editable=False)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -373,7 +373,7 @@ class ServiceSignup(models.Model):
     recorded_by = models.ForeignKey("liaison.User", verbose_name="记录人", null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "志愿服务报名"

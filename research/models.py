@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from liaison.history import RecordHistory
 from liaison.models import Cadre, LedgerRecord, Organization, PeriodQuerySet
 from liaison.permissions import RestrictedQuerySet
 
@@ -32,7 +32,7 @@ class ResearchTopic(models.Model):
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField("审定时间", null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -76,7 +76,7 @@ class ResearchTrip(LedgerRecord):
     problems = models.TextField("发现的问题", blank=True)
     actions = models.TextField("解决措施", blank=True)
 
-    history = HistoricalRecords()  # places are audited by TripPlace's own history
+    history = RecordHistory()  # places are audited by TripPlace's own history
     objects = PeriodQuerySet.as_manager()
 
     class Meta:
@@ -113,7 +113,7 @@ class TripPlace(models.Model):
     organization = models.ForeignKey(Organization, verbose_name="调研地点",
                                      on_delete=models.PROTECT, related_name="+")
 
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["trip", "organization"],
@@ -146,7 +146,7 @@ class ResearchReport(LedgerRecord):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审阅人", null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
 
-    history = HistoricalRecords()
+    history = RecordHistory()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -176,7 +176,7 @@ class TripAttachment(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "调研附件"

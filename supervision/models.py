@@ -6,8 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from liaison.history import RecordHistory
 from liaison.models import Cadre, Organization, RecordVerification
 from liaison.permissions import RestrictedQuerySet
 
@@ -221,7 +221,7 @@ class Inspection(models.Model):
                                    editable=False)
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
-    history = HistoricalRecords(m2m_fields=[units])
+    history = RecordHistory(m2m_fields=[units])
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -271,7 +271,7 @@ class Rectification(models.Model):
                                     blank=True, on_delete=models.SET_NULL, related_name="+",
                                     editable=False)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -392,7 +392,7 @@ class SpotCheck(models.Model):
                                    editable=False)
     created_at = models.DateTimeField("抽取时间", auto_now_add=True)
 
-    history = HistoricalRecords(m2m_fields=[units, pool])
+    history = RecordHistory(m2m_fields=[units, pool])
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:
@@ -441,7 +441,7 @@ class SpotCheckItem(models.Model):
     result = models.CharField("核实结果", max_length=16, choices=Result.choices, blank=True)
     verified_at = models.DateTimeField("记录时间", null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = RecordHistory()
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:

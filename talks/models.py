@@ -2,8 +2,8 @@
 
 from django.db import models
 from django.urls import reverse
-from simple_history.models import HistoricalRecords
 
+from liaison.history import RecordHistory
 from liaison.models import Cadre, Household, LedgerRecord
 from liaison.permissions import RestrictedQuerySet
 
@@ -42,7 +42,7 @@ class Talk(LedgerRecord):
     opinions_raised = models.TextField("群众意见", blank=True,
                                        help_text="每行一条；可逐条转入群众意见征集")
 
-    history = HistoricalRecords(m2m_fields=[cadres, households])
+    history = RecordHistory(m2m_fields=[cadres, households])
     objects = RestrictedQuerySet.as_manager()
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from liaison.audit import history_models
 from liaison.imports import import_file
 from liaison.models import Household, Organization
 
@@ -108,3 +109,17 @@ def test_the_history_page_names_the_command_line_import(client, users, tmp_path,
     household = Household.objects.get(code="HH701")
     page = client.get(reverse("household_history", args=[household.pk])).content.decode()
     assert "命令行导入（操作系统用户" in page
+
+
+
+def test_history_tables_index_only_what_is_read_of_them():
+    """A history table is read by record (its id), by date, by acting user and, for a list's
+    history, by history row; each further index was paid by every write and read by nothing."""
+    read_by = {"id", "history_date", "history_user", "history"}
+    tables = history_models()
+    indexed = {f"{model._meta.label}.{f.name}" for model in tables
+               for f in model._meta.concrete_fields
+               if (f.db_index or f.unique) and not f.primary_key and f.name not in read_by}
+    assert indexed == set()
+    assert all(model._meta.get_field("id").db_index for model in tables)
+    assert "talks.HistoricalTalk_cadres" in {model._meta.label for model in tables}

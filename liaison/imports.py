@@ -421,14 +421,15 @@ class ImportResource(resources.ModelResource):
             step = max(len(keys), 1) if joined else QUERY_SLICE
             for i in range(0, len(keys), step):
                 wanted = set(keys[i:i + step])
-                query = (self._keys_joined(names, joined, wanted) if joined
-                         else self._keys_in(names, wanted))
+                queries = (self._keys_joined(names, joined, wanted) if joined
+                           else [self._keys_in(names, wanted)])
                 # A few stored rows more than the keys name may come back (another pairing
                 # of the same values, by _keys_in), and are left out here.
-                for pk, *values in model.objects.filter(query).order_by(*ordering) \
-                        .values_list("pk", *names):
-                    if tuple(values) in wanted:
-                        first.setdefault(tuple(values), pk)
+                for query in queries:
+                    for pk, *values in model.objects.filter(query).order_by(*ordering) \
+                            .values_list("pk", *names):
+                        if tuple(values) in wanted:
+                            first.setdefault(tuple(values), pk)
             # With the rows they refer to: a preview's old values and a row's text name them.
             stored = model.objects.select_related(*self._references()) \
                 .in_bulk([first[k] for k in keys if k in first])
@@ -467,27 +468,32 @@ class ImportResource(resources.ModelResource):
             columns.append((f, rest == "code"))
         return columns
 
-    def _keys_joined(self, names: tuple, columns: list, wanted: set) -> Q:
+    def _keys_joined(self, names: tuple, columns: list, wanted: set) -> list[Q]:
         """The stored rows holding exactly the `wanted` keys, on PostgreSQL: the keys sent
         as one array per column and joined (unnest), so that the natural key's index finds
         them. One IN per column matched every pairing of the values, and PostgreSQL scanned
         the whole table for it (research trips: 60 ms a chunk, against 14 ms). A code that
-        names no row matches no stored row. Keys with an empty value, or a value the column
-        cannot hold, are left to _keys_in (the import reports a bad cell with its column)."""
+        names no row matches no stored row. A key with an empty value, or a value its column
+        cannot hold, is read by _keys_in (the import reports a bad cell with its column)."""
         ids = {n: codes_lookup(f.related_model, {key[n] for key in wanted})
                for n, (f, by_code) in enumerate(columns) if by_code}
         arrays: list[list] = [[] for _ in columns]
-        try:
-            for key in wanted:
-                if None in key:
-                    raise ValueError("an empty value")
-                if any(str(key[n]) not in found for n, found in ids.items()):
-                    continue  # an unknown code: not stored
-                for n, ((f, by_code), value, array) in enumerate(
-                        zip(columns, key, arrays, strict=True)):
-                    array.append(ids[n][str(value)].pk if by_code else f.to_python(value))
-        except (ValueError, ValidationError):
-            return self._keys_in(names, wanted)
+        unjoinable = set()
+        for key in wanted:
+            if None in key:
+                unjoinable.add(key)
+                continue
+            if any(str(key[n]) not in found for n, found in ids.items()):
+                continue  # an unknown code: not stored
+            try:
+                values = [ids[n][str(value)].pk if by_code else f.to_python(value)
+                          for n, ((f, by_code), value) in enumerate(
+                              zip(columns, key, strict=True))]
+            except (ValueError, ValidationError):
+                unjoinable.add(key)
+                continue
+            for array, value in zip(arrays, values, strict=True):
+                array.append(value)
         quote = connection.ops.quote_name
         model = self._meta.model
         keys = ", ".join(f"%s::{f.db_type(connection)}[]" for f, _ in columns)
@@ -495,7 +501,9 @@ class ImportResource(resources.ModelResource):
         on = " AND ".join(f"t.{quote(f.column)} = k.k{n}" for n, (f, _) in enumerate(columns))
         sql = (f"SELECT t.{quote(model._meta.pk.column)} FROM {quote(model._meta.db_table)} t "
                f"JOIN unnest({keys}) AS k({aliases}) ON {on}")
-        return Q(pk__in=RawSQL(sql, arrays))
+        # The unjoinable keys in a query of their own: an OR with the join scanned the table.
+        return [Q(pk__in=RawSQL(sql, arrays))] + (
+            [self._keys_in(names, unjoinable)] if unjoinable else [])
 
     def _read_stored_lists(self, stored: dict) -> None:
         """`instance._stored_related[name]`: the rows of each to-many relation of

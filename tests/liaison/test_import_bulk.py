@@ -397,8 +397,9 @@ def test_new_rows_go_past_import_export_row_machinery(db, monkeypatch):
 def test_a_chunks_stored_rows_are_those_its_natural_keys_name(db):
     """The stored row the chunk's read gives each natural key is the one natural_key_lookup
     + first() finds, row by row: for the file's own rows (stored), and for rows whose key
-    code is changed (a code naming no row, or a key not stored). On PostgreSQL the keys are
-    joined as arrays, one per column."""
+    code is changed (a code naming no row, or a key not stored) or a cell is empty. On
+    PostgreSQL the keys are joined as arrays, one per column; an empty value's key alone is
+    read with an IN per column."""
     files = example_files("systems")
     for kind, path in files:
         assert import_file(kind=kind, filename=path.name, path=path).ok, kind
@@ -412,6 +413,8 @@ def test_a_chunks_stored_rows_are_those_its_natural_keys_name(db):
         for column in codes[:1]:
             for row in rows[:3]:
                 rows.append({**row, column: row[column] + "-X"})
+        for column in [c for c in resource.natural_key_columns if c not in codes][:1]:
+            rows.append({**rows[0], column: ""})  # a key with an empty value
         for number, row in enumerate(rows, start=2):
             row[imports.ROW_COLUMN] = number
         with CaptureQueriesContext(connection) as queries:

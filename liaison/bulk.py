@@ -13,8 +13,7 @@ from django.db import connections, models, router
 
 # Fields whose plain Python values psycopg adapts as they are: their get_db_prep_save only
 # checks them (a third of a wide row's cost). Any other value goes through it (a history
-# row's file column holds the file, stored by its name); a date-time always does (a naive
-# value is made aware there).
+# row's file column holds the file, stored by its name).
 AS_IS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField,
          models.ForeignKey, models.AutoField, models.BigAutoField)
 # Not a bool (an integer column would get "t"), not a datetime (it is no date).
@@ -23,6 +22,13 @@ PLAIN_TYPES = frozenset({int, dt.date, type(None)})
 
 def _as_is(field) -> bool:
     return isinstance(field, AS_IS) or type(field) is models.DateField
+
+
+def _aware_as_is(field) -> bool:
+    """A date-time column takes an aware date-time as it is (a row's created_at, a history
+    row's date: a fifth of a new visit's prepared values); a naive one is made aware by
+    get_db_prep_save."""
+    return type(field) is models.DateTimeField
 
 
 def bulk_insert(model, objs) -> list:
@@ -90,10 +96,12 @@ def _copy(connection, model, fields: list, rows) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     as_is = [_as_is(f) for f in fields]
+    aware = [_aware_as_is(f) for f in fields]
     with connection.cursor() as cursor, cursor.copy(
             f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
         for values in rows:
             copy.write_row([
-                value if plain and (type(value) in PLAIN_TYPES or isinstance(value, str))
+                value if (plain and (type(value) in PLAIN_TYPES or isinstance(value, str))
+                          or timed and type(value) is dt.datetime and value.tzinfo is not None)
                 else f.get_db_prep_save(value, connection)  # TextChoices count as str
-                for f, plain, value in zip(fields, as_is, values, strict=True)])
+                for f, plain, timed, value in zip(fields, as_is, aware, values, strict=True)])

@@ -3,6 +3,8 @@ rows are stored with their ids set, their defaults and their auto_now_add stamps
 
 import datetime as dt
 
+import pytest
+
 from liaison.bulk import bulk_insert, bulk_insert_values
 from liaison.models import CalendarDay, Notification, User
 
@@ -43,3 +45,18 @@ def test_values_are_stored_with_new_ids_and_defaults(db):
     assert stored == {ids[0]: (dt.date(2032, 1, 1), "rest", "元旦"),
                       ids[1]: (dt.date(2032, 1, 3), "work", "")}
     assert bulk_insert_values(CalendarDay, []) == []
+
+
+def test_date_times_are_stored_as_the_instants_they_name(db):
+    """An aware date-time is written as it is, in any zone; a naive one is read in the
+    district's zone, as a save() would read it (with Django's warning)."""
+    user = User.objects.create(username="bulk-times")
+    utc = dt.datetime(2031, 5, 1, 1, 30, tzinfo=dt.UTC)
+    beijing = dt.datetime(2031, 5, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    naive = dt.datetime(2031, 5, 1, 9, 30)
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        sent = bulk_insert(Notification, [
+            Notification(user=user, text=str(n), key=f"t{n}", read_at=at)
+            for n, at in enumerate([utc, beijing, naive])])
+    stored = [Notification.objects.get(pk=n.pk).read_at for n in sent]
+    assert stored == [utc, utc, utc]

@@ -186,7 +186,7 @@ def generate(scale: int, rng: random.Random) -> dict[str, int]:
     unit_pairs = [(a[2], a[3]) for a in assignments if a[0] == "unit_community"]
     leader_pairs = [(a[1], a[3]) for a in assignments if a[0] == "leader_point"]
     # Visits of one contact and target never overlap (the rule and, on PostgreSQL, the
-    # visit_no_overlap constraint): a drawn visit that would is drawn again.
+    # visit_no_overlap_* constraints): a drawn visit that would is drawn again.
     visited: dict[tuple, list[tuple[dt.date, dt.date]]] = {}
     while len(visits) < int(total * 0.68):
         roll = rng.random()

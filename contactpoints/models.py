@@ -76,8 +76,8 @@ class Visit(ContactParties, LedgerRecord):
                                    name="visit_end_after_start",
                                    violation_error_message="结束日期不能早于开始日期"),
             # One visit per contact, target and start date, whatever two requests race; on
-            # PostgreSQL an exclusion constraint also refuses overlapping dates (migration
-            # 0003), which the rules check before saving.
+            # PostgreSQL exclusion constraints also refuse overlapping dates (migrations
+            # 0003 and 0008), which the rules check before saving.
             *(models.UniqueConstraint(fields=fields, condition=models.Q(kind=kind),
                                       name=f"visit_once_per_day_{kind}",
                                       violation_error_message="同一联系人对同一对象在该日期已有走访记录")

@@ -47,10 +47,23 @@ def test_a_visit_that_slipped_past_the_rules_is_refused_by_the_database(users, t
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's exclusion")
-def test_on_postgresql_overlapping_visits_are_refused_by_the_database(users, tree):
-    overlapping = Visit(kind="household", cadre=tree.cadre_in,
-                        target_household=tree.household_in,
-                        start_date=tree.visit_in.start_date - dt.timedelta(days=1),
-                        end_date=tree.visit_in.end_date)
+@pytest.mark.parametrize("kind", ["household", "leader_point", "unit_community"])
+def test_on_postgresql_overlapping_visits_are_refused_by_the_database(users, tree, kind):
+    """Whatever the rules let pass, a visit overlapping one of the same kind, contact and
+    target by a day is refused; the next day, or another target, is not."""
+    contact = {"unit": tree.unit} if kind == "unit_community" else {"cadre": tree.cadre_in}
+    target_field, target, other_target = (
+        ("target_household", tree.household_in, tree.household_out) if kind == "household"
+        else ("target_org", tree.community_in, tree.community_out))
+
+    def save(first_day, last_day, to=target):
+        visit = Visit(kind=kind, **contact, **{target_field: to},
+                      start_date=dt.date(2024, 6, first_day), end_date=dt.date(2024, 6, last_day))
+        return record_save(instance=visit, acting_user=users.org_dept, validate=False)
+
+    save(1, 3)
     with pytest.raises(ValidationError):
-        record_save(instance=overlapping, acting_user=users.cadre, validate=False)
+        save(3, 5)
+    save(4, 5)
+    save(2, 2, to=other_target)
+    assert Visit.objects.filter(kind=kind, start_date__year=2024).count() == 3

@@ -67,6 +67,20 @@ class ReceptionDay(LedgerRecord):
         return reverse("petitions:reception_detail", args=[self.pk])
 
 
+def clock_running_q() -> models.Q:
+    """Cases with a clock running (petitions.selectors.with_stage gives them a due date), as
+    plain conditions on the stored dates so that an index can hold them: the overdue and
+    due-soon filters read the running cases only, where they worked out every case's stage
+    (bench/RESULTS.md). Wider only where a running clock's due date is missing: the due-date
+    filter then leaves the case out."""
+    return models.Q(re_review_decided_on__isnull=True) & (
+        models.Q(re_review_requested_on__isnull=False)
+        | models.Q(review_decided_on__isnull=True) & (
+            models.Q(review_requested_on__isnull=False)
+            | models.Q(replied_on__isnull=True)
+            & ~models.Q(decision__in=["not_accepted", "transferred"])))  # Decision, not yet bound
+
+
 class Petition(LedgerRecord):
     """信访事项 (spec §3). The due dates of the clocks (§4) are stored with the case, computed
     on the working calendar when the case is saved and again when the calendar changes, so
@@ -163,7 +177,11 @@ class Petition(LedgerRecord):
                    models.Index(fields=["decision_due"]), models.Index(fields=["handling_due"]),
                    # 重复访: the same ID number or phone within 12 months (selectors.repeat_q)
                    models.Index(fields=["petitioner_id_number", "received_on"]),
-                   models.Index(fields=["petitioner_phone", "received_on"])]
+                   models.Index(fields=["petitioner_phone", "received_on"]),
+                   # The running cases in the list's order: the overdue list's first page
+                   # and its count read them alone (selectors.overdue_q).
+                   models.Index(fields=["-received_on", "-code"], condition=clock_running_q(),
+                                name="petition_clock_running")]
         constraints = [
             models.CheckConstraint(condition=models.Q(people__gte=1), name="petition_people"),
             models.CheckConstraint(

@@ -18,7 +18,7 @@ from django.db.models import (
     When,
 )
 
-from petitions.models import Petition
+from petitions.models import Petition, clock_running_q
 
 D = Petition.Decision
 
@@ -61,12 +61,13 @@ def with_stage(cases: QuerySet, today: dt.date) -> QuerySet:
 
 
 def overdue_q(today: dt.date) -> Q:
-    return Q(current_due__lt=today)
+    """Running clocks due before today (on a queryset `with_stage`)."""
+    return clock_running_q() & Q(current_due__lt=today)
 
 
 def due_soon_q(today: dt.date, last_amber_day: dt.date) -> Q:
     """Running clocks due from today to the last amber day (3 working days ahead)."""
-    return Q(current_due__gte=today, current_due__lte=last_amber_day)
+    return clock_running_q() & Q(current_due__gte=today, current_due__lte=last_amber_day)
 
 
 REPEAT_WINDOW = dt.timedelta(days=365)

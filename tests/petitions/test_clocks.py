@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db.models import Q
 
 from liaison.workdays import WorkingCalendar
 from petitions.clocks import refresh_dues, state_at
@@ -110,3 +111,57 @@ def test_a_calendar_change_moves_the_stored_due_dates(roster, django_capture_on_
     assert outcome.ok
     case.refresh_from_db()
     assert case.decision_due == D(2025, 10, 13)
+
+
+def test_the_overdue_and_due_soon_filters_read_only_running_clocks_and_miss_none(tree):
+    """clock_running_q, which the overdue and due-soon filters add so that an index holds
+    their cases, keeps every case whose clock runs: on cases at every stage, each filter
+    finds at every as-of date exactly what the running clock's due date alone finds."""
+    from petitions.models import clock_running_q
+    from petitions.selectors import due_soon_q, overdue_q, with_stage
+
+    calendar = WorkingCalendar.load()
+    stages = {
+        "pending": {},
+        "accepted": {"decision": "accepted", "decided_on": D(2025, 3, 10)},
+        "extended": {"decision": "accepted", "decided_on": D(2025, 3, 10), "extension_days": 20,
+                     "extension_granted_on": D(2025, 4, 20)},
+        "not_accepted": {"decision": "not_accepted", "decided_on": D(2025, 3, 10)},
+        "transferred": {"decision": "transferred", "decided_on": D(2025, 3, 10)},
+        "replied": {"decision": "accepted", "decided_on": D(2025, 3, 10),
+                    "replied_on": D(2025, 4, 1)},
+        "reviewing": {"decision": "accepted", "decided_on": D(2025, 3, 10),
+                      "replied_on": D(2025, 4, 1), "review_requested_on": D(2025, 4, 10)},
+        "reviewed": {"decision": "accepted", "decided_on": D(2025, 3, 10),
+                     "replied_on": D(2025, 4, 1), "review_requested_on": D(2025, 4, 10),
+                     "review_decided_on": D(2025, 5, 6)},
+        "re_reviewing": {"decision": "accepted", "decided_on": D(2025, 3, 10),
+                         "replied_on": D(2025, 4, 1), "review_requested_on": D(2025, 4, 10),
+                         "review_decided_on": D(2025, 5, 6),
+                         "re_review_requested_on": D(2025, 5, 20)},
+        "final": {"decision": "accepted", "decided_on": D(2025, 3, 10),
+                  "replied_on": D(2025, 4, 1), "review_requested_on": D(2025, 4, 10),
+                  "review_decided_on": D(2025, 5, 6), "re_review_requested_on": D(2025, 5, 20),
+                  "re_review_decided_on": D(2025, 6, 10)},
+    }
+    for n, dates in enumerate(stages.values()):
+        petition = Petition(code=f"XF-S{n}", received_on=D(2025, 3, 3), channel="visit",
+                            summary="问题", handling_unit=tree.community_in,
+                            responsible=tree.cadre_in, **dates)
+        refresh_dues(petition, calendar)
+        petition.save()
+    cases = Petition.objects.filter(code__startswith="XF-S")
+    for as_of in (D(2025, 3, 1) + dt.timedelta(days=d) for d in range(0, 200, 3)):
+        staged = with_stage(cases, as_of)
+
+        def codes(q, staged=staged):
+            return set(staged.filter(q).values_list("code", flat=True))
+
+        assert codes(Q(current_due__isnull=False)) <= codes(clock_running_q())
+        assert codes(overdue_q(as_of)) == codes(Q(current_due__lt=as_of))
+        soon = as_of + dt.timedelta(days=5)
+        assert codes(due_soon_q(as_of, soon)) == codes(Q(current_due__range=(as_of, soon)))
+    staged = with_stage(cases, D(2025, 6, 1))
+    assert set(staged.values_list("stage", flat=True)) == {
+        "pending_decision", "handling", "not_accepted", "transferred", "replied", "reviewing",
+        "reviewed", "re_reviewing", "final"}

@@ -23,7 +23,7 @@ from liaison.sections import (
 )
 from liaison.selectors import SERVED_ORGANIZATION, served_joined
 from talks.models import Talk
-from talks.selectors import unconfirmed_set_q
+from talks.selectors import unconfirmed_q
 
 TYPES = Talk.Type.choices
 
@@ -41,16 +41,25 @@ def talks_figures(user, window: Window, unit: Organization | None) -> dict:
     if unit is not None:
         talks = talks.filter(initiator_in(unit, True))
     measures = {"talks": Q(), **{kind: Q(type=kind) for kind, _ in TYPES},
-                "unconfirmed": unconfirmed_set_q(), "opinions": ~Q(opinions_raised="")}
+                "opinions": ~Q(opinions_raised="")}
     units = unit_rows(user, unit)
     # Each talk in the organization its initiator served in that day (liaison.selectors).
     table = counts_by_unit(served_joined(talks, "initiator", "date"), units,
                            SERVED_ORGANIZATION, measures)
+    # The talks waiting for a confirmation are counted apart, selected by a semi-join: as a
+    # FILTER of the counts above, the set of waiting talks was searched for each talk once
+    # it no longer fit PostgreSQL's work_mem (N=100: the page never finished).
+    waiting = talks.filter(unconfirmed_q())
+    unconfirmed = counts_by_unit(served_joined(waiting, "initiator", "date"), units,
+                                 SERVED_ORGANIZATION, {"unconfirmed": Q()})
+    for pk, row in table.items():
+        row["unconfirmed"] = unconfirmed[pk]["unconfirmed"]
     rows = [{"unit": u, "own_level": i == 0, **table[u.pk],
              "by_type": [table[u.pk][kind] for kind, _ in TYPES]}
             for i, u in enumerate(units) if table[u.pk]["talks"] or i > 0]
-    totals = talks.order_by().aggregate(talks=Count("pk"), unconfirmed=Count(
-        "pk", filter=unconfirmed_set_q()), opinions=Count("pk", filter=~Q(opinions_raised="")))
+    totals = talks.order_by().aggregate(
+        talks=Count("pk"), opinions=Count("pk", filter=~Q(opinions_raised="")))
+    totals["unconfirmed"] = waiting.count()
     by_type = dict(talks.order_by().values_list("type").annotate(n=Count("pk")))
     by_form = dict(talks.order_by().values_list("form").annotate(n=Count("pk")))
     by_month = talks.order_by().annotate(month=TruncMonth("date")).values_list("month") \

@@ -64,16 +64,11 @@ def _waiting_participants():
 
 
 def unconfirmed_q() -> Q:
-    """Talks with a participating cadre who has not confirmed them."""
+    """Talks with a participating cadre who has not confirmed them. For a WHERE, where it
+    becomes a semi-join: in an aggregate's FILTER, PostgreSQL runs the EXISTS once per talk,
+    and a `pk IN (waiting talks)` set instead is searched row by row for each talk once the
+    set outgrows work_mem (the dashboard's talks page at N=100 never finished)."""
     return Q(Exists(_waiting_participants().filter(talk_id=OuterRef("pk"))))
-
-
-def unconfirmed_set_q() -> Q:
-    """The talks of unconfirmed_q as `pk IN (the talks waiting)`, for counting inside an
-    aggregate's FILTER: PostgreSQL runs an EXISTS there once per talk, and this set once (the
-    talks page of the dashboard: 1.4 s -> 0.6 s at N=10). In a WHERE, unconfirmed_q is the
-    cheaper: it becomes a semi-join."""
-    return Q(pk__in=_waiting_participants().values("talk_id"))
 
 
 def awaiting_confirmation(cadre: Cadre):

@@ -53,6 +53,8 @@ def test_talks_count_where_their_initiator_served_that_day(talks):
     assert rows[("BM01", False)] == 1
     assert rows[("BSC02", False)] == 0
     assert result["totals"] == {"talks": 4, "unconfirmed": 1, "opinions": 1}
+    waiting = {(r["unit"].code, r["own_level"]): r["unconfirmed"] for r in result["rows"]}
+    assert waiting[("QD", True)] == 1 and sum(waiting.values()) == 1  # GB002's, of 1 April
     assert dict(result["by_type"])["日常谈心"] == 2
     assert "2025年03月" in result["month_chart"] and "2024年12月" not in result["month_chart"]
 

@@ -51,15 +51,18 @@ def petition_scope(user, action: str) -> Q:
     roles = KEEPERS if action == CHANGE else READERS
     grants = grants_with(user, *roles)
     if is_unrestricted(user) or holds_every_row(grants, Petition, "handling_unit__path"):
-        return ~accused_q(user)
+        return not_accused_q(user)
     q = subtree_q(grants, "handling_unit__path")
     if action != CHANGE:  # a cadre works the cases they answer for or lead
         q |= own_cases(user)
-    return q & ~accused_q(user)
+    return q & not_accused_q(user)
 
 
-def accused_q(user) -> Q:
-    """Cases that accuse the user, or a unit whose subtree holds one of the user's grants."""
+def not_accused_q(user) -> Q:
+    """Cases that accuse neither the user nor a unit whose subtree holds one of the user's
+    grants. Two NOT EXISTS, which PostgreSQL turns into anti-joins: NOT (EXISTS OR EXISTS)
+    ran both subqueries for each case (counting N=100's 1,000,000 cases: 234-318 ms, against
+    72-104 ms)."""
     paths = set()
     for grant in user_grants(user):
         parts = grant.org_path.strip("/").split("/")
@@ -68,4 +71,4 @@ def accused_q(user) -> Q:
         petition_id=OuterRef("pk"), organization__path__in=sorted(paths))
     through_cadres = Petition.accused_cadres.through.objects.filter(
         petition_id=OuterRef("pk"), cadre__user=user)
-    return Q(Exists(through_units)) | Q(Exists(through_cadres))
+    return ~Q(Exists(through_units)) & ~Q(Exists(through_cadres))

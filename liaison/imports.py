@@ -502,7 +502,7 @@ class ImportResource(resources.ModelResource):
         sql = (f"SELECT t.{quote(model._meta.pk.column)} FROM {quote(model._meta.db_table)} t "
                f"JOIN unnest({keys}) AS k({aliases}) ON {on}")
         # The unjoinable keys in a query of their own: an OR with the join scanned the table.
-        return [Q(pk__in=RawSQL(sql, arrays))] + (
+        return ([Q(pk__in=RawSQL(sql, arrays))] if arrays[0] else []) + (
             [self._keys_in(names, unjoinable)] if unjoinable else [])
 
     def _read_stored_lists(self, stored: dict) -> None:

@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.dispatch import Signal
+from django.utils import timezone
 
 from liaison.compliance.parts import stored_touched_units
 from liaison.models import (
@@ -135,15 +136,11 @@ _today: ContextVar[dt.date | None] = ContextVar("today", default=None)
 
 def today() -> dt.date:
     """The local date, read once for a whole import (today_frozen)."""
-    from django.utils import timezone
-
     return _today.get() or timezone.localdate()
 
 
 @contextmanager
 def today_frozen():
-    from django.utils import timezone
-
     token = _today.set(timezone.localdate())
     try:
         yield
@@ -186,8 +183,6 @@ def serialize_on(name: str) -> None:
     """Inside a transaction, before it reads anything: take the named lock row until the
     transaction ends (a row lock on PostgreSQL, the write lock on SQLite), so that work of
     the same name runs one at a time (imports of one kind, the audit sealing)."""
-    from django.utils import timezone
-
     from liaison.models import ImportLock
 
     now = timezone.now()
@@ -273,7 +268,6 @@ def cadre_logins_create(*, cadres, acting_user, make_password) -> list[tuple[Cad
     scoped to the unit of the cadre's current position, initial password to change at first
     login. Returns (cadre, username, initial password) for a one-time display."""
     from django.contrib.auth.models import Group
-    from django.utils import timezone
 
     from liaison.models import RoleGrant, User
     from liaison.permissions import Role

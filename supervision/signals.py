@@ -5,6 +5,7 @@ write and the units it touches once committed."""
 
 from django.db import transaction
 from django.dispatch import receiver
+from simple_history.signals import post_create_historical_record
 
 from liaison.services import records_changed
 
@@ -24,6 +25,21 @@ def recompute_after_a_write(sender, pk=None, units_before=None, **kwargs):
     connection._fresh_figures_writes = writes
     # robust: a failed recomputation is logged, never turned into the writer's error
     transaction.on_commit(writes.callback, robust=True)
+
+
+@receiver(records_changed, dispatch_uid="supervision-section-figures")
+@receiver(post_create_historical_record, dispatch_uid="supervision-section-figures-history")
+def section_figures_outdated(sender, instance=None, **kwargs):
+    """The systems pages' kept figures are older than a committed write (#16): any record
+    saved or deleted through the ORM (every model keeps history; a talk's confirmation or a
+    pledge's progress note too), and every import (records_changed)."""
+    from django.contrib.auth import get_user_model
+
+    from supervision.section_figures import advance_generation
+
+    if isinstance(instance, get_user_model()):
+        return  # a login stamps the user; no figure counts users
+    transaction.on_commit(advance_generation, robust=True)
 
 
 class Writes:

@@ -87,3 +87,12 @@ def nightly_plausibility() -> int:
     run = jobs.flag_run_create()
     transaction.on_commit(lambda: flag_run_task.delay(run.pk))
     return run.pk
+
+
+@shared_task(acks_late=True)
+def section_figures_task(name: str, user_id: int, year: int, as_of: str,
+                         unit_id: int | None) -> None:
+    """A systems page's figures recomputed after a write (supervision.section_figures)."""
+    from supervision.section_figures import refresh
+
+    refresh(name, user_id, year, as_of, unit_id)

@@ -38,7 +38,7 @@ from liaison.pdf import render_pdf
 from liaison.permissions import CHANGE, LIST, VIEW, Role, grants_with, has_role, subtree_q
 from liaison.sections import SECTIONS, sections
 from liaison.services import year_close, year_reopen
-from supervision import charts, filters, forms, jobs, selectors, services
+from supervision import charts, filters, forms, jobs, section_figures, selectors, services
 from supervision.forms import QuotaTableForm
 from supervision.models import (
     ComplianceResult,
@@ -226,22 +226,20 @@ class SectionView(ReportWindowMixin, PageView):
         return tuple(section.roles)
 
     def get(self, request, *args, **kwargs):
-        context = self.get_context_data(**kwargs)
-        section = context["section"]
-        if request.GET.get("export") and section.sheets is not None:
-            unit = context["unit"]
-            return workbook_response(
-                section.sheets(context["figures"]),
-                f"{context['window'].year}年{unit.name if unit else ''}{section.title}情况")
-        return self.render_to_response(context)
-
-    def get_context_data(self, **kwargs):
         section = SECTIONS[kwargs["name"]]
         window, unit = self.window(), self.unit()
-        return super().get_context_data(
+        if request.GET.get("export") and section.sheets is not None:
+            # The export counts afresh: it is asked for rarely, and lists every record.
+            return workbook_response(
+                section.sheets(section.figures(request.user, window, unit)),
+                f"{window.year}年{unit.name if unit else ''}{section.title}情况")
+        shown = section_figures.shown(section, request.user, window, unit)
+        return self.render_to_response(self.get_context_data(
             section=section, window=window, unit=unit, title=f"{section.title}情况",
-            figures=section.figures(self.request.user, window, unit),
-            section_links=sections_for(self.request.user), **kwargs)
+            figures=shown.figures, computed_at=shown.computed_at, stale=shown.stale,
+            # rendered by section_figures.compute from the section's own template
+            figures_html=mark_safe(shown.html),  # noqa: S308
+            section_links=sections_for(request.user), **kwargs))
 
 
 class TrendsView(ReportWindowMixin, PageView):

@@ -77,26 +77,17 @@ def compute(section, user, window, unit) -> Snapshot:
     return snapshot
 
 
-def shown(section, user, window, unit) -> Shown:
-    """The figures a page shows: kept ones when still current; stale ones while a background
-    job recomputes them; computed now when none were kept."""
-    from liaison.background import run_in_background
-    from supervision.tasks import section_figures_task
+def kept(section, user, window, unit) -> Snapshot | None:
+    return cache.get(_key(section.name, user.pk, window, unit and unit.pk))
 
+
+def claim_refresh(section, user, window, unit) -> bool:
+    """One recomputation per page at a time; the claim outlives a lost worker's job."""
     key = _key(section.name, user.pk, window, unit and unit.pk)
-    snapshot = cache.get(key)
-    if snapshot is None:
-        snapshot = compute(section, user, window, unit)
-    elif _outdated(snapshot):
-        # One recomputation per page at a time; the lock outlives a lost worker's job.
-        if cache.add(f"{key}:refreshing", True, settings.JOB_TIME_LIMIT_SECONDS):
-            run_in_background(section_figures_task, section.name, user.pk, window.year,
-                              window.as_of.isoformat(), unit and unit.pk)
-        snapshot = cache.get(key) or snapshot  # already done when it ran inline
-    return Shown(snapshot.figures, snapshot.html, snapshot.computed_at, _outdated(snapshot))
+    return cache.add(f"{key}:refreshing", True, settings.JOB_TIME_LIMIT_SECONDS)
 
 
-def _outdated(snapshot: Snapshot) -> bool:
+def outdated(snapshot: Snapshot) -> bool:
     """Older than a committed write, or than MAX_AGE: a bulk update that sends no signal
     (the petitions' due dates moved by the working calendar) is counted within it."""
     return snapshot.generation < generation() or \

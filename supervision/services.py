@@ -14,10 +14,15 @@ from django.utils import timezone
 from liaison.background import run_in_background
 from liaison.compliance.engine import Window
 from liaison.services import record_stamp, record_validate
-from supervision import jobs
+from supervision import jobs, section_figures
 from supervision.models import ComplianceRun, Inspection, Rectification, ReportFile
 from supervision.selectors import published_run
-from supervision.tasks import bulletin_task, compliance_run_task, official_bulletin_task
+from supervision.tasks import (
+    bulletin_task,
+    compliance_run_task,
+    official_bulletin_task,
+    section_figures_task,
+)
 
 ACTIVE = [ComplianceRun.Status.PENDING, ComplianceRun.Status.RUNNING]
 
@@ -85,6 +90,22 @@ def compliance_run_wait(run: ComplianceRun, *, timeout: float,
         time.sleep(min(interval, max(0.0, deadline - time.monotonic())))
         run.refresh_from_db()
     return run
+
+
+def section_figures_shown(section, user, window, unit) -> section_figures.Shown:
+    """A systems page's figures (supervision.section_figures): the kept ones when still
+    current; outdated ones while a background job recounts them; counted now when none were
+    kept."""
+    snapshot = section_figures.kept(section, user, window, unit)
+    if snapshot is None:
+        snapshot = section_figures.compute(section, user, window, unit)
+    elif section_figures.outdated(snapshot):
+        if section_figures.claim_refresh(section, user, window, unit):
+            run_in_background(section_figures_task, section.name, user.pk, window.year,
+                              window.as_of.isoformat(), unit and unit.pk)
+        snapshot = section_figures.kept(section, user, window, unit) or snapshot  # done inline
+    return section_figures.Shown(snapshot.figures, snapshot.html, snapshot.computed_at,
+                                 section_figures.outdated(snapshot))
 
 
 def fresh_figures_request(units: frozenset[int] | None = None) -> ComplianceRun | None:

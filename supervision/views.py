@@ -38,7 +38,7 @@ from liaison.pdf import render_pdf
 from liaison.permissions import CHANGE, LIST, VIEW, Role, grants_with, has_role, subtree_q
 from liaison.sections import SECTIONS, sections
 from liaison.services import year_close, year_reopen
-from supervision import charts, filters, forms, jobs, section_figures, selectors, services
+from supervision import charts, filters, forms, jobs, selectors, services
 from supervision.forms import QuotaTableForm
 from supervision.models import (
     ComplianceResult,
@@ -233,7 +233,7 @@ class SectionView(ReportWindowMixin, PageView):
             return workbook_response(
                 section.sheets(section.figures(request.user, window, unit)),
                 f"{window.year}年{unit.name if unit else ''}{section.title}情况")
-        shown = section_figures.shown(section, request.user, window, unit)
+        shown = services.section_figures_shown(section, request.user, window, unit)
         return self.render_to_response(self.get_context_data(
             section=section, window=window, unit=unit, title=f"{section.title}情况",
             figures=shown.figures, computed_at=shown.computed_at, stale=shown.stale,

@@ -7,7 +7,6 @@ import io
 from unittest import mock
 
 import openpyxl
-from django.core.cache import cache
 from django.urls import reverse
 
 from contactpoints.models import Visit
@@ -59,7 +58,7 @@ def test_while_the_worker_recounts_the_page_shows_the_kept_figures_marked(
     client.force_login(people.org_dept)
     visits_shown(client)
     delete_a_visit(people, django_capture_on_commit_callbacks)
-    with mock.patch("liaison.background.run_in_background") as started:
+    with mock.patch("supervision.services.run_in_background") as started:
         assert visits_shown(client) == (9, True)
         assert "正在后台重新统计" in client.get(URL, YEAR).content.decode()
     assert started.call_count == 1  # one recomputation per page at a time
@@ -82,8 +81,7 @@ def test_a_reader_who_lost_the_role_gets_nothing_recomputed(people, example):
     section_figures.compute(section, people.org_dept, WINDOW, None)
     RoleGrant.objects.filter(user=people.org_dept).delete()
     section_figures.refresh("contactpoints", people.org_dept.pk, 2025, "2025-12-31", None)
-    key = section_figures._key("contactpoints", people.org_dept.pk, WINDOW, None)
-    assert cache.get(key) is None
+    assert section_figures.kept(section, people.org_dept, WINDOW, None) is None
 
 
 def test_the_export_counts_afresh_and_lists_what_is_not_kept(client, people, example):

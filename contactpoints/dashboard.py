@@ -16,9 +16,11 @@ from liaison.sections import (
     Section,
     Trend,
     cadre_served_in,
-    counts_by_unit,
+    counts_by_organization,
     register_section,
     register_trend,
+    roll_up,
+    summed,
     unit_rows,
 )
 from liaison.selectors import SERVED_ORGANIZATION, served_joined
@@ -46,18 +48,20 @@ def contactpoints_figures(user, window: Window, unit: Organization | None) -> di
     measures = {"visits": Q(), **{kind: Q(kind=kind) for kind, _ in KINDS},
                 "raised": raised, "solved": solved}
     units = unit_rows(user, unit)
-    table = counts_by_unit(served_joined(visits, "cadre", "start_date"), units,
-                           contact_organization(), measures)
+    counts = counts_by_organization(served_joined(visits, "cadre", "start_date"),
+                                    contact_organization(), measures)
+    table = roll_up(counts, units, measures)
     rows = [{"unit": u, "own_level": i == 0, **table[u.pk],
              "by_kind": [table[u.pk][kind] for kind, _ in KINDS]}
             for i, u in enumerate(units) if table[u.pk]["visits"] or i > 0]
-    totals = visits.order_by().aggregate(
-        visits=Count("pk"), raised=Count("pk", filter=raised), solved=Count("pk", filter=solved),
-        households=Count("target_household", distinct=True),
-        points=Count("target_org", distinct=True, filter=Q(kind=Visit.Kind.LEADER_POINT)))
-    by_kind = dict(visits.order_by().values_list("kind").annotate(n=Count("pk")))
+    sums = summed(counts, measures)
+    totals = {**{name: sums[name] for name in ("visits", "raised", "solved")},
+              **visits.order_by().aggregate(
+                  households=Count("target_household", distinct=True),
+                  points=Count("target_org", distinct=True,
+                               filter=Q(kind=Visit.Kind.LEADER_POINT)))}
     return {"rows": rows, "totals": totals, "kinds": KINDS,
-            "by_kind": [(label, by_kind.get(kind, 0)) for kind, label in KINDS]}
+            "by_kind": [(label, sums[kind]) for kind, label in KINDS]}
 
 
 def contactpoints_sheets(figures: dict) -> list[tuple[str, tablib.Dataset]]:

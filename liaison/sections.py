@@ -96,19 +96,32 @@ def roll_up(counts: dict[int, dict[str, int]], units: list,
     return table
 
 
-def counts_by_unit(queryset, units: list, organization,
-                   measures: dict) -> dict[int, dict[str, int]]:
-    """{unit id: {measure: count}} of `unit_rows`. `organization` is the expression of a row's
-    organization id (F("handling_unit"), or a subquery); `measures` maps a name to the Q its
-    rows must also match (or to an aggregate). The database groups the rows by organization
-    (one statement); `roll_up` adds the groups up by sub-unit."""
-    if not units:
-        return roll_up({}, units, measures)
+def counts_by_organization(queryset, organization,
+                           measures: dict) -> dict[int | None, dict[str, int]]:
+    """{organization id: {measure: count}}, one statement. `organization` is the expression of
+    a row's organization id (F("handling_unit"), or a subquery), None for a row without one;
+    `measures` maps a name to the Q its rows must also match (or to an aggregate)."""
     grouped = queryset.order_by().annotate(row_organization=organization) \
         .values("row_organization") \
         .annotate(**{name: q if isinstance(q, Aggregate) else Count("pk", filter=q)
                      for name, q in measures.items()})
-    return roll_up({row.pop("row_organization"): row for row in grouped}, units, measures)
+    return {row.pop("row_organization"): row for row in grouped}
+
+
+def counts_by_unit(queryset, units: list, organization,
+                   measures: dict) -> dict[int, dict[str, int]]:
+    """{unit id: {measure: count}} of `unit_rows`: the database groups the rows by
+    organization (`counts_by_organization`); `roll_up` adds the groups up by sub-unit."""
+    if not units:
+        return roll_up({}, units, measures)
+    return roll_up(counts_by_organization(queryset, organization, measures), units, measures)
+
+
+def summed(counts: dict, names) -> dict[str, int]:
+    """The whole queryset's counts from `counts_by_organization`'s groups (each row is in one
+    group, the one without an organization included): no second scan of the ledger. Not for
+    a distinct count, which groups do not add up to."""
+    return {name: sum(row[name] or 0 for row in counts.values()) for name in names}
 
 
 # --- month-by-month trends ------------------------------------------------------------------------

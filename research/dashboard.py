@@ -14,9 +14,11 @@ from liaison.sections import (
     Section,
     Trend,
     cadre_served_in,
-    counts_by_unit,
+    counts_by_organization,
     register_section,
     register_trend,
+    roll_up,
+    summed,
     unit_rows,
 )
 from liaison.selectors import SERVED_ORGANIZATION, served_joined
@@ -34,25 +36,27 @@ def research_figures(user, window: Window, unit: Organization | None) -> dict:
         trips = trips.filter(cadre_served_in(unit, "cadre", "start_date"))
         reports = reports.filter(cadre_served_in(unit, "cadre", "submitted_on"))
     units = unit_rows(user, unit)
+    trip_measures = {"trips": Q(), "problems": ~Q(problems="")}
+    report_measures = {"reports": Q(), "adopted": Q(status=ResearchReport.Status.ADOPTED)}
+    # The places and the returned reports are counted in the same statements, for the totals.
+    places = {f"place_{kind}": Q(place_type=kind) for kind, _ in PLACES}
+    returned = {"returned": Q(status=ResearchReport.Status.RETURNED)}
     # Each record in the organization its cadre served in on its day (liaison.selectors).
-    trip_table = counts_by_unit(served_joined(trips, "cadre", "start_date"), units,
-                                SERVED_ORGANIZATION, {"trips": Q(), "problems": ~Q(problems="")})
-    report_table = counts_by_unit(
-        served_joined(reports, "cadre", "submitted_on"), units, SERVED_ORGANIZATION,
-        {"reports": Q(), "adopted": Q(status=ResearchReport.Status.ADOPTED)})
+    trip_counts = counts_by_organization(served_joined(trips, "cadre", "start_date"),
+                                         SERVED_ORGANIZATION, {**trip_measures, **places})
+    report_counts = counts_by_organization(served_joined(reports, "cadre", "submitted_on"),
+                                           SERVED_ORGANIZATION, {**report_measures, **returned})
+    trip_table = roll_up(trip_counts, units, trip_measures)
+    report_table = roll_up(report_counts, units, report_measures)
     rows = [{"unit": u, "own_level": i == 0, **trip_table[u.pk], **report_table[u.pk]}
             for i, u in enumerate(units)
             if i > 0 or trip_table[u.pk]["trips"] or report_table[u.pk]["reports"]]
-    totals = {**trips.order_by().aggregate(trips=Count("pk"),
-                                           cadres=Count("cadre", distinct=True),
-                                           problems=Count("pk", filter=~Q(problems=""))),
-              **reports.order_by().aggregate(
-                  reports=Count("pk"),
-                  adopted=Count("pk", filter=Q(status=ResearchReport.Status.ADOPTED)),
-                  returned=Count("pk", filter=Q(status=ResearchReport.Status.RETURNED)))}
-    by_place = dict(trips.order_by().values_list("place_type").annotate(n=Count("pk")))
+    trip_sums = summed(trip_counts, {**trip_measures, **places})
+    totals = {**{name: trip_sums[name] for name in trip_measures},
+              **trips.order_by().aggregate(cadres=Count("cadre", distinct=True)),
+              **summed(report_counts, {**report_measures, **returned})}
     return {"rows": rows, "totals": totals,
-            "by_place": [(label, by_place.get(kind, 0)) for kind, label in PLACES]}
+            "by_place": [(label, trip_sums[f"place_{kind}"]) for kind, label in PLACES]}
 
 
 def research_sheets(figures: dict) -> list[tuple[str, tablib.Dataset]]:

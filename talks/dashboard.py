@@ -5,9 +5,10 @@ its content, so every reader of the dashboard may see it."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import tablib
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Exists, OuterRef, Q
 
 from liaison.charts import count_bars
 from liaison.compliance.engine import Window
@@ -16,9 +17,11 @@ from liaison.permissions import VIEW
 from liaison.sections import (
     Section,
     Trend,
-    counts_by_unit,
+    counts_by_organization,
     register_section,
     register_trend,
+    roll_up,
+    summed,
     unit_rows,
 )
 from liaison.selectors import SERVED_ORGANIZATION, served_joined
@@ -42,32 +45,35 @@ def talks_figures(user, window: Window, unit: Organization | None) -> dict:
         talks = talks.filter(initiator_in(unit, True))
     measures = {"talks": Q(), **{kind: Q(type=kind) for kind, _ in TYPES},
                 "opinions": ~Q(opinions_raised="")}
+    # The forms and months are counted in the same statement, for the totals.
+    forms = {f"form_{kind}": Q(form=kind) for kind, _ in Talk.Form.choices}
+    months = {f"month_{month}": Q(date__month=month) for month in range(1, 13)}
     units = unit_rows(user, unit)
     # Each talk in the organization its initiator served in that day (liaison.selectors).
-    table = counts_by_unit(served_joined(talks, "initiator", "date"), units,
-                           SERVED_ORGANIZATION, measures)
+    counts = counts_by_organization(served_joined(talks, "initiator", "date"),
+                                    SERVED_ORGANIZATION, {**measures, **forms, **months})
+    table = roll_up(counts, units, measures)
     # The talks waiting for a confirmation are counted apart, selected by a semi-join: as a
     # FILTER of the counts above, the set of waiting talks was searched for each talk once
     # it no longer fit PostgreSQL's work_mem (N=100: the page never finished).
     waiting = talks.filter(unconfirmed_q())
-    unconfirmed = counts_by_unit(served_joined(waiting, "initiator", "date"), units,
-                                 SERVED_ORGANIZATION, {"unconfirmed": Q()})
+    waiting_counts = counts_by_organization(served_joined(waiting, "initiator", "date"),
+                                            SERVED_ORGANIZATION, {"unconfirmed": Q()})
+    unconfirmed = roll_up(waiting_counts, units, ["unconfirmed"])
     for pk, row in table.items():
         row["unconfirmed"] = unconfirmed[pk]["unconfirmed"]
     rows = [{"unit": u, "own_level": i == 0, **table[u.pk],
              "by_type": [table[u.pk][kind] for kind, _ in TYPES]}
             for i, u in enumerate(units) if table[u.pk]["talks"] or i > 0]
-    totals = talks.order_by().aggregate(
-        talks=Count("pk"), opinions=Count("pk", filter=~Q(opinions_raised="")))
-    totals["unconfirmed"] = waiting.count()
-    by_type = dict(talks.order_by().values_list("type").annotate(n=Count("pk")))
-    by_form = dict(talks.order_by().values_list("form").annotate(n=Count("pk")))
-    by_month = talks.order_by().annotate(month=TruncMonth("date")).values_list("month") \
-        .annotate(n=Count("pk")).order_by("month")
+    sums = summed(counts, {**measures, **forms, **months})
+    totals = {"talks": sums["talks"], "opinions": sums["opinions"],
+              **summed(waiting_counts, ["unconfirmed"])}
+    by_month = [(dt.date(window.year, month, 1), sums[f"month_{month}"])
+                for month in range(1, 13) if sums[f"month_{month}"]]
     return {
         "rows": rows, "totals": totals, "types": TYPES,
-        "by_type": [(label, by_type.get(kind, 0)) for kind, label in TYPES],
-        "by_form": [(label, by_form.get(kind, 0)) for kind, label in Talk.Form.choices],
+        "by_type": [(label, sums[kind]) for kind, label in TYPES],
+        "by_form": [(label, sums[f"form_{kind}"]) for kind, label in Talk.Form.choices],
         "month_chart": count_bars([(f"{month:%Y年%m月}", n) for month, n in by_month],
                                   aria_label="各月谈心谈话次数"),
     }

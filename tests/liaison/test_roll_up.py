@@ -47,3 +47,18 @@ def test_counts_by_unit_groups_in_the_database_then_rolls_up_the_same_way(roster
     assert table[org("QD").pk] == {"all": 1, "communities": 0}
     assert table[org("BSC01").pk] == {"all": 3, "communities": 2}
     assert table[org("BM02").pk] == {"all": 1, "communities": 0}
+
+
+def test_summed_adds_every_group_up_the_one_without_an_organization_too(roster):
+    from django.db.models import F, Q
+
+    from liaison.sections import counts_by_organization, summed
+
+    # Grouped by parent: the district (no parent) is the group None.
+    counts = counts_by_organization(Organization.objects.all(), F("parent"),
+                                    {"all": Q(), "communities": Q(type="community")})
+    assert counts[None] == {"all": 1, "communities": 0}
+    assert summed(counts, ["all", "communities"]) == {
+        "all": Organization.objects.count(),
+        "communities": Organization.objects.filter(type="community").count()}
+    assert summed({}, ["all"]) == {"all": 0}

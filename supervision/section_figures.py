@@ -88,9 +88,10 @@ def claim_refresh(section, user, window, unit) -> bool:
 
 
 def outdated(snapshot: Snapshot) -> bool:
-    """Older than a committed write, or than MAX_AGE: a bulk update that sends no signal
-    (the petitions' due dates moved by the working calendar) is counted within it."""
-    return snapshot.generation < generation() or \
+    """Older than a committed write (another generation: the counter itself may have been
+    evicted and started again), or than MAX_AGE: a bulk update that sends no signal (the
+    petitions' due dates moved by the working calendar) is counted within it."""
+    return snapshot.generation != generation() or \
         timezone.now() - snapshot.computed_at > MAX_AGE
 
 

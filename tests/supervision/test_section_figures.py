@@ -121,3 +121,15 @@ def test_figures_older_than_the_max_age_are_recounted(client, people, example):
     later = section_figures.timezone.now() + section_figures.MAX_AGE + dt.timedelta(minutes=1)
     with mock.patch("supervision.section_figures.timezone.now", return_value=later):
         assert visits_shown(client) == (8, False)
+
+
+def test_a_generation_counter_evicted_from_the_cache_outdates_the_figures(client, people,
+                                                                         example):
+    from django.core.cache import cache
+
+    section_figures.advance_generation()
+    client.force_login(people.org_dept)
+    visits_shown(client)
+    Visit.objects.filter(pk=Visit.objects.filter(start_date__year=2025).first().pk).delete()
+    cache.delete(section_figures.GENERATION_KEY)  # evicted: the counter starts again at 0
+    assert visits_shown(client) == (8, False)

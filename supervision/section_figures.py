@@ -7,7 +7,8 @@ generation they saw. Every committed write advances the generation (supervision.
 page whose kept figures are older than the generation, or than MAX_AGE, shows them marked as
 being updated, with the time they were computed, while a background job recomputes them, as
 the dashboard shows the last finished run while the next one works. A page never computed
-before is computed in the request.
+before is counted by the same job: the request waits FIRST_WAIT_SECONDS for it (a district's
+page is done by then), then shows that it is counting and reloads itself.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from django.utils import timezone
 GENERATION_KEY = "section-figures:generation"
 KEEP_SECONDS = 7 * 24 * 60 * 60
 MAX_AGE = dt.timedelta(minutes=15)
+FIRST_WAIT_SECONDS = 2.0  # a first request waits this long for its count, then shows progress
+FAILED_SECONDS = 5 * 60
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,14 @@ class Snapshot:
 @dataclass(frozen=True)
 class Shown:
     """What a page shows: the kept figures, and whether newer records are still being
-    counted (`stale`: the figures were computed before the latest write)."""
+    counted (`stale`: the figures were computed before the latest write). Without figures
+    (None), the first count is still working, or `failed`."""
 
-    figures: dict
-    html: str
-    computed_at: dt.datetime
-    stale: bool
+    figures: dict | None
+    html: str = ""
+    computed_at: dt.datetime | None = None
+    stale: bool = False
+    failed: bool = False
 
 
 def generation() -> int:
@@ -116,5 +121,13 @@ def refresh(name: str, user_id: int, year: int, as_of: str, unit_id: int | None)
             cache.delete(key)
             return
         compute(section, user, window, unit)
+    except Exception:
+        # The page says so instead of waiting for ever; it tries again once this expires.
+        cache.set(f"{key}:failed", True, FAILED_SECONDS)
+        raise
     finally:
         cache.delete(f"{key}:refreshing")
+
+
+def failed(section, user, window, unit) -> bool:
+    return bool(cache.get(f"{_key(section.name, user.pk, window, unit and unit.pk)}:failed"))

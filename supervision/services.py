@@ -94,15 +94,29 @@ def compliance_run_wait(run: ComplianceRun, *, timeout: float,
 
 def section_figures_shown(section, user, window, unit) -> section_figures.Shown:
     """A systems page's figures (supervision.section_figures): the kept ones when still
-    current; outdated ones while a background job recounts them; counted now when none were
-    kept."""
-    snapshot = section_figures.kept(section, user, window, unit)
-    if snapshot is None:
-        snapshot = section_figures.compute(section, user, window, unit)
-    elif section_figures.outdated(snapshot):
+    current; outdated ones while a background job counts them again; for a page never counted,
+    the job's result if it comes within FIRST_WAIT_SECONDS, else none yet (the page shows
+    that it is counting)."""
+    import time
+
+    def count_in_background() -> None:
         if section_figures.claim_refresh(section, user, window, unit):
             run_in_background(section_figures_task, section.name, user.pk, window.year,
                               window.as_of.isoformat(), unit and unit.pk)
+
+    snapshot = section_figures.kept(section, user, window, unit)
+    if snapshot is None:
+        if section_figures.failed(section, user, window, unit):
+            return section_figures.Shown(None, failed=True)
+        count_in_background()
+        deadline = time.monotonic() + section_figures.FIRST_WAIT_SECONDS
+        while (snapshot := section_figures.kept(section, user, window, unit)) is None \
+                and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if snapshot is None:
+            return section_figures.Shown(None)
+    elif section_figures.outdated(snapshot):
+        count_in_background()
         snapshot = section_figures.kept(section, user, window, unit) or snapshot  # done inline
     return section_figures.Shown(snapshot.figures, snapshot.html, snapshot.computed_at,
                                  section_figures.outdated(snapshot))

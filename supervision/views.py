@@ -237,6 +237,7 @@ class SectionView(ReportWindowMixin, PageView):
         return self.render_to_response(self.get_context_data(
             section=section, window=window, unit=unit, title=f"{section.title}情况",
             figures=shown.figures, computed_at=shown.computed_at, stale=shown.stale,
+            counting=shown.figures is None and not shown.failed, failed=shown.failed,
             # rendered by section_figures.compute from the section's own template
             figures_html=mark_safe(shown.html),  # noqa: S308
             section_links=sections_for(request.user), **kwargs))

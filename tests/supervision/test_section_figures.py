@@ -7,6 +7,7 @@ import io
 from unittest import mock
 
 import openpyxl
+import pytest
 from django.urls import reverse
 
 from contactpoints.models import Visit
@@ -133,3 +134,32 @@ def test_a_generation_counter_evicted_from_the_cache_outdates_the_figures(client
     Visit.objects.filter(pk=Visit.objects.filter(start_date__year=2025).first().pk).delete()
     cache.delete(section_figures.GENERATION_KEY)  # evicted: the counter starts again at 0
     assert visits_shown(client) == (8, False)
+
+
+def test_a_first_count_that_takes_long_shows_progress_and_reloads(client, people, example):
+    client.force_login(people.org_dept)
+    with mock.patch("supervision.services.run_in_background") as started, \
+            mock.patch.object(section_figures, "FIRST_WAIT_SECONDS", 0.2):
+        page = client.get(URL, YEAR)
+    assert page.context["counting"] and page.context["figures"] is None
+    body = page.content.decode()
+    assert "正在统计" in body and 'http-equiv="refresh"' in body
+    section_figures.refresh(*started.call_args.args[1:])  # the worker's job
+    page = client.get(URL, YEAR)
+    assert page.context["figures"]["totals"]["visits"] == 9
+    assert 'http-equiv="refresh"' not in page.content.decode()
+
+
+def test_a_count_that_failed_says_so_instead_of_waiting(client, people, example):
+    client.force_login(people.org_dept)
+    broken = mock.patch.object(section_figures, "compute",
+                               side_effect=RuntimeError("数据库连接中断"))
+    with mock.patch("supervision.services.run_in_background") as started, broken, \
+            mock.patch.object(section_figures, "FIRST_WAIT_SECONDS", 0.2):
+        client.get(URL, YEAR)
+        with pytest.raises(RuntimeError):  # raised on: the worker logs it
+            section_figures.refresh(*started.call_args.args[1:])
+        page = client.get(URL, YEAR)
+    assert page.context["failed"] and not page.context["counting"]
+    assert "统计时出错" in page.content.decode()
+    assert started.call_count == 1  # not started again while the failure is shown

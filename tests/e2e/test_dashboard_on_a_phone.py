@@ -2,21 +2,15 @@
 fold, units ranked by completion rate, nothing wider than the screen."""
 
 import io
-import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-)
 from django.core.management import call_command
 
 from liaison.models import Organization
 from liaison.permissions import Role
 from supervision import services
 from tests.conftest import make_user
+from tests.e2e.conftest import log_in_with_totp
 from tests.supervision.conftest import KINDS, YEAR_END
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -29,16 +23,7 @@ def test_the_dashboard_reads_on_a_phone(live_server, phone, example_dir, setting
     services.compliance_run_request(year=2025, as_of=YEAR_END)
     user = make_user(Role.ORG_DEPT, Organization.objects.get(code="QD"), username="zzb",
                      with_totp=False)
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    phone.goto(live_server.url + "/accounts/login/")
-    phone.fill("#id_login", "zzb")
-    phone.fill("#id_password", "Passw0rd!x")
-    phone.click("button[type=submit]")
-    phone.wait_for_url("**/2fa/authenticate/**")
-    phone.fill("input[name=code]", format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
-    phone.click("button[type=submit]")
-    phone.wait_for_url(live_server.url + "/")
+    log_in_with_totp(phone, live_server.url, user)
 
     phone.goto(live_server.url + "/supervision/?year=2025&as_of=2025-12-31")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375

@@ -7,18 +7,13 @@ import time
 from unittest import mock
 
 import pytest
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-)
 from django.core.management import call_command
 
 from liaison.models import Organization
 from liaison.permissions import Role
 from supervision import section_figures
 from tests.conftest import make_user
+from tests.e2e.conftest import log_in_with_totp
 from tests.supervision.conftest import KINDS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -31,16 +26,7 @@ def test_a_slow_first_count_shows_progress_then_the_figures(live_server, phone, 
         call_command("import_data", kind, str(example_dir / f"{kind}.csv"), stdout=io.StringIO())
     user = make_user(Role.ORG_DEPT, Organization.objects.get(code="QD"), username="zzb",
                      with_totp=False)
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    phone.goto(live_server.url + "/accounts/login/")
-    phone.fill("#id_login", "zzb")
-    phone.fill("#id_password", "Passw0rd!x")
-    phone.click("button[type=submit]")
-    phone.wait_for_url("**/2fa/authenticate/**")
-    phone.fill("input[name=code]", format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
-    phone.click("button[type=submit]")
-    phone.wait_for_url(live_server.url + "/")
+    log_in_with_totp(phone, live_server.url, user)
 
     # The count takes longer than the request waits for it, as at a city's scale.
     count = section_figures.compute
